@@ -1,0 +1,26 @@
+"""promo-workbook: generate, read, check and summarise product-promotion planning workbooks.
+
+The public API is what ``__all__`` lists; everything else may change.
+"""
+__version__ = "0.1.0"
+
+from .errors import InputFileError, PromoWorkbookError, SpecError, UsageError  # noqa: E402
+from .spec import load_spec  # noqa: E402
+
+
+def new_workbook(path, **options):
+    """Write a new planning workbook; keyword options as ``NewOptions`` (lang, example, ...)."""
+    from .writer import NewOptions, generate
+
+    return generate(path, NewOptions(**options))
+
+
+__all__ = [
+    "__version__",
+    "InputFileError",
+    "PromoWorkbookError",
+    "SpecError",
+    "UsageError",
+    "load_spec",
+    "new_workbook",
+]

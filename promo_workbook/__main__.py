@@ -1,0 +1,4 @@
+"""`python -m promo_workbook` runs the command line."""
+from .cli import main
+
+main()

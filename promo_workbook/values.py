@@ -1,0 +1,524 @@
+# values.py: read one cell the way a person typed it, into a normalised Value.
+"""Cell values: turn what people type ("10万件", "≤50元/人", "3月4日", "是") into numbers,
+fractions, dates, date ranges and booleans, keeping the raw value for messages.
+
+Every input gives a Value whose status is "ok", "empty", "placeholder" or "unreadable";
+``parse`` never raises for a cell's content (it raises ValueError only for an unknown kind,
+which is a bug in the caller). Standard library only, so importing it stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from collections import namedtuple
+from dataclasses import dataclass, replace
+
+__all__ = [
+    "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
+    "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number",
+]
+
+# Public API.
+
+KINDS = ("text", "number", "money", "percent", "date", "daterange", "yesno", "rate_target")
+STATUSES = ("ok", "empty", "placeholder", "unreadable")
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Two dates, or the seed's relative days ("X.1-X.3") when no campaign start is known."""
+
+    start: _dt.date | None
+    end: _dt.date | None
+    start_day: int | None = None
+    end_day: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One cell: what it held (raw), what it means (value), and how sure we are (status)."""
+
+    raw: object
+    value: object
+    kind: str
+    status: str
+    reason: str | None = None
+    unit: str | None = None
+    direction: str | None = None
+    target: float | None = None
+    per: str | None = None
+    from_text: bool = False
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def parse(raw, kind: str, *, year: int | None = None,
+          campaign_start: _dt.date | None = None, number_format: str | None = None,
+          date1904: bool = False) -> Value:
+    """Read one cell as ``kind``; the result's status says whether it could be read."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
+    ctx = _Context(year, campaign_start, number_format, date1904)
+    try:
+        return _parse(raw, kind, ctx)
+    except _NotOk as exc:
+        return Value(raw, None, kind, exc.status, exc.reason)
+    except Exception:  # noqa: BLE001 - one odd cell must never stop a whole workbook check
+        return Value(raw, None, kind, "unreadable", "internal-error")
+
+
+def parse_date(raw, *, year=None, campaign_start=None, number_format=None,
+               date1904=False) -> Value:
+    return parse(raw, "date", year=year, campaign_start=campaign_start,
+                 number_format=number_format, date1904=date1904)
+
+
+def parse_number(raw, *, kind="number", number_format=None) -> Value:
+    if kind not in _NUMBER_KINDS:
+        raise ValueError(f"parse_number reads {_NUMBER_KINDS}, not {kind!r}")
+    return parse(raw, kind, number_format=number_format)
+
+
+def is_empty_marker(text) -> bool:
+    """True for None and the marks people use for "nothing here": "", "-", "/", "无", "N/A"."""
+    if text is None:
+        return True
+    return isinstance(text, str) and _clean(text).lower() in _EMPTY_MARKERS
+
+
+def is_placeholder(text: str) -> bool:
+    """True for the template's "fill me in" marks: X月X日, X.4, *经理, XXX, (如:…), 待定."""
+    return isinstance(text, str) and _placeholder_reason(_clean(text)) is not None
+
+
+def excel_serial_to_date(serial: float, date1904: bool = False) -> _dt.date:
+    """The date of an Excel serial number; the time of day (fraction) is dropped.
+
+    The 1900 system counts Lotus 1-2-3's non-existent 1900-02-29 as serial 60, so serials
+    before it are one day off from a plain count; 60 itself is no date at all.
+    """
+    try:
+        days = math.floor(serial)
+    except (TypeError, ValueError, OverflowError) as exc:  # None, NaN, inf
+        raise ValueError(f"not a date serial: {serial!r}") from exc
+    if isinstance(serial, bool) or not (0 if date1904 else 1) <= days < 3_000_000:
+        raise ValueError(f"serial {serial!r} is outside the years 1900-9999")
+    if days == 60 and not date1904:
+        raise ValueError("serial 60 is the fake 1900-02-29")
+    base = _dt.date(1904, 1, 1) if date1904 else _dt.date(1899, 12, 31 if days < 60 else 30)
+    try:
+        return base + _dt.timedelta(days=days)
+    except OverflowError as exc:
+        raise ValueError(f"serial {serial!r} is past 9999-12-31") from exc
+
+
+def is_date_format(number_format: str | None) -> bool:
+    """True when a cell's number format shows a date.
+
+    Also knows the CJK built-in ids (27–36, 50–58), which openpyxl does not treat as dates.
+    Pure time formats ("h:mm", "[h]:mm:ss") are not dates.
+    """
+    if isinstance(number_format, int) and not isinstance(number_format, bool):
+        return number_format in _DATE_FORMAT_IDS
+    if not isinstance(number_format, str):
+        return False
+    if number_format.strip().isdecimal():  # a built-in id such as "31"
+        return len(number_format) < 6 and int(number_format) in _DATE_FORMAT_IDS
+    codes = _FORMAT_LITERALS.sub("", number_format).lower()
+    if codes.strip() in ("", "general", "@"):
+        return False
+    if "y" in codes or "d" in codes:
+        return True
+    return "m" in codes and "h" not in codes and "s" not in codes
+
+
+# Private API.
+
+_NUMBER_KINDS = ("number", "money", "percent", "rate_target")
+_DATE_KINDS = ("date", "daterange")
+_EMPTY_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "無", "n/a", "na", "空"})
+_TBD = frozenset({"待定", "待填", "待填写", "待填寫", "待补充", "待補充", "tbd", "tba"})
+_YES = frozenset({"是", "是的", "对", "對", "y", "yes", "t", "true", "1", "✓", "√", "✔",
+                  "☑", "✅", "完成", "已完成", "done"})
+_NO = frozenset({"否", "不是", "错", "錯", "n", "no", "f", "false", "0", "✗", "×", "✘",
+                 "❌", "☐", "未完成"})
+_DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)})
+_MAGNITUDES = {"万": 4, "萬": 4, "w": 4, "亿": 8, "億": 8, "千": 3, "k": 3,  # powers of ten
+               "百万": 6, "百萬": 6, "千万": 7, "千萬": 7}
+_PERCENT_SHIFT = {"%": 2, "‰": 3}
+_CURRENCY = {"¥": "元", "rmb": "元", "cny": "元", "人民币": "元", "人民幣": "元",
+             "$": "$", "usd": "$"}
+_LOWER_BEFORE = ("<=", "≤", "≦", "<", "不超过", "不超過", "不高于", "不高於", "最多",
+                 "至多", "低于", "低於", "少于", "少於", "小于", "小於")
+_HIGHER_BEFORE = (">=", "≥", "≧", ">", "不低于", "不低於", "不少于", "不少於", "至少",
+                  "最少", "超过", "超過", "高于", "高於", "大于", "大於")
+_LOWER_AFTER = ("以内", "以內", "之内", "之內", "以下")
+_HIGHER_AFTER = ("以上", "+")
+_APPROX = ("约", "約", "大约", "大約", "≈", "~")
+
+
+def _alt(words) -> str:
+    """A regex alternation that tries longer words first, so "<=" wins over "<"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUMBER = re.compile(
+    rf"(?P<approx>{_alt(_APPROX)})?\s*"
+    rf"(?P<before>{_alt(_LOWER_BEFORE + _HIGHER_BEFORE)})?\s*"
+    r"(?P<sign>[-+])?\s*"
+    r"(?P<cur>[¥$]|(?i:rmb|cny|usd)|人民币|人民幣)?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)\s*"
+    r"(?P<mag>百万|百萬|千万|千萬|万|萬|亿|億|千(?![克米瓦])|[wWkK](?![A-Za-z]))?\s*"
+    r"(?P<pct>[%‰])?\s*"
+    r"(?P<unit>[^\W\d_]{1,4}?)??\s*"  # lazy: "50以内" is a comparator, not the unit "以内"
+    r"(?:/\s*(?P<per>[^\W\d_]{1,4}))?\s*"
+    rf"(?P<after>{_alt(_LOWER_AFTER + _HIGHER_AFTER)})?\s*"
+    r"(?P<about>左右)?"
+)
+_RATE_TARGET = re.compile(r"(?P<rate>[^()]+?)\s*\(\s*(?:目标|目標|target)\s*:?\s*"
+                          r"(?P<target>[^()]+?)\s*\)", re.I)
+_EXCEL_ERROR = re.compile(r"#(?:N/A|DIV/0!|REF!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|"
+                          r"GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)", re.I)
+
+_SEP = r"\s*(?:-+|~+|–|—+|―|〜|至|到)\s*"
+_RANGE_SEP = re.compile(_SEP)
+_RELATIVE = re.compile(r"[xX]\s*\.\s*(\d{1,3})")
+_RELATIVE_RANGE = re.compile(rf"[xX]\s*\.\s*(\d{{1,3}}){_SEP}(?:[xX]\s*\.\s*)?(\d{{1,3}})")
+_XMD = r"(?:[xX]{1,2}|\d{1,2})月(?:[xX]{1,2}|\d{1,2})[日号號]?"
+_X_DATE = re.compile(rf"{_XMD}(?:{_SEP}{_XMD})?")
+_STARRED_ROLE = re.compile(r"\*+\s*[^\W\d_]+")
+_XXX = re.compile(r"[xX]{2,}(?![A-Za-z])")
+_EXAMPLE = re.compile(r"[(\[【]\s*(?:例如|比如|如(?!果)|例|e\.?g\.?)|(?:e\.g\.|eg:|例如:|比如:|如:)", re.I)
+
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_YMD = re.compile(rf"(\d{{4}})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*[日号號]?{_TIME}")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_YY_MD = re.compile(r"(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
+_MD = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
+_DAY = re.compile(r"(\d{1,2})\s*[日号號]?")
+_WEEKDAY = re.compile(r"\s*\(?\s*(?:周|週|星期|礼拜|禮拜)[一二三四五六日天1-7]\s*\)?$")
+_FORMAT_LITERALS = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.|[_*].')
+
+
+_Context = namedtuple("_Context", "year campaign_start number_format date1904")
+
+
+class _NotOk(Exception):
+    """Raised deep in a reader; ``parse`` turns it into a placeholder/unreadable Value."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def _unreadable(reason: str) -> _NotOk:
+    return _NotOk("unreadable", reason)
+
+
+def _clean(text: str) -> str:
+    """Full-width forms to ASCII (NFKC), odd minus signs to "-", invisible marks stripped."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-")
+    return text.replace("\u200b", "").replace("\ufeff", "").strip()
+
+
+def _placeholder_reason(text: str) -> str | None:
+    if _X_DATE.fullmatch(text) and "x" in text.lower():
+        return "unfilled-date"
+    if _RELATIVE.fullmatch(text) or _RELATIVE_RANGE.fullmatch(text):
+        return "relative-day"
+    if _STARRED_ROLE.fullmatch(text):
+        return "starred-role"
+    if _XXX.match(text):
+        return "xxx"
+    if _EXAMPLE.match(text):
+        return "example-text"
+    if text.lower() in _TBD:
+        return "to-be-decided"
+    return None
+
+
+def _parse(raw, kind: str, ctx: _Context) -> Value:
+    if is_empty_marker(raw):
+        return Value(raw, None, kind, "empty")
+    if isinstance(raw, str):
+        return _parse_text_cell(raw, kind, ctx)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise _unreadable("not-finite")
+    if kind == "text":
+        return Value(raw, _as_text(raw), kind, "ok")
+    if kind in _DATE_KINDS:
+        day, warnings = _date_from_object(raw, ctx)
+        value = DateRange(day, day) if kind == "daterange" else day
+        return Value(raw, value, kind, "ok", warnings=warnings)
+    if kind == "yesno":
+        return Value(raw, _yesno(_as_text(raw)), kind, "ok")
+    return _number_from_object(raw, kind, ctx)
+
+
+def _parse_text_cell(raw: str, kind: str, ctx: _Context) -> Value:
+    text = _clean(raw)
+    if _EXCEL_ERROR.fullmatch(text):
+        raise _unreadable("excel-error")
+    if kind in _DATE_KINDS and (_RELATIVE.fullmatch(text) or _RELATIVE_RANGE.fullmatch(text)):
+        return _relative(raw, text, kind, ctx.campaign_start)
+    reason = _placeholder_reason(text)
+    if reason:
+        raise _NotOk("placeholder", reason)
+    if kind == "text":
+        return Value(raw, raw.strip(), kind, "ok")
+    if kind == "yesno":
+        return Value(raw, _yesno(text), kind, "ok")
+    text = text.lstrip("'").strip()  # a leading apostrophe forces text in Excel
+    if kind == "date":
+        day, warnings, _ = _date_from_text(text, ctx.year, ctx.campaign_start)
+        return Value(raw, day, kind, "ok", from_text=True, warnings=warnings)
+    if kind == "daterange":
+        return _daterange_from_text(raw, text, ctx)
+    if kind == "rate_target":
+        return _rate_target(raw, text)
+    return _number_from_text(raw, text, kind)
+
+
+def _as_text(raw) -> str:
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+# Numbers, money and percentages.
+
+def _number_from_object(raw, kind: str, ctx: _Context) -> Value:
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        raise _unreadable("is-a-date")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise _unreadable("not-a-number")
+    if kind in ("percent", "rate_target"):
+        as_fraction = "%" in (ctx.number_format or "")
+        return _percent(*_exact(raw), as_fraction, Value(raw, None, kind, "ok"))
+    return Value(raw, _to_python(*_exact(raw), integral=True), kind, "ok")
+
+
+def _number_from_text(raw, text: str, kind: str) -> Value:
+    m = _NUMBER.fullmatch(text)
+    if not m:
+        raise _unreadable("not-a-number")
+    mantissa, exp = _exact(m["num"])
+    mantissa *= -1 if m["sign"] == "-" else 1
+    exp += _MAGNITUDES.get((m["mag"] or "").lower(), 0) - _PERCENT_SHIFT.get(m["pct"], 0)
+    unit = m["unit"] or _CURRENCY.get((m["cur"] or "").lower())
+    if m["pct"] and kind not in ("percent", "rate_target"):
+        unit = unit or m["pct"]
+    if unit and m["per"]:
+        unit = f"{unit}/{m['per']}"
+    warnings = ("approximate",) if m["approx"] or m["about"] else ()
+    found = Value(raw, None, kind, "ok", unit=unit, direction=_direction(m), per=m["per"],
+                  from_text=True, warnings=warnings)
+    if kind in ("percent", "rate_target"):
+        return _percent(mantissa, exp, bool(m["pct"]), found)
+    return replace(found, value=_to_python(mantissa, exp, integral=True))
+
+
+def _direction(m: re.Match) -> str | None:
+    word = m["before"] or m["after"]
+    if word in _LOWER_BEFORE or word in _LOWER_AFTER:
+        return "lower"
+    if word in _HIGHER_BEFORE or word in _HIGHER_AFTER:
+        return "higher"
+    return None
+
+
+def _percent(mantissa: int, exp: int, is_fraction: bool, found: Value) -> Value:
+    """A fraction from a percent cell; a bare 3.2 is read as 3.2 % (percent points)."""
+    warnings = found.warnings
+    if not is_fraction and 1 < _to_python(mantissa, exp, integral=False) <= 100:
+        exp -= 2
+        warnings += ("percent-scale",)
+    value = _to_python(mantissa, exp, integral=False)
+    if not 0 <= value <= 1:
+        warnings += ("out-of-range",)
+    return replace(found, value=value, warnings=warnings)
+
+
+def _exact(number: int | float | str) -> tuple[int, int]:
+    """A number as mantissa × 10**exp, so that 1.1万 is 11000 and not 11000.000000000002.
+
+    Floats go through repr(), the shortest text that reads back as the same float.
+    """
+    if isinstance(number, int):
+        if abs(number) > 10**300:
+            raise _unreadable("too-large")
+        return number, 0
+    text, _, shift = (repr(number) if isinstance(number, float) else number).partition("e")
+    whole, _, frac = text.replace(",", "").partition(".")
+    if len(whole) + len(frac) > 300:
+        raise _unreadable("too-large")
+    return int(whole + frac or "0"), int(shift or 0) - len(frac)
+
+
+def _to_python(mantissa: int, exp: int, *, integral: bool) -> int | float:
+    """int when whole (JSON-friendly: 100000, not 100000.0), else a correctly rounded float."""
+    if exp < 0 and mantissa % 10**-exp:
+        return mantissa / 10**-exp
+    value = mantissa * 10**exp if exp >= 0 else mantissa // 10**-exp
+    if abs(value) > 10**300:
+        raise _unreadable("too-large")
+    return value if integral else float(value)
+
+
+def _rate_target(raw, text: str) -> Value:
+    """"100%(目标500单)": the seed hides the day's target inside the achievement rate."""
+    m = _RATE_TARGET.fullmatch(text)
+    if not m:
+        return _number_from_text(raw, text, "rate_target")
+    rate = _number_from_text(raw, m["rate"], "rate_target")
+    try:
+        target = _number_from_text(m["target"], m["target"], "number")
+    except _NotOk as exc:
+        raise _unreadable("bad-target") from exc
+    return replace(rate, target=target.value, unit=target.unit,
+                   warnings=rate.warnings + target.warnings)
+
+
+# Dates and date ranges.
+
+def _date_from_object(raw, ctx: _Context) -> tuple[_dt.date, tuple[str, ...]]:
+    if isinstance(raw, _dt.datetime):
+        return raw.date(), ()
+    if isinstance(raw, _dt.date):
+        return raw, ()
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise _unreadable("not-a-date")
+    if 19000101 <= raw <= 99991231 and raw == math.floor(raw):  # typed as 20260304
+        digits = str(int(raw))
+        return _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:])), ()
+    if not ctx.date1904 and 60 <= raw < 61:
+        raise _unreadable("fake-1900-02-29")
+    try:
+        day = excel_serial_to_date(raw, ctx.date1904)
+    except ValueError as exc:
+        raise _unreadable("serial-out-of-range") from exc
+    shown_as_date = ctx.number_format is None or is_date_format(ctx.number_format)
+    return day, () if shown_as_date else ("not-date-formatted",)
+
+
+def _make_date(year: int, month: int, day: int) -> _dt.date:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError as exc:
+        raise _unreadable("invalid-date") from exc
+
+
+def _date_from_text(text: str, year: int | None, campaign_start: _dt.date | None,
+                    month: int | None = None) -> tuple[_dt.date, tuple[str, ...], bool]:
+    """(date, warnings, year_was_written); ``month`` lets a range end be a bare day ("3日")."""
+    text = _WEEKDAY.sub("", text)
+    if m := (_YMD.fullmatch(text) or _COMPACT.fullmatch(text)):
+        return _make_date(int(m[1]), int(m[2]), int(m[3])), (), True
+    if m := _DMY.fullmatch(text):
+        return _day_first_or_month_first(int(m[1]), int(m[2]), int(m[3])), (), True
+    if m := _YY_MD.fullmatch(text):
+        day = _make_date(2000 + int(m[1]), int(m[2]), int(m[3]))
+        return day, ("two-digit-year",), True
+    if m := _MD.fullmatch(text):
+        mon, day = int(m[1]), int(m[2])
+    elif month and (m := _DAY.fullmatch(text)):
+        mon, day = month, int(m[1])
+    else:
+        raise _unreadable("not-a-date")
+    return (*_month_day(mon, day, year, campaign_start), False)
+
+
+def _day_first_or_month_first(a: int, b: int, year: int) -> _dt.date:
+    """"04/03/2026" is March 4 or April 3; only a part above 12 settles which."""
+    if a > 12 or a == b:
+        return _make_date(year, b, a)
+    if b > 12:
+        return _make_date(year, a, b)
+    raise _unreadable("ambiguous-date")
+
+
+def _month_day(month: int, day: int, year: int | None,
+               campaign_start: _dt.date | None) -> tuple[_dt.date, tuple[str, ...]]:
+    """A date typed without a year takes the given year, else the campaign's.
+
+    A campaign starting in late December has "1.3" in the next year, so a date more than
+    half a year from the start moves to the neighbouring year (warning "year-rollover").
+    """
+    if year is not None:
+        return _make_date(year, month, day), ()
+    if campaign_start is None:
+        raise _unreadable("no-year")
+    found = _make_date(campaign_start.year, month, day)
+    gap = (found - campaign_start).days
+    if abs(gap) <= 183:
+        return found, ()
+    try:
+        return found.replace(year=found.year - (1 if gap > 0 else -1)), ("year-rollover",)
+    except ValueError:  # 2.29 in a non-leap neighbour year, or past year 9999
+        return found, ()
+
+
+def _relative(raw, text: str, kind: str, campaign_start: _dt.date | None) -> Value:
+    """The seed's "X.4" (day 4 of the campaign) and "X.1-X.3" (days 1 to 3)."""
+    m = _RELATIVE.fullmatch(text) or _RELATIVE_RANGE.fullmatch(text)
+    first, last = int(m[1]), int(m[m.lastindex])
+    if first < 1 or last < 1:
+        raise _unreadable("invalid-date")
+    if kind == "date" and (campaign_start is None or m.re is _RELATIVE_RANGE):
+        raise _NotOk("placeholder", "relative-day")
+    start = end = None
+    if campaign_start is not None:
+        start = campaign_start + _dt.timedelta(days=first - 1)
+        end = campaign_start + _dt.timedelta(days=last - 1)
+    if kind == "date":
+        return Value(raw, start, kind, "ok", from_text=True, warnings=("relative-day",))
+    warnings = ("relative-day",) if start else ()
+    warnings += ("end-before-start",) if last < first else ()
+    return Value(raw, DateRange(start, end, first, last), kind, "ok", from_text=True,
+                 warnings=warnings)
+
+
+def _daterange_from_text(raw, text: str, ctx: _Context) -> Value:
+    """Try each separator ("-", "~", "至", "—"...) until both sides read as dates."""
+    reason = "not-a-date-range"
+    for sep in _RANGE_SEP.finditer(text):
+        left, right = text[:sep.start()], text[sep.end():]
+        if _placeholder_reason(left) and _placeholder_reason(right):
+            raise _NotOk("placeholder", "unfilled-date")
+        try:
+            start, warnings, _ = _date_from_text(left, ctx.year, ctx.campaign_start)
+            end, more, written = _date_from_text(right, start.year, None, start.month)
+        except _NotOk as exc:
+            reason = exc.reason if exc.reason != "not-a-date" else reason
+            continue
+        if end < start and not written:  # "12.28-1.3" runs into the new year
+            end = _make_date(end.year + 1, end.month, end.day)
+        warnings += tuple(w for w in more if w not in warnings)
+        warnings += ("end-before-start",) if end < start else ()
+        return Value(raw, DateRange(start, end), "daterange", "ok", from_text=True,
+                     warnings=warnings)
+    try:
+        day, warnings, _ = _date_from_text(text, ctx.year, ctx.campaign_start)
+    except _NotOk as exc:
+        raise _unreadable(reason if exc.reason == "not-a-date" else exc.reason) from exc
+    return Value(raw, DateRange(day, day), "daterange", "ok", from_text=True,
+                 warnings=warnings)
+
+
+# Yes / no.
+
+def _yesno(text: str) -> bool:
+    """是/否, Y/N, ✓/✗, TRUE/FALSE, 1/0 (numbers arrive here as text), 已完成/未完成."""
+    word = text.lower()
+    if word in _YES or word in _NO:
+        return word in _YES
+    raise _unreadable("not-yes-no")

@@ -1,0 +1,508 @@
+# test_values.py: every form READING.md lists, the seed's example values, and "never raises".
+import datetime as dt
+import math
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from promo_workbook.values import (
+    KINDS, DateRange, Value, excel_serial_to_date, is_date_format, is_empty_marker,
+    is_placeholder, parse, parse_date, parse_number,
+)
+
+D = dt.date
+START = D(2026, 3, 1)  # campaign start used by the relative-day rows
+Y = {"year": 2026}
+CS = {"campaign_start": START}
+
+
+def ok(value, **fields):
+    return {"status": "ok", "value": value, **fields}
+
+
+def bad(reason):
+    return {"status": "unreadable", "reason": reason, "value": None}
+
+
+def ph(reason=None):
+    return {"status": "placeholder", "value": None, **({"reason": reason} if reason else {})}
+
+
+EMPTY = {"status": "empty", "value": None}
+
+# (raw, kind, keyword arguments, expected fields)
+CASES = [
+    # Empty markers, for every kind.
+    *[(raw, kind, {}, EMPTY) for kind in KINDS
+      for raw in (None, "", "   ", "\u3000", "-", "—", "–", "/", "无", "無", "N/A", "n/a", "NA", "空")],
+    # Placeholders.
+    ("X月X日", "date", {}, ph("unfilled-date")),
+    ("x月x日", "date", {}, ph("unfilled-date")),
+    ("X月X日", "text", {}, ph("unfilled-date")),
+    ("3月X日", "date", Y, ph("unfilled-date")),
+    ("X.4", "date", {}, ph("relative-day")),
+    ("X.4", "text", {}, ph("relative-day")),
+    ("X.1-X.3", "date", {}, ph("relative-day")),
+    ("X.1-X.3", "date", CS, ph("relative-day")),
+    ("*经理", "text", {}, ph("starred-role")),
+    ("*专员", "text", {}, ph("starred-role")),
+    ("*專員", "text", {}, ph("starred-role")),
+    ("＊主管", "text", {}, ph("starred-role")),
+    ("*Specialist", "text", {}, ph("starred-role")),
+    ("XXX", "text", {}, ph("xxx")),
+    ("xxx", "number", {}, ph("xxx")),
+    ("XX万件", "number", {}, ph("xxx")),
+    ("(如:张三)", "text", {}, ph("example-text")),
+    ("（如：张三）", "text", {}, ph("example-text")),
+    ("(如小红书)", "text", {}, ph("example-text")),
+    ("(e.g. Douyin)", "text", {}, ph("example-text")),
+    ("e.g. Douyin", "text", {}, ph("example-text")),
+    ("待定", "date", {}, ph("to-be-decided")),
+    ("TBD", "number", {}, ph("to-be-decided")),
+    ("tbd", "text", {}, ph("to-be-decided")),
+    # Not placeholders.
+    ("XXL", "text", {}, ok("XXL")),
+    ("经理", "text", {}, ok("经理")),
+    ("(如果下雨则延期)", "text", {}, ok("(如果下雨则延期)")),
+    ("待完成", "text", {}, ok("待完成")),
+    ("*", "text", {}, ok("*")),
+    # Text.
+    ("  抖音信息流  ", "text", {}, ok("抖音信息流")),
+    ("A品牌", "text", {}, ok("A品牌")),
+    (10000, "text", {}, ok("10000")),
+    (10000.0, "text", {}, ok("10000")),
+    (2.5, "text", {}, ok("2.5")),
+    (True, "text", {}, ok("TRUE")),
+    ("#N/A", "text", {}, bad("excel-error")),
+    # Plain numbers.
+    (20000, "number", {}, ok(20000, from_text=False)),
+    (20000.0, "money", {}, ok(20000, from_text=False)),
+    (3.5, "number", {}, ok(3.5)),
+    (-5, "number", {}, ok(-5)),
+    ("50000", "number", {}, ok(50000, from_text=True)),
+    ("'123", "number", {}, ok(123, from_text=True)),
+    ("１２３", "number", {}, ok(123)),
+    ("1,234,567", "number", {}, ok(1234567)),
+    ("1，234", "number", {}, ok(1234)),
+    ("-50", "number", {}, ok(-50)),
+    ("−50", "number", {}, ok(-50)),
+    ("12.5", "number", {}, ok(12.5)),
+    (".5", "number", {}, ok(0.5)),
+    ("1,23", "number", {}, bad("not-a-number")),
+    ("15-30", "number", {}, bad("not-a-number")),
+    ("1080*1920px", "number", {}, bad("not-a-number")),
+    ("abc", "number", {}, bad("not-a-number")),
+    (True, "number", {}, bad("not-a-number")),
+    (False, "money", {}, bad("not-a-number")),
+    (D(2026, 3, 4), "number", {}, bad("is-a-date")),
+    (float("nan"), "number", {}, bad("not-finite")),
+    (float("inf"), "money", {}, bad("not-finite")),
+    (float("-inf"), "date", {}, bad("not-finite")),
+    (float("nan"), "text", {}, bad("not-finite")),
+    ("9" * 400, "number", {}, bad("too-large")),
+    (10**400, "number", {}, bad("too-large")),
+    ("#DIV/0!", "number", {}, bad("excel-error")),
+    ("#REF!", "percent", {}, bad("excel-error")),
+    # Chinese magnitudes and internet shorthand.
+    ("10万件", "number", {}, ok(100000, unit="件", from_text=True)),
+    ("9.5万件", "number", {}, ok(95000, unit="件")),
+    ("100万", "number", {}, ok(1000000, unit=None)),
+    ("110万", "number", {}, ok(1100000)),
+    ("1.1万", "number", {}, ok(11000)),
+    ("50萬", "number", {}, ok(500000)),
+    ("1.2亿", "number", {}, ok(120000000)),
+    ("3億", "number", {}, ok(300000000)),
+    ("5千", "number", {}, ok(5000)),
+    ("10w", "number", {}, ok(100000)),
+    ("10W", "number", {}, ok(100000)),
+    ("１０ｗ", "number", {}, ok(100000)),
+    ("3k", "number", {}, ok(3000)),
+    ("3K", "number", {}, ok(3000)),
+    ("2.5k", "number", {}, ok(2500)),
+    ("3km", "number", {}, ok(3, unit="km")),
+    ("10万粉", "number", {}, ok(100000, unit="粉")),
+    ("10万+", "number", {}, ok(100000, direction="higher")),
+    ("五万", "number", {}, bad("not-a-number")),
+    ("约五万", "number", {}, bad("not-a-number")),
+    ("约5万", "number", {}, ok(50000, warnings=("approximate",))),
+    ("大约5万", "number", {}, ok(50000, warnings=("approximate",))),
+    ("約5萬", "number", {}, ok(50000, warnings=("approximate",))),
+    ("5万左右", "number", {}, ok(50000, warnings=("approximate",))),
+    # Units.
+    ("1人", "number", {}, ok(1, unit="人")),
+    ("1套", "number", {}, ok(1, unit="套")),
+    ("10天", "number", {}, ok(10, unit="天")),
+    ("50篇", "number", {}, ok(50, unit="篇")),
+    ("3张", "number", {}, ok(3, unit="张")),
+    ("3張", "number", {}, ok(3, unit="張")),
+    ("1份", "number", {}, ok(1, unit="份")),
+    ("2次", "number", {}, ok(2, unit="次")),
+    ("5个", "number", {}, ok(5, unit="个")),
+    ("5000单", "number", {}, ok(5000, unit="单")),
+    ("500單", "number", {}, ok(500, unit="單")),
+    ("50条", "number", {}, ok(50, unit="条")),
+    # Money and currency.
+    ("20000", "money", {}, ok(20000)),
+    ("300/天", "money", {}, ok(300, per="天", unit=None)),
+    ("300元/天", "money", {}, ok(300, unit="元/天", per="天")),
+    ("48元/人", "money", {}, ok(48, unit="元/人")),
+    ("25元/人", "money", {}, ok(25, unit="元/人")),
+    ("50元", "money", {}, ok(50, unit="元")),
+    ("¥1,234", "money", {}, ok(1234, unit="元")),
+    ("￥500", "money", {}, ok(500, unit="元")),
+    ("RMB 500", "money", {}, ok(500, unit="元")),
+    ("CNY500", "money", {}, ok(500, unit="元")),
+    ("500RMB", "money", {}, ok(500, unit="RMB")),
+    ("$20", "money", {}, ok(20, unit="$")),
+    ("-¥50", "money", {}, ok(-50, unit="元")),
+    ("1.5万元", "money", {}, ok(15000, unit="元")),
+    # Comparators: lower is better.
+    ("≤50元/人", "money", {}, ok(50, unit="元/人", direction="lower")),
+    ("<=50", "number", {}, ok(50, direction="lower")),
+    ("＜＝50", "number", {}, ok(50, direction="lower")),
+    ("<50", "number", {}, ok(50, direction="lower")),
+    ("不超过50", "number", {}, ok(50, direction="lower")),
+    ("不超過50", "number", {}, ok(50, direction="lower")),
+    ("50以内", "number", {}, ok(50, direction="lower", unit=None)),
+    ("50以內", "number", {}, ok(50, direction="lower")),
+    ("50元以内", "money", {}, ok(50, direction="lower", unit="元")),
+    ("最多50", "number", {}, ok(50, direction="lower")),
+    ("低于50", "number", {}, ok(50, direction="lower")),
+    ("50以下", "number", {}, ok(50, direction="lower")),
+    # Comparators: higher is better.
+    ("≥3%", "percent", {}, ok(0.03, direction="higher")),
+    (">=1000", "number", {}, ok(1000, direction="higher")),
+    ("＞＝1000", "number", {}, ok(1000, direction="higher")),
+    ("不低于1000", "number", {}, ok(1000, direction="higher")),
+    ("不低於1000", "number", {}, ok(1000, direction="higher")),
+    ("至少200", "number", {}, ok(200, direction="higher")),
+    ("50以上", "number", {}, ok(50, direction="higher")),
+    ("超过50条", "number", {}, ok(50, direction="higher", unit="条")),
+    # Percent.
+    ("40%", "percent", {}, ok(0.4, from_text=True, warnings=())),
+    ("3.2%", "percent", {}, ok(0.032)),
+    ("3.1%", "percent", {}, ok(0.031)),
+    ("2.8%", "percent", {}, ok(0.028)),
+    ("４０％", "percent", {}, ok(0.4)),
+    ("40 %", "percent", {}, ok(0.4)),
+    ("5‰", "percent", {}, ok(0.005)),
+    ("100%", "percent", {}, ok(1.0)),
+    ("0.4", "percent", {}, ok(0.4, warnings=())),
+    ("3.2", "percent", {}, ok(0.032, warnings=("percent-scale",))),
+    ("40", "percent", {}, ok(0.4, warnings=("percent-scale",))),
+    (0.4, "percent", {"number_format": "0%"}, ok(0.4, warnings=(), from_text=False)),
+    (1.04, "percent", {"number_format": "0.00%"}, ok(1.04, warnings=("out-of-range",))),
+    (0.032, "percent", {}, ok(0.032, warnings=())),
+    (1, "percent", {}, ok(1.0, warnings=())),
+    (40, "percent", {}, ok(0.4, warnings=("percent-scale",))),
+    (3.2, "percent", {}, ok(0.032, warnings=("percent-scale",))),
+    (150, "percent", {}, ok(150.0, warnings=("out-of-range",))),
+    (-0.1, "percent", {}, ok(-0.1, warnings=("out-of-range",))),
+    ("104%", "percent", {}, ok(1.04, warnings=("out-of-range",))),
+    ("95%", "percent", {}, ok(0.95)),
+    ("40%", "number", {}, ok(0.4, unit="%")),
+    ("abc%", "percent", {}, bad("not-a-number")),
+    (True, "percent", {}, bad("not-a-number")),
+    # Rate with a hidden target.
+    ("100%(目标500单)", "rate_target", {}, ok(1.0, target=500, unit="单")),
+    ("56%(目标500单)", "rate_target", {}, ok(0.56, target=500, unit="单")),
+    ("56%（目標500單）", "rate_target", {}, ok(0.56, target=500, unit="單")),
+    ("100% (目标: 500单)", "rate_target", {}, ok(1.0, target=500, unit="单")),
+    ("100%（目标：5千单）", "rate_target", {}, ok(1.0, target=5000)),
+    ("100%", "rate_target", {}, ok(1.0, target=None)),
+    (1, "rate_target", {"number_format": "0%"}, ok(1.0, target=None)),
+    ("100%(目标很多)", "rate_target", {}, bad("bad-target")),
+    ("很好(目标500单)", "rate_target", {}, bad("not-a-number")),
+    # Dates: objects and Excel serials.
+    (D(2026, 3, 4), "date", {}, ok(D(2026, 3, 4), from_text=False)),
+    (dt.datetime(2026, 3, 4, 15, 30), "date", {}, ok(D(2026, 3, 4))),
+    (46085, "date", {}, ok(D(2026, 3, 4), warnings=())),
+    (46085.75, "date", {}, ok(D(2026, 3, 4))),
+    (46085, "date", {"number_format": "yyyy-mm-dd"}, ok(D(2026, 3, 4), warnings=())),
+    (46085, "date", {"number_format": "31"}, ok(D(2026, 3, 4), warnings=())),
+    (46085, "date", {"number_format": "General"},
+     ok(D(2026, 3, 4), warnings=("not-date-formatted",))),
+    (44623, "date", {"date1904": True}, ok(D(2026, 3, 4))),
+    (1, "date", {}, ok(D(1900, 1, 1))),
+    (59, "date", {}, ok(D(1900, 2, 28))),
+    (60, "date", {}, bad("fake-1900-02-29")),
+    (60.5, "date", {}, bad("fake-1900-02-29")),
+    (61, "date", {}, ok(D(1900, 3, 1))),
+    (60, "date", {"date1904": True}, ok(D(1904, 3, 1))),
+    (0, "date", {}, bad("serial-out-of-range")),
+    (0, "date", {"date1904": True}, ok(D(1904, 1, 1))),
+    (-5, "date", {}, bad("serial-out-of-range")),
+    (10**12, "date", {}, bad("serial-out-of-range")),
+    (10**400, "date", {}, bad("serial-out-of-range")),
+    (20260304, "date", {}, ok(D(2026, 3, 4))),
+    (20260230, "date", {}, bad("invalid-date")),
+    (True, "date", {}, bad("not-a-date")),
+    # Dates: text with a year.
+    ("2026-03-04", "date", {}, ok(D(2026, 3, 4), from_text=True, warnings=())),
+    ("2026/3/4", "date", {}, ok(D(2026, 3, 4))),
+    ("2026.3.4", "date", {}, ok(D(2026, 3, 4))),
+    ("2026年3月4日", "date", {}, ok(D(2026, 3, 4))),
+    ("2026年3月4号", "date", {}, ok(D(2026, 3, 4))),
+    ("２０２６－０３－０４", "date", {}, ok(D(2026, 3, 4))),
+    ("2026-03-04 10:30:00", "date", {}, ok(D(2026, 3, 4))),
+    ("20260304", "date", {}, ok(D(2026, 3, 4))),
+    ("'2026-03-04", "date", {}, ok(D(2026, 3, 4))),
+    ("2026年3月4日(周三)", "date", {}, ok(D(2026, 3, 4))),
+    ("2026年3月4日 星期三", "date", {}, ok(D(2026, 3, 4))),
+    ("26/3/4", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
+    ("26-03-04", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
+    ("04/13/2026", "date", {}, ok(D(2026, 4, 13))),
+    ("13/04/2026", "date", {}, ok(D(2026, 4, 13))),
+    ("04/03/2026", "date", {}, bad("ambiguous-date")),
+    ("2026-02-30", "date", {}, bad("invalid-date")),
+    ("2026-13-01", "date", {}, bad("invalid-date")),
+    ("2.30", "date", Y, bad("invalid-date")),
+    # Dates: text without a year.
+    ("3月4日", "date", Y, ok(D(2026, 3, 4), from_text=True)),
+    ("3.4", "date", Y, ok(D(2026, 3, 4))),
+    ("3/4", "date", Y, ok(D(2026, 3, 4))),
+    ("03-04", "date", Y, ok(D(2026, 3, 4))),
+    ("3.4", "date", CS, ok(D(2026, 3, 4), warnings=())),
+    ("3月4日", "date", {}, bad("no-year")),
+    ("3.4", "date", {}, bad("no-year")),
+    ("1.3", "date", {"campaign_start": D(2025, 12, 20)},
+     ok(D(2026, 1, 3), warnings=("year-rollover",))),
+    ("12.28", "date", {"campaign_start": D(2026, 1, 5)},
+     ok(D(2025, 12, 28), warnings=("year-rollover",))),
+    ("1.3", "date", {"year": 2025, "campaign_start": D(2025, 12, 20)}, ok(D(2025, 1, 3))),
+    # Dates: the seed's relative days and words that are not dates.
+    ("X.4", "date", CS, ok(D(2026, 3, 4), warnings=("relative-day",))),
+    ("x.10", "date", CS, ok(D(2026, 3, 10))),
+    ("X.0", "date", CS, bad("invalid-date")),
+    ("下周", "date", Y, bad("not-a-date")),
+    ("明天", "date", Y, bad("not-a-date")),
+    ("尽快", "date", CS, bad("not-a-date")),
+    # Date ranges.
+    ("X.1-X.3", "daterange", {}, ok(DateRange(None, None, 1, 3), warnings=())),
+    ("X.1-X.3", "daterange", CS,
+     ok(DateRange(D(2026, 3, 1), D(2026, 3, 3), 1, 3), warnings=("relative-day",))),
+    ("X.4-X.10", "daterange", CS, ok(DateRange(D(2026, 3, 4), D(2026, 3, 10), 4, 10))),
+    ("X.11-X.15", "daterange", {}, ok(DateRange(None, None, 11, 15))),
+    ("X.4", "daterange", {}, ok(DateRange(None, None, 4, 4))),
+    ("3.1-3.3", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)), from_text=True)),
+    ("3.1–3.3", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3.1 - 3.3", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3.1-3.3", "daterange", CS, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3月1日-3月3日", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3/1~3/3", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3/1～3/3", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3月1日至3月3日", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3月1日到3月3日", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("3月1日-3日", "daterange", Y, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("2026-03-01 — 2026-03-03", "daterange", {}, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("2026-03-01~2026-03-03", "daterange", {}, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("2026.3.1-3.3", "daterange", {}, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3)))),
+    ("12.28-1.3", "daterange", {"year": 2025}, ok(DateRange(D(2025, 12, 28), D(2026, 1, 3)))),
+    ("2026-03-05 — 2026-03-01", "daterange", {},
+     ok(DateRange(D(2026, 3, 5), D(2026, 3, 1)), warnings=("end-before-start",))),
+    ("3.4", "daterange", Y, ok(DateRange(D(2026, 3, 4), D(2026, 3, 4)))),
+    ("2026-03-04", "daterange", {}, ok(DateRange(D(2026, 3, 4), D(2026, 3, 4)))),
+    (D(2026, 3, 4), "daterange", {}, ok(DateRange(D(2026, 3, 4), D(2026, 3, 4)))),
+    (46085, "daterange", {}, ok(DateRange(D(2026, 3, 4), D(2026, 3, 4)))),
+    ("3.1-3.3", "daterange", {}, bad("no-year")),
+    ("3.1-3.32", "daterange", Y, bad("invalid-date")),
+    ("预热期", "daterange", Y, bad("not-a-date-range")),
+    ("X月X日-X月X日", "daterange", {}, ph("unfilled-date")),
+    ("X月X日", "daterange", {}, ph("unfilled-date")),
+    # Yes / no.
+    *[(raw, "yesno", {}, ok(True)) for raw in (
+        "是", "对", "對", "Y", "y", "yes", "YES", "✓", "√", "✔", "TRUE", "true", True, 1, 1.0,
+        "1", "已完成", "完成", "Ｙ")],
+    *[(raw, "yesno", {}, ok(False)) for raw in (
+        "否", "错", "錯", "N", "n", "no", "No", "✗", "×", "✘", "FALSE", "false", False, 0,
+        "0", "未完成")],
+    ("也许", "yesno", {}, bad("not-yes-no")),
+    ("x", "yesno", {}, bad("not-yes-no")),
+    (2, "yesno", {}, bad("not-yes-no")),
+    (D(2026, 3, 4), "yesno", {}, bad("not-yes-no")),
+]
+
+# The seed's own sample values, each in the kind of column it sits in (TEMPLATES.md).
+SEED_CASES = [
+    ("10万件", "number", {}, ok(100000, unit="件")),
+    ("≤50元/人", "number", {}, ok(50, unit="元/人", direction="lower")),
+    ("100万", "number", {}, ok(1000000)),
+    ("*经理", "text", {}, ph("starred-role")),
+    ("X月X日", "date", CS, ph("unfilled-date")),
+    ("X.1-X.3", "daterange", CS, ok(DateRange(D(2026, 3, 1), D(2026, 3, 3), 1, 3))),
+    ("50万", "number", {}, ok(500000)),
+    ("5000单", "number", {}, ok(5000, unit="单")),
+    ("40%", "percent", {}, ok(0.4)),
+    ("1人", "number", {}, ok(1, unit="人")),
+    (20000, "money", {}, ok(20000)),
+    ("1套", "number", {}, ok(1, unit="套")),
+    ("10天", "number", {}, ok(10, unit="天")),
+    ("300/天", "money", {}, ok(300, per="天")),
+    ("-", "money", {}, EMPTY),
+    ("是", "yesno", {}, ok(True)),
+    ("否", "yesno", {}, ok(False)),
+    ("X.4", "date", CS, ok(D(2026, 3, 4))),
+    (50000, "number", {}, ok(50000)),
+    ("3.2%", "percent", {}, ok(0.032)),
+    ("3.1%", "percent", {}, ok(0.031)),
+    ("100%(目标500单)", "rate_target", {}, ok(1.0, target=500)),
+    ("56%(目标500单)", "rate_target", {}, ok(0.56, target=500)),
+    ("9.5万件", "number", {}, ok(95000, unit="件")),
+    ("48元/人", "number", {}, ok(48, unit="元/人")),
+    ("110万", "number", {}, ok(1100000)),
+    ("104%", "percent", {}, ok(1.04)),
+]
+
+
+def _check(raw, kind, kwargs, expected):
+    got = parse(raw, kind, **kwargs)
+    assert isinstance(got, Value)
+    assert got.raw is raw
+    assert got.kind == kind
+    for field, want in expected.items():
+        have = getattr(got, field)
+        if isinstance(want, float):
+            assert isinstance(have, float) and math.isclose(have, want, rel_tol=1e-12), (field, got)
+        else:
+            assert have == want and type(have) is type(want), (field, got)
+
+
+@pytest.mark.parametrize(("raw", "kind", "kwargs", "expected"), CASES,
+                         ids=[f"{r!r:.30}-{k}" for r, k, _, _ in CASES])
+def test_parse(raw, kind, kwargs, expected):
+    _check(raw, kind, kwargs, expected)
+
+
+@pytest.mark.parametrize(("raw", "kind", "kwargs", "expected"), SEED_CASES,
+                         ids=[f"{r!r:.30}-{k}" for r, k, _, _ in SEED_CASES])
+def test_seed_example_values(raw, kind, kwargs, expected):
+    _check(raw, kind, kwargs, expected)
+
+
+def test_whole_numbers_come_back_as_int_for_json():
+    assert type(parse("10万", "number").value) is int
+    assert type(parse(1e5, "number").value) is int
+    assert type(parse("1.5", "number").value) is float
+
+
+def test_ok_property():
+    assert parse("10", "number").ok
+    assert not parse("abc", "number").ok
+    assert not parse("", "number").ok
+
+
+def test_unknown_kind_is_a_caller_bug():
+    with pytest.raises(ValueError):
+        parse("1", "integer")
+
+
+def test_parse_date_and_parse_number_shortcuts():
+    assert parse_date("3.4", campaign_start=START).value == D(2026, 3, 4)
+    assert parse_date(44623, date1904=True).value == D(2026, 3, 4)
+    assert parse_date(46085, number_format="0.00").warnings == ("not-date-formatted",)
+    assert parse_number("40%", kind="percent").value == 0.4
+    assert parse_number(0.4, kind="percent", number_format="0%").warnings == ()
+    assert parse_number("≤50元/人").direction == "lower"
+    with pytest.raises(ValueError):
+        parse_number("1", kind="date")
+
+
+@pytest.mark.parametrize("text", ["", " ", "-", "—", "–", "/", "无", "無", "N/A", "n/a", "NA", "空"])
+def test_is_empty_marker(text):
+    assert is_empty_marker(text)
+
+
+@pytest.mark.parametrize("text", ["0", "x", "是", "--5", 0, False])
+def test_is_not_empty_marker(text):
+    assert not is_empty_marker(text)
+
+
+@pytest.mark.parametrize("text", ["X月X日", "x月x日", "X.4", "X.1-X.3", "*经理", "＊專員", "XXX",
+                                  "xxx", "(如:张三)", "（如：张三）", "(如张三)", "(e.g. x)",
+                                  "待定", "TBD"])
+def test_is_placeholder(text):
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["3月4日", "经理", "XXL", "待完成", "已完成", "3.4", "", None, 5])
+def test_is_not_placeholder(text):
+    assert not is_placeholder(text)
+
+
+@pytest.mark.parametrize(("serial", "date1904", "expected"), [
+    (1, False, D(1900, 1, 1)), (59, False, D(1900, 2, 28)), (61, False, D(1900, 3, 1)),
+    (46085, False, D(2026, 3, 4)), (46085.999, False, D(2026, 3, 4)),
+    (2958465, False, D(9999, 12, 31)),
+    (0, True, D(1904, 1, 1)), (44623, True, D(2026, 3, 4)),
+])
+def test_excel_serial_to_date(serial, date1904, expected):
+    assert excel_serial_to_date(serial, date1904) == expected
+
+
+@pytest.mark.parametrize("serial", [60, 0, -1, 2958466, 10**400, float("nan"), float("inf"), True])
+def test_excel_serial_to_date_rejects(serial):
+    with pytest.raises(ValueError):
+        excel_serial_to_date(serial)
+
+
+@pytest.mark.parametrize("number_format", [
+    "14", "22", "27", "31", "36", "50", "58", 27, "yyyy-mm-dd", "m/d", "m/d/yy", "mmm-yy",
+    'yyyy"年"m"月"d"日"', 'm"月"d"日"', "[$-804]yyyy年m月d日", "[$-F800]dddd, mmmm dd, yyyy",
+    "yyyy/m/d h:mm", r"yyyy\-mm\-dd", "[DBNum1][$-804]m月d日",
+])
+def test_is_date_format(number_format):
+    assert is_date_format(number_format)
+
+
+@pytest.mark.parametrize("number_format", [
+    None, "", "General", "0", "0.00", "0.00%", "0%", "#,##0", "#,##0.00_);[Red](#,##0.00)",
+    '#,##0"元"', '0"天"', "@", "h:mm", "[h]:mm:ss", "mm:ss", "1", "9", "49", "59", 10,
+    "[DBNum1][$-804]General", "0.0E+00", '"¥"#,##0.00',
+])
+def test_is_not_date_format(number_format):
+    assert not is_date_format(number_format)
+
+
+ANY_CELL = st.one_of(st.text(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                     st.none(), st.booleans(), st.dates(), st.datetimes())
+# Text built from the characters the parser cares about finds more corners than st.text().
+CELL_TEXT = st.text(alphabet="0123456789.,-~/%‰万亿千wk元人单年月日号至Xx*()（）目标:≤≥<=>约 ", max_size=16)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(raw=st.one_of(ANY_CELL, CELL_TEXT), kind=st.sampled_from(KINDS),
+       year=st.none() | st.integers(1, 9999),
+       campaign_start=st.none() | st.dates(), date1904=st.booleans(),
+       number_format=st.none() | st.sampled_from(["General", "0%", "yyyy-mm-dd", "31", "@"]))
+def test_never_raises(raw, kind, year, campaign_start, date1904, number_format):
+    got = parse(raw, kind, year=year, campaign_start=campaign_start,
+                number_format=number_format, date1904=date1904)
+    assert isinstance(got, Value)
+    assert got.status in ("ok", "empty", "placeholder", "unreadable")
+    assert got.reason != "internal-error", got
+    if got.status == "unreadable":
+        assert got.reason
+    if got.status != "ok":
+        assert got.value is None
+    if isinstance(raw, float) and not math.isfinite(raw):
+        assert got.status == "unreadable"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=st.text(), kind=st.sampled_from(KINDS))
+def test_helpers_never_raise(text, kind):
+    assert isinstance(is_placeholder(text), bool)
+    assert isinstance(is_empty_marker(text), bool)
+    assert isinstance(is_date_format(text), bool)
+
+
+def test_imports_only_the_standard_library_quickly():
+    code = ("import sys, time; t = time.perf_counter(); import promo_workbook.values; "
+            "print(time.perf_counter() - t); "
+            "print(any(m in sys.modules for m in ('pandas', 'openpyxl', 'opencc')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1] == "False"
