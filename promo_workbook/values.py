@@ -249,17 +249,31 @@ def _parse(raw, kind: str, ctx: _Context) -> Value:
         return Value(raw, None, kind, "empty")
     if isinstance(raw, str):
         return _parse_text_cell(raw, kind, ctx)
-    if isinstance(raw, float) and not math.isfinite(raw):
+    cell = _plain(raw)
+    if isinstance(cell, float) and not math.isfinite(cell):
         raise _unreadable("not-finite")
     if kind == "text":
-        return Value(raw, _as_text(raw), kind, "ok")
+        return Value(raw, _as_text(cell), kind, "ok")
     if kind in _DATE_KINDS:
-        day, warnings = _date_from_object(raw, ctx)
+        day, warnings = _date_from_object(cell, ctx)
         value = DateRange(day, day) if kind == "daterange" else day
         return Value(raw, value, kind, "ok", warnings=warnings)
     if kind == "yesno":
-        return Value(raw, _yesno(_as_text(raw)), kind, "ok")
-    return _number_from_object(raw, kind, ctx)
+        return Value(raw, _yesno(_as_text(cell)), kind, "ok")
+    return _number_from_object(raw, cell, kind, ctx)
+
+
+def _plain(raw):
+    """numpy scalars, Decimal and Fraction as int/float (pandas hands those over); else raw."""
+    if type(raw) in (bool, int, float) or raw is None:  # numpy.float64 is a float subclass
+        return raw
+    for convert, hook in ((int, "__index__"), (float, "__float__")):
+        if hasattr(raw, hook):
+            try:
+                return convert(raw)
+            except (TypeError, ValueError, OverflowError):
+                return raw
+    return raw
 
 
 def _parse_text_cell(raw: str, kind: str, ctx: _Context) -> Value:
@@ -296,15 +310,15 @@ def _as_text(raw) -> str:
 
 # Numbers, money and percentages.
 
-def _number_from_object(raw, kind: str, ctx: _Context) -> Value:
-    if isinstance(raw, (_dt.date, _dt.datetime)):
+def _number_from_object(raw, cell, kind: str, ctx: _Context) -> Value:
+    if isinstance(cell, _dt.date):
         raise _unreadable("is-a-date")
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+    if isinstance(cell, bool) or not isinstance(cell, (int, float)):
         raise _unreadable("not-a-number")
     if kind in ("percent", "rate_target"):
         as_fraction = "%" in (ctx.number_format or "")
-        return _percent(*_exact(raw), as_fraction, Value(raw, None, kind, "ok"))
-    return Value(raw, _to_python(*_exact(raw), integral=True), kind, "ok")
+        return _percent(*_exact(cell), as_fraction, Value(raw, None, kind, "ok"))
+    return Value(raw, _to_python(*_exact(cell), integral=True), kind, "ok")
 
 
 def _number_from_text(raw, text: str, kind: str) -> Value:
@@ -357,7 +371,7 @@ def _exact(number: int | float | str) -> tuple[int, int]:
         if abs(number) > 10**300:
             raise _unreadable("too-large")
         return number, 0
-    text, _, shift = (repr(number) if isinstance(number, float) else number).partition("e")
+    text, _, shift = (repr(float(number)) if isinstance(number, float) else number).partition("e")
     whole, _, frac = text.replace(",", "").partition(".")
     if len(whole) + len(frac) > 300:
         raise _unreadable("too-large")

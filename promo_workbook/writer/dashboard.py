@@ -117,7 +117,7 @@ def _add_charts(workbook, ws, ctx: Context, layouts, helpers: dict[str, Block]) 
             chart.set_legend({"position": "bottom"})
             axis = chart.set_x_axis if kind != "bar" else chart.set_y_axis
             value_axis = chart.set_y_axis if kind != "bar" else chart.set_x_axis
-            value_axis({"num_format": "0%" if spec_chart["key"] == "goals" else "#,##0",
+            value_axis({"num_format": "0%" if spec_chart["key"] == "goals" else "#,##0", "min": 0,
                         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             if kind == "line":
                 axis({"num_format": "m/d", "date_axis": False})

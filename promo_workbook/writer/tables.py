@@ -6,6 +6,7 @@ gets its validation with a prompt, and the sheet is set up to print and to filte
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from .. import formulas
 from ..formulas import Context, cell
@@ -13,6 +14,7 @@ from ..layout import FIRST_DATA_ROW, GUIDANCE_ROW, HEADER_ROW, TITLE_ROW, TableL
 from ..spec import CHANNELS_LIST, Column
 from . import validation
 
+ROW_HEIGHT = 15  # points per line of 10-point text
 CJK_WIDTH = 1.15  # CJK glyphs are about twice as wide as the Latin unit widths assume
 
 
@@ -25,7 +27,7 @@ def write_table(ws, tl: TableLayout, ctx: Context, styles, example_rows: list[di
     _set_widths(ws, table.columns, lang)
     ws.set_row(TITLE_ROW, 26)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{table.number}  {table.title(lang)}", styles.get("title"))
-    ws.set_row(GUIDANCE_ROW, 48)
+    ws.set_row(GUIDANCE_ROW, 36 if lang.startswith("zh") else 44)
     ws.merge_range(GUIDANCE_ROW, 0, GUIDANCE_ROW, last_col, table.guidance(lang), styles.get("guidance"))
     ws.set_row(HEADER_ROW, 32)
     for i, col in enumerate(table.columns):
@@ -38,6 +40,11 @@ def write_table(ws, tl: TableLayout, ctx: Context, styles, example_rows: list[di
         values = example_rows[index] if example_rows and index < len(example_rows) else {}
         for i, col in enumerate(table.columns):
             _write_cell(ws, row, i, col, ctx, styles, values, fixed[index] if fixed and i == 0 else None)
+        lines = max((wrapped_lines(values[c.key], column_width(c, lang)) for c in table.columns
+                     if isinstance(values.get(c.key), str)), default=1)
+        if lines > 1:
+            # Excel does not grow a row for wrapped text on open; size it so nothing is cut.
+            ws.set_row(row, ROW_HEIGHT * lines + 2)
     if table.totals:
         _write_totals(ws, tl, ctx, styles)
     for i, col in enumerate(table.columns):
@@ -49,16 +56,30 @@ def write_table(ws, tl: TableLayout, ctx: Context, styles, example_rows: list[di
     _print_setup(ws, last_col, footer, ctx)
 
 
+def column_width(col: Column, lang: str) -> float:
+    """Column width in Excel character units for a language."""
+    width = max(col.width * (CJK_WIDTH if lang.startswith("zh") else 1.0), 8)
+    if not lang.startswith("zh"):
+        # English headers are longer words; give each room for two wrapped lines.
+        width = max(width, min(len(col.label(lang)) / 2 + 3, 22))
+    return width
+
+
+def text_width(text: str) -> float:
+    """Display width in character units: CJK and full-width glyphs count two."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
 # Private API.
 
 def _set_widths(ws, columns: tuple[Column, ...], lang: str) -> None:
-    factor = CJK_WIDTH if lang.startswith("zh") else 1.0
     for i, col in enumerate(columns):
-        width = max(col.width * factor, 8)
-        if not lang.startswith("zh"):
-            # English headers are longer words; give each room for two wrapped lines.
-            width = max(width, min(len(col.label(lang)) / 2 + 3, 22))
-        ws.set_column(i, i, width)
+        ws.set_column(i, i, column_width(col, lang))
 
 
 def _write_cell(ws, row, i, col: Column, ctx: Context, styles, values: dict, fixed_label: str | None) -> None:
@@ -137,4 +158,3 @@ def _print_setup(ws, last_col: int, footer: str, ctx: Context) -> None:
     ws.repeat_rows(HEADER_ROW)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer(footer)
-    ws.hide_gridlines(0)

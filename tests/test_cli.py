@@ -1,0 +1,105 @@
+"""The command line: `new`, its errors, help and speed."""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from promo_workbook.cli import cli, default_language
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_new_writes_a_workbook(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    result = run("new", str(out), "--lang", "en", "--campaign", "Spring launch", "--start", "2026-03-01",
+                 "--budget", "50000", "--channels", "Douyin, Xiaohongshu,WeChat", "--owner", "Li")
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    cover = wb["Cover"]
+    assert cover["C5"].value == "Spring launch"
+    assert cover["C8"].value.date().isoformat() == "2026-03-01"
+    assert cover["C9"].value.date().isoformat() == "2026-03-15"  # start + 14 days
+    assert cover["C10"].value == 50000
+    assert [wb["Channels"].cell(r, 1).value for r in (5, 6, 7)] == ["Douyin", "Xiaohongshu", "WeChat"]
+    assert wb.properties.title == "Spring launch" and wb.properties.creator == "Li"
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"precious")
+    result = run("new", str(out))
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert out.read_bytes() == b"precious"
+    assert run("new", str(out), "--force", "--lang", "zh-CN").exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--start", "2026-13-01"], "is not a date"),
+    (["--start", "2026-03-10", "--end", "2026-03-01"], "before --start"),
+    (["--lang", "fr"], "Invalid value for '--lang'"),
+    (["--rows", "0"], "Invalid value for '--rows'"),
+    (["--budget", "-5"], "Invalid value for '--budget'"),
+    (["--channels", "A,B,A"], "channel names repeat"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, args, message):
+    result = run("new", str(tmp_path / "p.xlsx"), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_output_folder_must_exist(tmp_path):
+    result = run("new", str(tmp_path / "nope" / "p.xlsx"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_output_must_be_xlsx(tmp_path):
+    result = run("new", str(tmp_path / "p.csv"))
+    assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+def test_no_temporary_files_left_behind(tmp_path):
+    run("new", str(tmp_path / "p.xlsx"), "--example", "--lang", "en")
+    assert [p.name for p in tmp_path.iterdir()] == ["p.xlsx"]
+
+
+@pytest.mark.parametrize("env, lang", [
+    ({"LANG": "zh_CN.UTF-8"}, "zh-CN"), ({"LANG": "zh_TW.UTF-8"}, "zh-TW"), ({"LC_ALL": "zh_HK"}, "zh-TW"),
+    ({"LANG": "en_US.UTF-8"}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({}, "en"),
+])
+def test_language_defaults_to_the_locale(env, lang):
+    assert default_language(env) == lang
+
+
+def test_help_shows_examples():
+    result = run("new", "--help")
+    assert result.exit_code == 0
+    assert "promo-workbook new plan.xlsx --lang zh-CN --example" in result.output
+
+
+def _wall(args, cwd):
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "promo_workbook", *args], cwd=cwd, check=True,
+                       capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_speed_whole_process(tmp_path):
+    """Issue 2: `new` <= 1.0 s and `--help` <= 0.3 s, whole process (median of 3)."""
+    help_time = _wall(["--help"], tmp_path)
+    new_time = _wall(["new", "plan.xlsx", "--force", "--example", "--lang", "zh-CN"], tmp_path)
+    print(f"--help {help_time:.3f} s, new --example {new_time:.3f} s")
+    assert help_time <= 0.3
+    assert new_time <= 1.0
