@@ -57,9 +57,22 @@ class _Group(click.Group):
         except PromoWorkbookError as exc:
             click.echo(f"promo-workbook: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # Output piped into `head` and closed early: not an error worth a message.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"promo-workbook: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback on request
+            if os.environ.get("PROMO_WORKBOOK_DEBUG"):
+                raise
+            click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {exc} "
+                       "(set PROMO_WORKBOOK_DEBUG=1 for details, and please report it)", err=True)
             sys.exit(2)
 
 
@@ -130,3 +143,109 @@ def new_command(out, lang, campaign, product, start, end, budget, owner, channel
                          end=end, budget=budget, owner=owner, channels=channels, rows=rows, example=example)
     path = generate(out, options)
     click.echo(f"wrote {path} ({options.lang}{', with the worked example' if example else ''})")
+
+
+def _codes(ctx, param, value):
+    codes = []
+    for item in value or ():
+        codes += [c.strip() for c in item.split(",") if c.strip()]
+    return codes or None
+
+
+@cli.command("check")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Text for people, JSON for machines.")
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Message language (default: the workbook's).")
+@click.option("--select", multiple=True, callback=_codes, help="Only these rules: codes, prefixes or families (T16,X).")
+@click.option("--ignore", multiple=True, callback=_codes, help="Skip these rules: codes, prefixes or families.")
+@click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML file with thresholds.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check_command(file, fmt, lang, select, ignore, today, config_path, strict):
+    """Check a completed plan for consistency, cell by cell.
+
+    Exit code 0 when clean, 1 when errors are found (with --strict, warnings too),
+    2 when the file cannot be read or the command is misused.
+
+    \b
+    Examples:
+      promo-workbook check plan.xlsx
+      promo-workbook check plan.xlsx --format json > report.json
+      promo-workbook check plan.xlsx --select T16,X --ignore B --today 2026-03-20
+    """
+    from .check import check
+    from .check.config import load_config
+    from .check.render import to_json, to_text
+
+    config = load_config(config_path)
+    with _progress("checking " + os.path.basename(file)):
+        report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
+    if fmt == "json":
+        click.echo(to_json(report))
+    else:
+        click.echo(to_text(report, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    sys.exit(report.exit_code(strict))
+
+
+@cli.command("rules")
+@click.argument("code", required=False)
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the message samples.")
+def rules_command(code, lang):
+    """List every rule, or explain one: what it finds, why, a bad and a good example.
+
+    \b
+    Examples:
+      promo-workbook rules
+      promo-workbook rules T161
+    """
+    from .check.registry import REGISTRY, all_rules
+
+    rules = all_rules()
+    if code is None:
+        for rule in rules:
+            click.echo(f"{rule.code}  {rule.severity:<7}  {rule.name:<38} {rule.what}")
+        return
+    rule = REGISTRY.get(code.upper())
+    if rule is None:
+        raise click.BadParameter(f"no rule {code!r}; `promo-workbook rules` lists them", param_hint="CODE")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity}, {rule.family}, CHECKS.md item {rule.item})\n")
+    for title, text in (("What it finds", rule.what), ("Why it matters", rule.why), ("Bad", rule.bad), ("Good", rule.good)):
+        click.echo(f"{title}:\n  {text}\n")
+    click.echo(f"Message:\n  {rule.messages[lang]}")
+
+
+class _progress:
+    """A spinner on stderr, shown only on a terminal and only when the work takes over a second."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self._done = None
+
+    def __enter__(self):
+        import threading
+
+        if not sys.stderr.isatty():
+            return self
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._spin, daemon=True)
+        self._thread.start()
+        return self
+
+    def _spin(self):
+        frames = "|/-\\"
+        if self._done.wait(1.0):
+            return
+        i = 0
+        while not self._done.wait(0.1):
+            sys.stderr.write(f"\r{frames[i % 4]} {self.label} ...")
+            sys.stderr.flush()
+            i += 1
+        sys.stderr.write("\r" + " " * (len(self.label) + 6) + "\r")
+        sys.stderr.flush()
+
+    def __exit__(self, *exc):
+        if self._done is not None:
+            self._done.set()
+            self._thread.join()
+        return False

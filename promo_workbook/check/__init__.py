@@ -1,0 +1,57 @@
+"""Check a completed plan for consistency within and across its tables (CHECKS.md).
+
+    check(path) -> Report      read the workbook, run every selected rule, gather findings
+
+The rules live in ``rules/``, one small class each, registered by code; ``render.py`` turns
+a Report into text or JSON.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from .model import Finding, Report
+
+__all__ = ["Finding", "Report", "check", "check_plan"]
+
+
+# Public API.
+
+def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.date | None = None,
+          config: dict | None = None) -> Report:
+    """Read ``path`` and check it; messages in ``lang`` (default: the workbook's language)."""
+    from ..reader import read
+
+    started = time.perf_counter()
+    plan = read(path)
+    return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
+
+
+def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=None, started=None) -> Report:
+    from ..spec import load_spec
+    from .config import load_config
+    from .registry import selected
+    from .view import from_plan
+
+    started = started or time.perf_counter()
+    spec = load_spec()
+    lang = lang or plan.language or "en"
+    config = config or load_config()
+    view = from_plan(plan, spec, lang, today or dt.date.today())
+    findings: list[Finding] = []
+    for rule in selected(select, ignore):
+        findings.extend(rule.run(view, config))
+    order = {t.number: i for i, t in enumerate(spec.tables)}
+    findings.sort(key=lambda f: (order.get(f.template, -1), f.row or 0, _col(f.cell), f.code))
+    return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
+                  sheets=view.sheets, rows=getattr(view, "rows_total", 0), seconds=time.perf_counter() - started,
+                  lang=lang)
+
+
+# Private API.
+
+def _col(cell: str | None) -> tuple:
+    if not cell:
+        return (0, "")
+    letters = cell.rstrip("0123456789")
+    return (len(letters), letters)

@@ -1,0 +1,80 @@
+"""Check thresholds: documented defaults, overridable from a TOML file (`--config`).
+
+    [check]
+    reserve_min = 0.10        # seed: reserve 10%-15% of the budget
+    reserve_max = 0.15
+    sum_tolerance = 0.005     # relative tolerance when comparing sums and products
+    spike_threshold = 0.5     # day-over-day change (50%) that counts as a drop or spike
+    phase_days = {预热期 = 3, 爆发期 = 7, 延续期 = 5}   # keyed by phase key: warmup, burst, sustain
+    goal_coverage = 0.8       # channel plan should cover at least this share of a goal
+
+    [benchmarks]              # reference figures from the other seeds (info rules)
+    phase_budget = {warmup = 0.2, burst = 0.5, sustain = 0.3}
+    roi_min = 3.0
+    ltv_cac_min = 3.0
+    cpm_max = 30.0
+    cpa_max = 150.0
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from ..errors import UsageError
+
+DEFAULTS = {
+    "check": {
+        "reserve_min": 0.10,
+        "reserve_max": 0.15,
+        "sum_tolerance": 0.005,
+        "spike_threshold": 0.5,
+        "phase_days": {"warmup": 3, "burst": 7, "sustain": 5},
+        "goal_coverage": 0.8,
+    },
+    "benchmarks": {
+        "phase_budget": {"warmup": 0.2, "burst": 0.5, "sustain": 0.3},
+        "phase_budget_tolerance": 0.1,
+        "roi_min": 3.0,
+        "ltv_cac_min": 3.0,
+        "cpm_max": 30.0,
+        "cpa_max": 150.0,
+    },
+}
+
+
+# Public API.
+
+def load_config(path: str | Path | None = None) -> dict:
+    """Defaults, overlaid by a TOML file's values; unknown keys or wrong types are errors."""
+    config = copy.deepcopy(DEFAULTS)
+    if path is None:
+        return config
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read config: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    _overlay(config, data, str(path), "")
+    return config
+
+
+# Private API.
+
+def _overlay(base: dict, data: dict, file: str, where: str) -> None:
+    for key, value in data.items():
+        path = f"{where}.{key}" if where else key
+        if key not in base:
+            raise UsageError(f"{file}: {path}: unknown setting")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise UsageError(f"{file}: {path}: expected a table")
+            _overlay(base[key], value, file, path)
+        elif isinstance(base[key], (int, float)) and not isinstance(value, bool) and isinstance(value, (int, float)):
+            base[key] = float(value)
+        else:
+            raise UsageError(f"{file}: {path}: expected a number")

@@ -1,0 +1,178 @@
+"""A small evaluator for the formulas people type over a template's: arithmetic on cells.
+
+The checker never trusts cached results (xlsxwriter caches 0, openpyxl nothing). When a
+derived cell holds a formula that is not the template's, this works out what it computes
+when it is plain arithmetic on same-sheet cells (=D6/C6, =ROUND(C5*D5,0), =SUM(F5:F8)), so
+a wrong formula is found even in a file no spreadsheet app has calculated. Anything beyond
+that (IF, text, other sheets) is reported as not evaluable, never guessed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+TOKEN = re.compile(r"""\s*(?:
+    (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?%?)
+  | (?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)
+  | (?P<ref>\$?[A-Z]{1,3}\$?\d+)(?![\w(])
+  | (?P<func>[A-Z][A-Z0-9.]*)\(
+  | (?P<op>[-+*/^(),])
+)""", re.VERBOSE)
+REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+
+
+class NotEvaluable(Exception):
+    """The formula uses something this evaluator does not do."""
+
+
+# Public API.
+
+def normalise(formula: str) -> str:
+    """Formula text compared loosely: no '=', '$', spaces or sheet-name quotes, upper case."""
+    text = formula.lstrip("=").replace("$", "").replace(" ", "")
+    text = re.sub(r"'((?:[^']|'')+)'!", lambda m: m.group(1).replace("''", "'") + "!", text)
+    return text.upper()
+
+
+def evaluate(formula: str, lookup: Callable[[str], object]) -> float:
+    """Value of an arithmetic formula; ``lookup("C5")`` gives a cell's number (or None/text)."""
+    tokens = _tokenize(formula.lstrip("="))
+    parser = _Parser(tokens, lookup)
+    value = parser.expr()
+    if parser.pos != len(tokens):
+        raise NotEvaluable("trailing tokens")
+    return value
+
+
+# Private API.
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    tokens, pos = [], 0
+    text = text.upper()
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise NotEvaluable(f"cannot read {text[pos:pos + 10]!r}")
+        kind = m.lastgroup
+        tokens.append((kind, m.group(kind)))
+        pos = m.end()
+    return tokens
+
+
+def _cells(rng: str) -> list[str]:
+    a, b = rng.split(":")
+    (c1, r1), (c2, r2) = REF.match(a).groups(), REF.match(b).groups()
+    if c1 != c2:
+        raise NotEvaluable("two-dimensional ranges")
+    return [f"{c1}{r}" for r in range(int(r1), int(r2) + 1)]
+
+
+class _Parser:
+    def __init__(self, tokens, lookup):
+        self.tokens, self.lookup, self.pos = tokens, lookup, 0
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.pos += 1
+        return tok
+
+    def expr(self) -> float:
+        value = self.term()
+        while self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            value = value + self.term() if op == "+" else value - self.term()
+        return value
+
+    def term(self) -> float:
+        value = self.power()
+        while self.peek() in (("op", "*"), ("op", "/")):
+            op = self.take()[1]
+            right = self.power()
+            if op == "*":
+                value *= right
+            elif right == 0:
+                raise NotEvaluable("division by zero")
+            else:
+                value /= right
+        return value
+
+    def power(self) -> float:
+        value = self.unary()
+        while self.peek() == ("op", "^"):
+            self.take()
+            value = value ** self.unary()
+        return value
+
+    def unary(self) -> float:
+        if self.peek() == ("op", "-"):
+            self.take()
+            return -self.unary()
+        if self.peek() == ("op", "+"):
+            self.take()
+            return self.unary()
+        return self.atom()
+
+    def atom(self) -> float:
+        kind, text = self.take()
+        if kind == "num":
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        if kind == "ref":
+            return self._number(text)
+        if kind == "op" and text == "(":
+            value = self.expr()
+            self._expect(")")
+            return value
+        if kind == "func":
+            return self._call(text)
+        raise NotEvaluable(f"unexpected {text!r}")
+
+    def _number(self, ref: str) -> float:
+        value = self.lookup(ref.replace("$", ""))
+        if value is None or value == "":
+            return 0.0
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise NotEvaluable(f"{ref} is not a number")
+        return float(value)
+
+    def _expect(self, op: str) -> None:
+        if self.take() != ("op", op):
+            raise NotEvaluable(f"expected {op!r}")
+
+    def _args(self) -> list:
+        args = []
+        if self.peek() == ("op", ")"):
+            self.take()
+            return args
+        while True:
+            if self.peek()[0] == "range":
+                # Like Excel's SUM: text and blanks inside a range count for nothing.
+                values = [self.lookup(c) for c in _cells(self.take()[1])]
+                args.append([float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)])
+            else:
+                args.append(self.expr())
+            kind, text = self.take()
+            if (kind, text) == ("op", ")"):
+                return args
+            if (kind, text) != ("op", ","):
+                raise NotEvaluable("bad argument list")
+
+    def _call(self, name: str) -> float:
+        args = self._args()
+        flat = [x for a in args for x in (a if isinstance(a, list) else [a])]
+        if name == "SUM":
+            return float(sum(flat))
+        if name == "ROUND" and len(args) == 2:
+            return float(round(args[0], int(args[1])))
+        if name in ("N", "VALUE") and len(args) == 1 and not isinstance(args[0], list):
+            return float(args[0])
+        if name == "ABS" and len(args) == 1:
+            return abs(args[0])
+        if name in ("MIN", "MAX", "AVERAGE") and flat:
+            return {"MIN": min, "MAX": max}.get(name, lambda xs: sum(xs) / len(xs))(flat)
+        raise NotEvaluable(f"function {name}")

@@ -1,0 +1,121 @@
+"""The checker's own arithmetic: every derived value worked out again from the input cells.
+
+One function per derived column, keyed like the spec (`budget.subtotal`). Each returns the
+value the template's formula should show, or None when its inputs are not all there (the
+formula shows blank then). The definitions are TEMPLATES.md's; the spec's formulas compute
+the same thing in the workbook, and the LibreOffice tests hold the two together.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .lookup import direction_of_metric
+from .view import PlanView, Row
+
+
+# Public API.
+
+def expected_value(plan: PlanView, table_key: str, column_key: str, row: Row):
+    fn = RECOMPUTE.get(f"{table_key}.{column_key}")
+    return fn(plan, row) if fn else None
+
+
+def budget_total(plan: PlanView) -> float | None:
+    """Σ subtotals as they should be: typed lump sums count, formulas by their recomputation."""
+    total, any_line = 0.0, False
+    for row in plan.rows("budget"):
+        amount = line_amount(plan, row)
+        if amount is not None:
+            total += amount
+            any_line = True
+    return total if any_line else None
+
+
+def line_amount(plan: PlanView, row: Row) -> float | None:
+    """A budget line's amount: quantity × unit price, else the subtotal as typed (a lump sum)."""
+    product = _product(row, "quantity", "unit_price")
+    if product is not None:
+        return product
+    cell = row.cell("subtotal")
+    if cell is not None and cell.formula is None:
+        return row.num("subtotal")
+    return None
+
+
+def achievement(target: float | None, actual: float | None, direction: str) -> float | None:
+    if not target or not actual:
+        return None
+    return target / actual if direction == "lower" else actual / target
+
+
+# Private API.
+
+def _product(row: Row, a: str, b: str) -> float | None:
+    x, y = row.num(a), row.num(b)
+    return x * y if x is not None and y is not None else None
+
+
+def _ratio(row: Row, num: str, den: str) -> float | None:
+    x, y = row.num(num), row.num(den)
+    return x / y if x is not None and y else None
+
+
+def _clicks(row: Row) -> float | None:
+    product = _product(row, "impressions", "ctr")
+    if product is not None:
+        return float(round(product))
+    return row.num("clicks") if row.cell("clicks") is not None and row.cell("clicks").formula is None else None
+
+
+def _cvr(plan, row: Row) -> float | None:
+    clicks, conv = _clicks(row), row.num("conversions")
+    return conv / clicks if clicks and conv is not None else None
+
+
+def _daily_achievement(plan, row: Row) -> float | None:
+    conv = row.num("conversions")
+    target = row.num("daily_target")
+    if target is None:
+        cell = row.cell("achievement")
+        target = cell.target if cell is not None else None  # "100%(目标500单)" typed by hand
+    return conv / target if conv is not None and target else None
+
+
+def _reserve_row_share(plan, row: Row) -> float | None:
+    from .lookup import list_key
+
+    if list_key(plan.spec, "budget_item", row.text("item")) != "reserve":
+        return None
+    amount, total = line_amount(plan, row), budget_total(plan)
+    return amount / total if amount is not None and total else None
+
+
+def _review_achievement(plan, row: Row) -> float | None:
+    target_cell = row.cell("target")
+    direction = direction_of_metric(plan, row.text("metric"), target_cell)
+    return achievement(row.num("target"), row.num("actual"), direction)
+
+
+def _days(plan, row: Row) -> float | None:
+    start, end = row.date("start"), row.date("end")
+    return float((end - start).days + 1) if start and end else None
+
+
+def _budget_amount(plan, row: Row) -> float | None:
+    share = row.num("budget_share")
+    budget = plan.cover.get("budget")
+    total = budget.value if budget is not None and budget.ok else None
+    return share * total if share is not None and isinstance(total, (int, float)) else None
+
+
+RECOMPUTE: dict[str, Callable] = {
+    "budget.subtotal": lambda plan, row: _product(row, "quantity", "unit_price"),
+    "budget.reserve_share": _reserve_row_share,
+    "channels.expected_cvr": lambda plan, row: _ratio(row, "expected_conversions", "target_impressions"),
+    "channels.budget_amount": _budget_amount,
+    "rhythm.days": _days,
+    "daily.clicks": lambda plan, row: _clicks(row),
+    "daily.cvr": _cvr,
+    "daily.achievement": _daily_achievement,
+    "review.achievement": _review_achievement,
+}

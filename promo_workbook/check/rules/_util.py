@@ -1,0 +1,111 @@
+"""Helpers the rules share: number formatting for messages, and what a derived cell shows."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ... import formulas as spec_formulas
+from ..evaluate import NotEvaluable, evaluate, normalise
+from ..recompute import expected_value
+from ..view import PlanView, Row, TableView
+
+TEMPLATE, EVALUATED, CACHED, TYPED = "template", "evaluated", "cached", "typed"
+
+
+# Public API.
+
+def num(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    if isinstance(x, int):
+        return f"{x:,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def pct(x) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%".replace(".0%", "%")
+
+
+def day(d) -> str:
+    return d.isoformat() if isinstance(d, (dt.date, dt.datetime)) else str(d)
+
+
+def close(a: float, b: float, rel: float, abs_tol: float = 1e-9) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+
+
+def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int) -> str | None:
+    """The formula the template puts in this cell, at the columns and rows the user has now."""
+    blocks = _blocks(plan)
+    if table.key not in blocks:
+        return None
+    col = table.spec.column(key)
+    ctx = spec_formulas.Context(plan.spec, plan.lang, blocks, blocks[table.key], row=excel_row - 1)
+    try:
+        return spec_formulas.column_formula(col, ctx)
+    except KeyError:
+        return None  # a column the formula needs is missing; reported by S021
+
+
+def shown(plan: PlanView, table: TableView, row: Row, key: str):
+    """(value, how) for a derived cell: what the workbook shows there, as far as it can be known.
+
+    A typed constant shows itself; the template's own formula shows the recomputed value; any
+    other formula is evaluated when it is plain arithmetic, else its cached value is used when
+    the producing app calculates; otherwise (None, None).
+    """
+    cell = row.cell(key)
+    if cell is None:
+        return None, None
+    if cell.formula is None:
+        value = cell.value if cell.ok else None
+        return (value, TYPED) if value is not None else (None, None)
+    expected_text = template_formula(plan, table, key, row.row)
+    if expected_text is not None and normalise(cell.formula) == normalise(expected_text):
+        return expected_value(plan, table.key, key, row), TEMPLATE
+    try:
+        return evaluate(cell.formula, lambda ref: _lookup(table, ref)), EVALUATED
+    except NotEvaluable:
+        pass
+    if plan.trust_cache and isinstance(cell.cached, (int, float)) and not isinstance(cell.cached, bool):
+        return cell.cached, CACHED
+    return None, None
+
+
+# Private API.
+
+def _lookup(table: TableView, ref: str):
+    cell = table.by_ref.get(ref)
+    if cell is None:
+        return None
+    if cell.ok and isinstance(cell.value, (int, float)):
+        return cell.value
+    if cell.formula is not None:
+        raise NotEvaluable(f"{ref} is itself a formula")
+    return cell.value if cell.ok else None
+
+
+def _blocks(plan: PlanView) -> dict:
+    cached = getattr(plan, "_blocks", None)
+    if cached is not None:
+        return cached
+    from ...formulas import Block
+
+    blocks = {}
+    for key, table in plan.tables.items():
+        if table.first_row is None or not table.letters:
+            continue
+        columns = {k: _col_index(letter) for k, letter in table.letters.items()}
+        totals = table.totals_row - 1 if table.totals_row else None
+        blocks[key] = Block(table.sheet, columns, table.first_row - 1, table.last_row - 1, totals)
+    plan._blocks = blocks
+    return blocks
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1

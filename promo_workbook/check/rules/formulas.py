@@ -1,0 +1,180 @@
+"""Family F, formulas (CHECKS.md C 13-15): formulas typed over, caches that disagree, totals
+that no longer cover their rows."""
+from __future__ import annotations
+
+import re
+
+from ..evaluate import normalise
+from ..recompute import expected_value
+from ..registry import Rule, register
+from ..view import PlanView, TableView
+from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_formula
+
+# Derived columns whose wrong values have a rule of their own in family T.
+OWN_VALUE_RULES = {"budget.subtotal", "daily.cvr", "daily.achievement", "review.achievement"}
+RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _derived(table: TableView):
+    return [c for c in table.spec.columns if c.derived and c.key not in table.missing]
+
+
+def _column_has_formulas(table: TableView, key: str) -> bool:
+    return table.from_metadata or any(r.cell(key) is not None and r.cell(key).formula for r in table.rows)
+
+
+@register
+class FormulaOverwritten(Rule):
+    code, name, severity = "F131", "formula.overwritten", "error"
+    messages = {
+        "zh-CN": "“{column}”的公式被改成了固定值 {actual}；按公式应为 {expected}。",
+        "zh-TW": "「{column}」的公式被改成了固定值 {actual}；按公式應為 {expected}。",
+        "en": "The “{column}” formula was replaced by the constant {actual}; the formula gives {expected}.",
+    }
+    what = "A derived cell whose formula was replaced by a typed constant."
+    why = "The most common spreadsheet error: the number stops following its inputs."
+    bad = "合计(元) = 20000 typed over =IF(OR(C5=\"\",E5=\"\"),\"\",C5*E5)"
+    good = "The template's formula left in place."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            for col in _derived(table):
+                if not _column_has_formulas(table, col.key):
+                    continue  # typed by hand throughout: the table's own rules compare the values
+                for row in table.rows:
+                    cell = row.cell(col.key)
+                    if cell is None or cell.formula is not None or cell.status == "empty":
+                        continue
+                    expected = expected_value(plan, table.key, col.key, row)
+                    yield self.at(table, cell, actual=_show(cell.value if cell.ok else cell.raw, col),
+                                  expected=_show(expected, col))
+
+
+@register
+class FormulaChanged(Rule):
+    code, name, severity = "F132", "formula.changed", "warning"
+    messages = {
+        "zh-CN": "“{column}”的公式与模板不同（{actual}），结果无法核对；模板公式为 {expected}。",
+        "zh-TW": "「{column}」的公式與範本不同（{actual}），結果無法核對；範本公式為 {expected}。",
+        "en": "The “{column}” formula differs from the template's ({actual}) and its result cannot be verified; the template has {expected}.",
+    }
+    what = "A derived cell whose formula is not the template's and is too complex to evaluate."
+    why = "The checker cannot vouch for a number it cannot recompute."
+    bad = "达成率 = IF(D5>0, VLOOKUP(...), 0)"
+    good = "The template's formula, or plain arithmetic over the row's cells."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            for col in _derived(table):
+                for row in table.rows:
+                    cell = row.cell(col.key)
+                    if cell is None or cell.formula is None:
+                        continue
+                    value, how = shown(plan, table, row, col.key)
+                    if how is None:
+                        yield self.at(table, cell, actual=cell.formula,
+                                      expected=template_formula(plan, table, col.key, row.row) or "—")
+
+
+@register
+class WrongResult(Rule):
+    code, name, severity = "F133", "formula.wrong-result", "error"
+    messages = {
+        "zh-CN": "“{column}”显示 {actual}，按定义应为 {expected}。",
+        "zh-TW": "「{column}」顯示 {actual}，按定義應為 {expected}。",
+        "en": "“{column}” shows {actual}; by its definition it is {expected}.",
+    }
+    what = "A derived value (clicks, expected conversion rate, budget amount, days, reserve share) that does not equal its definition."
+    why = "A changed formula or a typed number gives a figure the plan's other numbers do not support."
+    bad = "点击量 = 1500 where 曝光量 50000 × 点击率 3.2% = 1600"
+    good = "点击量 = 1600"
+
+    def run(self, plan: PlanView, config):
+        tol = config["check"]["sum_tolerance"]
+        for table in plan.tables.values():
+            for col in _derived(table):
+                if f"{table.key}.{col.key}" in OWN_VALUE_RULES or col.value_format == "text":
+                    continue
+                for row in table.rows:
+                    value, how = shown(plan, table, row, col.key)
+                    expected = expected_value(plan, table.key, col.key, row)
+                    if how in (TYPED, EVALUATED, CACHED) and isinstance(value, (int, float)) and expected is not None \
+                            and not close(value, expected, tol, 1e-6):
+                        yield self.at(table, row.cell(col.key), actual=_show(value, col), expected=_show(expected, col))
+
+
+@register
+class StaleCache(Rule):
+    code, name, severity = "F141", "formula.stale-cache", "warning"
+    messages = {
+        "zh-CN": "“{column}”保存的计算结果是 {actual}，重新计算应为 {expected}；请在表格软件中重新计算后保存。",
+        "zh-TW": "「{column}」儲存的計算結果是 {actual}，重新計算應為 {expected}；請在試算表軟體中重新計算後儲存。",
+        "en": "“{column}” was saved showing {actual} but recomputes to {expected}; recalculate in your spreadsheet app and save.",
+    }
+    what = "A formula's saved result that disagrees with the recomputation, in a file saved by an app that calculates."
+    why = "Whoever opens the file without recalculating (a phone preview, a viewer) sees the old number."
+    bad = "合计 cached 18000 while 数量 × 单价 = 20000 (calculation set to manual)"
+    good = "Saved after a recalculation."
+
+    def run(self, plan: PlanView, config):
+        if not plan.trust_cache:
+            return  # xlsxwriter caches 0 and openpyxl nothing: their caches mean nothing
+        tol = config["check"]["sum_tolerance"]
+        for table in plan.tables.values():
+            for col in _derived(table):
+                for row in table.rows:
+                    cell = row.cell(col.key)
+                    if cell is None or cell.formula is None:
+                        continue
+                    expected_text = template_formula(plan, table, col.key, row.row)
+                    if expected_text is None or normalise(cell.formula) != normalise(expected_text):
+                        continue
+                    expected = expected_value(plan, table.key, col.key, row)
+                    cached = cell.cached
+                    if expected is None:
+                        continue
+                    if not isinstance(cached, (int, float)) or isinstance(cached, bool) or not close(cached, expected, tol, 1e-6):
+                        yield self.at(table, cell, actual=_show(cached, col), expected=_show(expected, col))
+
+
+@register
+class TotalRangeShort(Rule):
+    code, name, severity = "F151", "total.range-short", "error"
+    messages = {
+        "zh-CN": "合计公式 {actual} 没有覆盖第 {rows} 行的数据。",
+        "zh-TW": "合計公式 {actual} 沒有涵蓋第 {rows} 列的資料。",
+        "en": "The total {actual} leaves out the data in row(s) {rows}.",
+    }
+    what = "A total whose range no longer covers all the line rows (rows added below the range)."
+    why = "The total, and everything built on it, is short by the rows it misses."
+    bad = "=SUM(F5:F19) with a line added in row 20"
+    good = "=SUM(F5:F20), or rows inserted inside the range so it grows."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            if table.totals is None:
+                continue
+            for key, cell in table.totals.cells.items():
+                if not cell.formula or key in table.missing:
+                    continue
+                match = RANGE.search(cell.formula)
+                if not match:
+                    continue
+                first, last = int(match.group(2)), int(match.group(4))
+                outside = [r.row for r in table.rows if not first <= r.row <= last and _has_value(r, key)]
+                if outside:
+                    yield self.at(table, cell, actual=cell.formula, rows=", ".join(map(str, outside)),
+                                  expected=f"{match.group(1)}{min([first] + outside)}:{match.group(3)}{max([last] + outside)}")
+
+
+def _has_value(row, key: str) -> bool:
+    cell = row.cell(key)
+    return cell is not None and (cell.status == "ok" or cell.formula is not None)
+
+
+def _show(value, col):
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return f"{value * 100:.1f}%" if col.value_format == "percent" else num(round(value, 2) if isinstance(value, float) else value)

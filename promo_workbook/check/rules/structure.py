@@ -1,0 +1,182 @@
+"""Family S, workbook structure (CHECKS.md A 1-5): templates and columns found, examples and
+placeholders left in, rows half filled, sections the plan needs left empty."""
+from __future__ import annotations
+
+from ..lookup import fold
+from ..registry import Rule, register
+from ..view import PlanView
+
+# Tables whose required cells have rules of their own (goals: T20x; item 24: T24x).
+OWN_REQUIRED_RULES = {"goals", "risks", "progress", "feedback", "lessons", "improvements", "review"}
+NEEDED_SECTIONS = ("goals", "channels", "budget")
+
+
+@register
+class TemplateMissing(Rule):
+    code, name, severity = "S011", "workbook.template-missing", "warning"
+    messages = {
+        "zh-CN": "工作簿中没有找到模板{number}《{title}》；其余表格照常检查。",
+        "zh-TW": "工作簿中沒有找到範本{number}《{title}》；其餘表格照常檢查。",
+        "en": "Template {number} ({title}) was not found in the workbook; the other tables are still checked.",
+    }
+    what = "A template table that is in neither the workbook's metadata nor any sheet's headers."
+    why = "Cross-table checks need every table; a renamed header or a deleted sheet hides one."
+    bad = "A workbook with no sheet whose headers are 渠道名称 / 投放形式 / 目标曝光量 ..."
+    good = "Every table present, under any sheet name and in any order."
+
+    def run(self, plan: PlanView, config):
+        for number in plan.missing_templates:
+            table = plan.spec.table(number)
+            yield self.at(None, number=number, title=table.title(plan.lang))
+
+
+@register
+class ColumnMissing(Rule):
+    code, name, severity = "S021", "table.column-missing", "warning"
+    messages = {
+        "zh-CN": "缺少“{expected}”列{closest}。",
+        "zh-TW": "缺少「{expected}」欄{closest}。",
+        "en": "The column “{expected}” is missing{closest}.",
+    }
+    closest_text = {"zh-CN": "（最接近的表头是“{0}”，是否改了名？）", "zh-TW": "（最接近的表頭是「{0}」，是否改了名？）",
+                    "en": " (the closest header is “{0}” — was it renamed?)"}
+    what = "A template column not found among the sheet's headers; moved columns are fine."
+    why = "Checks of that column, and formulas over it, cannot run without it."
+    bad = "The budget sheet's header 单价(元) retyped as 价格."
+    good = "Headers as the template has them, in any order, with extra columns anywhere."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            for key, closest in table.missing.items():
+                col = table.spec.column(key)
+                severity = "error" if col.required and not col.derived else "warning"
+                closest_text = self.closest_text[plan.lang].format(closest) if closest else ""
+                yield self.at(table, row=None, column=col.label(plan.lang), severity=severity,
+                              expected=col.label(plan.lang), actual=closest, closest=closest_text)
+
+
+@register
+class ExampleLeft(Rule):
+    code, name, severity = "S031", "row.example-left", "warning"
+    messages = {
+        "zh-CN": "这一行还是模板示例（“{actual}”），请换成本次活动的内容。",
+        "zh-TW": "這一行還是範本示例（「{actual}」），請換成本次活動的內容。",
+        "en": "This row is still the template's example (“{actual}”); replace it with your campaign's.",
+    }
+    what = "A row whose text is the seed's example row, word for word (in any language)."
+    why = "An example left in a plan reads as a real commitment to the manager."
+    bad = "竞品名称 A品牌, 近期活动主题 “618新品直降300” left from the example."
+    good = "Your own competitors, channels and goals."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            examples = _example_texts(table.spec)
+            if not examples:
+                continue
+            for row in table.rows:
+                texts = {fold(row.text(k)) for k in row.cells if isinstance(row.cells[k].raw, str)}
+                texts.discard("")
+                for example in examples:
+                    if len(example) >= 2 and example <= texts:
+                        first = next(k for k in row.cells if isinstance(row.cells[k].raw, str)
+                                     and fold(row.cells[k].raw) in example)
+                        yield self.at(table, row.cells[first], actual=row.text(first))
+                        break
+
+
+@register
+class Placeholder(Rule):
+    code, name, severity = "S032", "cell.placeholder", "warning"
+    messages = {
+        "zh-CN": "“{actual}”是占位符，尚未填写。",
+        "zh-TW": "「{actual}」是佔位符，尚未填寫。",
+        "en": "“{actual}” is a placeholder, not filled in yet.",
+    }
+    what = "Placeholders never replaced: X月X日, X.4, *经理 (a starred role), XXX, (如:…)."
+    why = "A deadline of X月X日 or an owner of *经理 means nobody is accountable yet."
+    bad = "负责人 *经理, 完成时限 X月X日."
+    good = "负责人 王敏, 完成时限 2026-03-15."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            for row in table.rows:
+                for cell in row.cells.values():
+                    if cell.status == "placeholder" and cell.formula is None:
+                        yield self.at(table, cell, actual=str(cell.raw))
+        for cell in plan.cover.values():
+            if cell.status == "placeholder":
+                yield self.at(None, cell, actual=str(cell.raw))
+
+
+@register
+class RowIncomplete(Rule):
+    code, name, severity = "S041", "row.incomplete", "warning"
+    messages = {
+        "zh-CN": "这一行已填写，但缺少必填项“{column}”。",
+        "zh-TW": "這一行已填寫，但缺少必填項「{column}」。",
+        "en": "This row is filled in but its required “{column}” is empty.",
+    }
+    what = "A partly filled row lacking a required cell (owner, due date, quantity, ...)."
+    why = "Half a line is worse than none: it looks planned and is not."
+    bad = "A materials row with 物料名称 and 规格要求 but no 交付时间 or 负责人."
+    good = "Every required cell of a started row filled."
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            if table.key in OWN_REQUIRED_RULES:
+                continue
+            yield from required_cells(self, plan, table, [c.key for c in table.spec.columns if c.required])
+
+
+@register
+class SectionEmpty(Rule):
+    code, name, severity = "S051", "section.empty", "error"
+    messages = {
+        "zh-CN": "《{title}》是空的；没有它，计划无法成立。",
+        "zh-TW": "《{title}》是空的；沒有它，計劃無法成立。",
+        "en": "{title} is empty; the plan does not stand without it.",
+    }
+    what = "No goals, no channels or no budget lines."
+    why = "Everything else is measured against goals, channels and budget."
+    bad = "A plan with rhythm and materials but an empty goals table."
+    good = "At least one goal, one channel and one budget line."
+
+    def run(self, plan: PlanView, config):
+        for key in NEEDED_SECTIONS:
+            table = plan.table(key)
+            if table is not None and not table.rows:
+                yield self.at(table, row=table.first_row, title=table.spec.title(plan.lang))
+
+
+# Public helpers for rules of other families.
+
+def required_cells(rule: Rule, plan: PlanView, table, keys):
+    """Findings for started rows that leave any of ``keys`` empty."""
+    present = [k for k in keys if k not in table.missing and not table.spec.column(k).derived]
+    # Pre-filled cells (linked formulas, a fixed table's row labels) do not start a row.
+    prefilled = {table.spec.columns[0].key} if table.spec.fixed_rows else set()
+    for row in table.rows:
+        if not any(c.status != "empty" and c.formula is None for k, c in row.cells.items() if k not in prefilled):
+            continue
+        for key in present:
+            cell = row.cell(key)
+            if cell is None or (cell.status == "empty" and cell.formula is None):
+                letter = table.letters.get(key)
+                yield rule.at(table, ref=f"{letter}{row.row}" if letter else None, row=row.row,
+                              column=table.label(key, plan.lang))
+
+
+# Private API.
+
+def _example_texts(spec_table) -> list[set[str]]:
+    out = []
+    for row in spec_table.example:
+        for lang in ("zh_CN", "zh_TW", "en"):
+            texts = set()
+            for value in row.values():
+                if isinstance(value, dict):
+                    texts.add(fold(value.get(lang.replace("_", "-"))))
+            texts.discard("")
+            if texts:
+                out.append(texts)
+    return out
