@@ -75,11 +75,13 @@ def parse(raw, kind: str, *, year: int | None = None,
 
 def parse_date(raw, *, year=None, campaign_start=None, number_format=None,
                date1904=False) -> Value:
+    """``parse(raw, "date", ...)``: a date object, an Excel serial or date text."""
     return parse(raw, "date", year=year, campaign_start=campaign_start,
                  number_format=number_format, date1904=date1904)
 
 
 def parse_number(raw, *, kind="number", number_format=None) -> Value:
+    """``parse`` for the number kinds: number, money, percent and rate_target."""
     if kind not in _NUMBER_KINDS:
         raise ValueError(f"parse_number reads {_NUMBER_KINDS}, not {kind!r}")
     return parse(raw, kind, number_format=number_format)
@@ -128,8 +130,9 @@ def is_date_format(number_format: str | None) -> bool:
         return number_format in _DATE_FORMAT_IDS
     if not isinstance(number_format, str):
         return False
-    if number_format.strip().isdecimal():  # a built-in id such as "31"
-        return len(number_format) < 6 and int(number_format) in _DATE_FORMAT_IDS
+    builtin_id = number_format.strip()
+    if builtin_id.isascii() and builtin_id.isdigit():  # a built-in id such as "31"
+        return len(builtin_id) < 6 and int(builtin_id) in _DATE_FORMAT_IDS
     codes = _FORMAT_LITERALS.sub("", number_format).lower()
     if codes.strip() in ("", "general", "@"):
         return False

@@ -477,7 +477,7 @@ def test_is_date_format(number_format):
 @pytest.mark.parametrize("number_format", [
     None, "", "General", "0", "0.00", "0.00%", "0%", "#,##0", "#,##0.00_);[Red](#,##0.00)",
     '#,##0"元"', '0"天"', "@", "h:mm", "[h]:mm:ss", "mm:ss", "1", "9", "49", "59", 10,
-    "[DBNum1][$-804]General", "0.0E+00", '"¥"#,##0.00',
+    "[DBNum1][$-804]General", "0.0E+00", '"¥"#,##0.00', "0\x1f", "²", "٣١", "9" * 5000,
 ])
 def test_is_not_date_format(number_format):
     assert not is_date_format(number_format)
@@ -493,7 +493,8 @@ CELL_TEXT = st.text(alphabet="0123456789.,-~/%‰万亿千wk元人单年月日�
 @given(raw=st.one_of(ANY_CELL, CELL_TEXT), kind=st.sampled_from(KINDS),
        year=st.none() | st.integers(1, 9999),
        campaign_start=st.none() | st.dates(), date1904=st.booleans(),
-       number_format=st.none() | st.sampled_from(["General", "0%", "yyyy-mm-dd", "31", "@"]))
+       number_format=st.none() | st.text(max_size=8)
+       | st.sampled_from(["General", "0%", "yyyy-mm-dd", "31", "@"]))
 def test_never_raises(raw, kind, year, campaign_start, date1904, number_format):
     got = parse(raw, kind, year=year, campaign_start=campaign_start,
                 number_format=number_format, date1904=date1904)

@@ -5,11 +5,12 @@
     reserve_max = 0.15
     sum_tolerance = 0.005     # relative tolerance when comparing sums and products
     spike_threshold = 0.5     # day-over-day change (50%) that counts as a drop or spike
-    phase_days = {预热期 = 3, 爆发期 = 7, 延续期 = 5}   # keyed by phase key: warmup, burst, sustain
+    phase_days = {warmup = 3, burst = 7, sustain = 5}   # the seed's 预热期 / 爆发期 / 延续期
     goal_coverage = 0.8       # channel plan should cover at least this share of a goal
 
     [benchmarks]              # reference figures from the other seeds (info rules)
     phase_budget = {warmup = 0.2, burst = 0.5, sustain = 0.3}
+    phase_budget_tolerance = 0.1   # how far a phase's share may stray
     roi_min = 3.0
     ltv_cac_min = 3.0
     cpm_max = 30.0

@@ -33,6 +33,7 @@ class Cell:
     cached: Any = None
     number_format: str | None = None
     error: str | None = None   # an Excel error value (#DIV/0!) held by the cell
+    slip: bool = False         # 3.2 in a percent column, read as the 3.2% it was meant to be
 
     @property
     def filled(self) -> bool:
@@ -112,6 +113,7 @@ class PlanView:
     schema_version: int | None
     today: dt.date
     sheets: int = 0
+    workbook_lang: str = "en"   # the language the workbook was written in (its formulas' labels)
 
     def table(self, key: str) -> TableView | None:
         return self.tables.get(key)
@@ -127,11 +129,12 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
     rows_total = 0
     for key, data in plan.tables.items():
         labels = {k: c.header for k, c in data.columns.items()}
+        kinds = {c.key: c.kind for c in data.template.columns}
         letters = {k: c.letter for k, c in data.columns.items()}
         rows = []
         by_ref: dict[str, Cell] = {}
         for source in data.rows:
-            cells = {k: _cell(k, labels.get(k, k), c) for k, c in source.cells.items()}
+            cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
             for c in cells.values():
                 by_ref[c.ref] = c
             rows.append(Row(source.number, cells))
@@ -146,28 +149,43 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
             totals_row=data.totals_row, letters=letters, by_ref=by_ref)
-    cover = {k: _cell(k, k, c) for k, c in plan.cover.items()}
+    cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
+    cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
     missing = sorted(spec.table(k).number for k in plan.missing)
     meta = plan.metadata or {}
     view = PlanView(path=plan.path, lang=lang, spec=spec, tables=tables, missing_templates=missing, cover=cover,
                     start=start if isinstance(start, dt.date) else None, end=end if isinstance(end, dt.date) else None,
                     trust_cache=plan.trust_cache, producer=str(getattr(plan.producer, "application", "") or ""),
-                    schema_version=meta.get("schema_version"), today=today, sheets=len(plan.sheets))
+                    schema_version=_int(meta.get("schema_version")), today=today, sheets=len(plan.sheets),
+                    workbook_lang=plan.language or lang)
     view.rows_total = rows_total
     return view
+
+
+def _int(value):
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 ERRORS = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
-def _cell(key: str, label: str, c) -> Cell:
+def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:
     v = c.value
     raw = v.raw
+    value, slip = v.value, False
+    if kind == "percent" and v.status == "ok" and isinstance(value, (int, float)):
+        if "percent-scale" in v.warnings:
+            slip = True
+        elif 1 < value <= 100 and c.formula is None:
+            value, slip = value / 100, True
     error = raw.strip() if isinstance(raw, str) and raw.strip() in ERRORS else None
     cached = c.cached
     if error is None and isinstance(cached, str) and cached.strip() in ERRORS:
         error = cached.strip()
-    return Cell(key=key, label=label, ref=f"{c.column}{c.row}", row=c.row, sheet=c.sheet, raw=raw, value=v.value, status=v.status,
+    return Cell(key=key, label=label, ref=f"{c.column}{c.row}", row=c.row, sheet=c.sheet, raw=raw, value=value, status=v.status,
                 reason=v.reason, unit=v.unit, direction=v.direction, target=v.target, from_text=v.from_text,
-                warnings=tuple(v.warnings), formula=c.formula, cached=cached, error=error)
+                warnings=tuple(v.warnings), formula=c.formula, cached=cached, error=error, slip=slip)

@@ -44,6 +44,7 @@ def write_dashboard(workbook, ws, ctx: Context, styles, layouts: dict[str, Table
 
     helper_row = KPI_FIRST_ROW + len(kpis) + 2 + 2 * 18  # below the two rows of charts
     helpers = _write_helpers(ws, ctx, styles, layouts, days, helper_row)
+    ws.set_h_pagebreaks([helper_row])  # the charts' data prints on its own page
     _add_charts(workbook, ws, ctx, layouts, helpers)
     ws.set_landscape()
     ws.set_paper(9)

@@ -42,7 +42,7 @@ def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int)
     if table.key not in blocks:
         return None
     col = table.spec.column(key)
-    ctx = spec_formulas.Context(plan.spec, plan.lang, blocks, blocks[table.key], row=excel_row - 1)
+    ctx = spec_formulas.Context(plan.spec, plan.workbook_lang, blocks, blocks[table.key], row=excel_row - 1)
     try:
         return spec_formulas.column_formula(col, ctx)
     except KeyError:

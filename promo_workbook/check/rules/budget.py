@@ -72,7 +72,9 @@ def _total_shown(plan, table, cell):
     values = {}
     letter = table.letters.get("subtotal")
     for row in table.rows:
-        amount = line_amount(plan, row)
+        line = row.cell("subtotal")
+        # What each subtotal cell shows: a typed constant as typed, a formula as recomputed.
+        amount = row.num("subtotal") if line is not None and line.formula is None else line_amount(plan, row)
         if letter and amount is not None:
             values[f"{letter}{row.row}"] = amount
     try:
@@ -129,7 +131,9 @@ class LineWithoutAmount(Rule):
         if table is None:
             return
         for row in table.rows:
-            if line_amount(plan, row) is None and not (row.cell("subtotal") and row.cell("subtotal").status == "unreadable"):
+            subtotal = row.cell("subtotal")
+            typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
+            if line_amount(plan, row) is None and not typed_junk:
                 if any(row.filled(k) for k in ("quantity", "unit_price")) and not all(row.ok(k) for k in ("quantity", "unit_price")):
                     continue  # a quantity or price that cannot be read: V061 says which
                 yield self.at(table, row.cell("subtotal"), row=row.row, item=row.text("details") or row.text("item") or "")

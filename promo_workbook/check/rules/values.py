@@ -12,10 +12,8 @@ ERROR_VALUES = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL
 
 
 def _percent_slip(cell) -> bool:
-    """3.2 meant as 3.2%: the parser says so, or a number between 1 and 100 sits in a % cell."""
-    if "percent-scale" in cell.warnings:
-        return True
-    return isinstance(cell.value, (int, float)) and 1 < cell.value <= 100
+    """3.2 meant as 3.2%: the view has already read it as 3.2% (other rules use that) and flags it."""
+    return cell.slip
 
 
 def _input_cells(plan: PlanView, kinds):
@@ -110,8 +108,8 @@ class RateOutOfRange(Rule):
 class PercentScale(Rule):
     code, name, severity = "V082", "value.percent-scale", "warning"
     messages = {
-        "zh-CN": "“{column}”填了 {actual}，看起来是想填 {actual}%（按 {value} 计算会差100倍）。",
-        "zh-TW": "「{column}」填了 {actual}，看起來是想填 {actual}%（按 {value} 計算會差100倍）。",
+        "zh-CN": "“{column}”填了 {actual}，看起来是想填 {actual}%（照原样计算会大100倍）。",
+        "zh-TW": "「{column}」填了 {actual}，看起來是想填 {actual}%（照原樣計算會大100倍）。",
         "en": "“{column}” holds {actual}, which looks meant as {actual}% (taken literally it is 100 times too big).",
     }
     what = "3.2 typed where 3.2% was meant: a number above 1 in a percent column."
@@ -123,7 +121,7 @@ class PercentScale(Rule):
         for table, col, cell in _input_cells(plan, ("percent",)):
             if cell.ok and _percent_slip(cell):
                 shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
-                yield self.at(table, cell, actual=shown, value=shown, expected=f"{shown}%")
+                yield self.at(table, cell, actual=shown, expected=f"{shown}%")
 
 
 @register
