@@ -21,7 +21,7 @@ def expected_value(plan: PlanView, table_key: str, column_key: str, row: Row):
 
 
 def budget_total(plan: PlanView) -> float | None:
-    """Σ subtotals as they should be: typed lump sums count, formulas by their recomputation."""
+    """Σ subtotals as the lines show them (see line_amount)."""
     total, any_line = 0.0, False
     for row in plan.rows("budget"):
         amount = line_amount(plan, row)
@@ -32,14 +32,12 @@ def budget_total(plan: PlanView) -> float | None:
 
 
 def line_amount(plan: PlanView, row: Row) -> float | None:
-    """A budget line's amount: quantity × unit price, else the subtotal as typed (a lump sum)."""
-    product = _product(row, "quantity", "unit_price")
-    if product is not None:
-        return product
+    """A budget line's amount as the sheet shows it: a typed subtotal as typed (a lump sum, or a
+    number that T161 reports when it does not multiply out), else quantity × unit price."""
     cell = row.cell("subtotal")
-    if cell is not None and cell.formula is None:
+    if cell is not None and cell.formula is None and row.num("subtotal") is not None:
         return row.num("subtotal")
-    return None
+    return _product(row, "quantity", "unit_price")
 
 
 def achievement(target: float | None, actual: float | None, direction: str) -> float | None:

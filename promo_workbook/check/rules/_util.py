@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from ... import formulas as spec_formulas
 from ..evaluate import NotEvaluable, evaluate, normalise
@@ -25,7 +26,11 @@ def num(x) -> str:
 
 
 def pct(x) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%".replace(".0%", "%")
+    """0.3125 -> 31.3%: half away from zero, as spreadsheet apps display it."""
+    if x is None:
+        return "—"
+    shown = Decimal(repr(x * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown}%".replace(".0%", "%")
 
 
 def day(d) -> str:

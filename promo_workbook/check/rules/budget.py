@@ -72,9 +72,7 @@ def _total_shown(plan, table, cell):
     values = {}
     letter = table.letters.get("subtotal")
     for row in table.rows:
-        line = row.cell("subtotal")
-        # What each subtotal cell shows: a typed constant as typed, a formula as recomputed.
-        amount = row.num("subtotal") if line is not None and line.formula is None else line_amount(plan, row)
+        amount = line_amount(plan, row)
         if letter and amount is not None:
             values[f"{letter}{row.row}"] = amount
     try:

@@ -49,6 +49,10 @@ class ColumnMissing(Rule):
         for table in plan.tables.values():
             for key, closest in table.missing.items():
                 col = table.spec.column(key)
+                if col.origin == "added" and not table.from_metadata:
+                    continue  # typed by hand in the seed's layout: our added columns are optional
+                if any(row.cell(key) is not None and row.cell(key).status != "empty" for row in table.rows):
+                    continue  # filled from another column (a date range split into start and end)
                 severity = "error" if col.required and not col.derived else "warning"
                 closest_text = self.closest_text[plan.lang].format(closest) if closest else ""
                 yield self.at(table, row=None, column=col.label(plan.lang), severity=severity,
@@ -160,7 +164,10 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
             continue
         for key in present:
             cell = row.cell(key)
-            if cell is None or (cell.status == "empty" and cell.formula is None):
+            # A typed "-" or "无" is an answer (not applicable), not a forgotten cell.
+            answered = cell is not None and (cell.status != "empty" or cell.formula is not None
+                                             or str(cell.raw or "").strip() != "")
+            if not answered:
                 letter = table.letters.get(key)
                 yield rule.at(table, ref=f"{letter}{row.row}" if letter else None, row=row.row,
                               column=table.label(key, plan.lang))

@@ -79,9 +79,9 @@ class NumberAsText(Rule):
     good = "目标值: 100000, 单位: 件"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, NUMERIC + ("date",)):
+        for table, col, cell in _input_cells(plan, NUMERIC):
             if cell.ok and cell.from_text:
-                value = day(cell.value) if col.kind == "date" else cell.value
+                value = f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
                 yield self.at(table, cell, actual=str(cell.raw), value=value)
 
 
