@@ -249,3 +249,34 @@ class _progress:
             self._done.set()
             self._thread.join()
         return False
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--out", "out", type=click.Path(path_type=str),
+              help="JSON: a file (default: standard output). CSV: a folder (default: FILE's name + '-csv').")
+def export_command(file, fmt, out):
+    """Read a completed workbook back into data: JSON, or one CSV per table.
+
+    \b
+    Examples:
+      promo-workbook export plan.xlsx > plan.json
+      promo-workbook export plan.xlsx --format csv --out plan-tables/
+    """
+    from pathlib import Path
+
+    from . import export
+    from .reader import read
+
+    with _progress("reading " + os.path.basename(file)):
+        plan = read(file)
+    if fmt == "json":
+        if out:
+            click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)
+        else:
+            click.echo(export.to_json(plan))
+        return
+    folder = Path(out) if out else Path(file).with_name(Path(file).stem + "-csv")
+    written = export.write_csv(plan, folder, file)
+    click.echo(f"wrote {len(written)} CSV files to {folder}", err=True)

@@ -40,6 +40,25 @@ def line_amount(plan: PlanView, row: Row) -> float | None:
     return _product(row, "quantity", "unit_price")
 
 
+def shown_budget_total(plan: PlanView) -> float | None:
+    """The budget total as its cell shows it: a typed number, its formula evaluated over the
+    lines as they show, or (no totals cell) the sum of the lines."""
+    from .evaluate import NotEvaluable, evaluate
+
+    table = plan.table("budget")
+    cell = table.totals.cell("subtotal") if table is not None and table.totals else None
+    if cell is None:
+        return budget_total(plan)
+    if cell.formula is None:
+        return cell.value if cell.ok and isinstance(cell.value, (int, float)) else budget_total(plan)
+    letter = table.letters.get("subtotal")
+    values = {f"{letter}{row.row}": line_amount(plan, row) for row in table.rows} if letter else {}
+    try:
+        return evaluate(cell.formula, values.get)
+    except NotEvaluable:
+        return budget_total(plan)
+
+
 def achievement(target: float | None, actual: float | None, direction: str) -> float | None:
     if not target or not actual:
         return None
@@ -84,7 +103,7 @@ def _reserve_row_share(plan, row: Row) -> float | None:
 
     if list_key(plan.spec, "budget_item", row.text("item")) != "reserve":
         return None
-    amount, total = line_amount(plan, row), budget_total(plan)
+    amount, total = line_amount(plan, row), shown_budget_total(plan)
     return amount / total if amount is not None and total else None
 
 
