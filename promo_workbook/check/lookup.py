@@ -17,11 +17,17 @@ PUNCT = re.compile(r"[\s\u3000·・,，、;；:：()（）\[\]【】\"'“”‘
 
 @functools.lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
+    """Folded for matching across scripts: also Traditional to Simplified (OpenCC, slow)."""
+    return _t2s(quick_fold(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def quick_fold(text: str | None) -> str:
+    """Folded within one script: full-width forms, case, spaces and punctuation."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = PUNCT.sub("", text)
-    return _t2s(text)
+    return PUNCT.sub("", text)
 
 
 def list_key(spec, list_name: str, text: str | None) -> str | None:

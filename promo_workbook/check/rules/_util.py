@@ -41,13 +41,28 @@ def close(a: float, b: float, rel: float, abs_tol: float = 1e-9) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
 
 
+SENTINEL_ROW = 1048575  # 0-based; Excel row 1048576 appears in no template formula
+
+
 def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int) -> str | None:
-    """The formula the template puts in this cell, at the columns and rows the user has now."""
+    """The formula the template puts in this cell, at the columns and rows the user has now.
+
+    Resolved once per column for a sentinel row, then the row number is substituted: a
+    column's formulas differ only in their relative row (thousands of rows, one resolution).
+    """
+    cache = plan.__dict__.setdefault("_template_formulas", {})
+    if (table.key, key) not in cache:
+        cache[(table.key, key)] = _template_for_sentinel(plan, table, key)
+    text = cache[(table.key, key)]
+    return None if text is None else text.replace(str(SENTINEL_ROW + 1), str(excel_row))
+
+
+def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | None:
     blocks = _blocks(plan)
     if table.key not in blocks:
         return None
     col = table.spec.column(key)
-    ctx = spec_formulas.Context(plan.spec, plan.workbook_lang, blocks, blocks[table.key], row=excel_row - 1)
+    ctx = spec_formulas.Context(plan.spec, plan.workbook_lang, blocks, blocks[table.key], row=SENTINEL_ROW)
     try:
         return spec_formulas.column_formula(col, ctx)
     except KeyError:
@@ -55,6 +70,14 @@ def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int)
 
 
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
+    memo = plan.__dict__.setdefault("_shown", {})
+    mkey = (table.key, row.row, key)
+    if mkey not in memo:
+        memo[mkey] = _shown(plan, table, row, key)
+    return memo[mkey]
+
+
+def _shown(plan: PlanView, table: TableView, row: Row, key: str):
     """(value, how) for a derived cell: what the workbook shows there, as far as it can be known.
 
     A typed constant shows itself; the template's own formula shows the recomputed value; any

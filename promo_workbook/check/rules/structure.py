@@ -2,7 +2,7 @@
 placeholders left in, rows half filled, sections the plan needs left empty."""
 from __future__ import annotations
 
-from ..lookup import fold
+from ..lookup import fold, quick_fold
 from ..registry import Rule, register
 from ..view import PlanView
 
@@ -77,13 +77,16 @@ class ExampleLeft(Rule):
             examples = _example_texts(table.spec)
             if not examples:
                 continue
+            # The examples are kept in every language, so a script-preserving fold is enough.
+            known = set().union(*examples)
             for row in table.rows:
-                texts = {fold(row.text(k)) for k in row.cells if isinstance(row.cells[k].raw, str)}
-                texts.discard("")
+                texts = {quick_fold(c.raw) for c in row.cells.values() if isinstance(c.raw, str)}
+                if len(texts & known) < 2:
+                    continue
                 for example in examples:
                     if len(example) >= 2 and example <= texts:
                         first = next(k for k in row.cells if isinstance(row.cells[k].raw, str)
-                                     and fold(row.cells[k].raw) in example)
+                                     and quick_fold(row.cells[k].raw) in example)
                         yield self.at(table, row.cells[first], actual=row.text(first))
                         break
 
@@ -182,7 +185,7 @@ def _example_texts(spec_table) -> list[set[str]]:
             texts = set()
             for value in row.values():
                 if isinstance(value, dict):
-                    texts.add(fold(value.get(lang.replace("_", "-"))))
+                    texts.add(quick_fold(value.get(lang.replace("_", "-"))))
             texts.discard("")
             if texts:
                 out.append(texts)
