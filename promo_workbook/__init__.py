@@ -15,8 +15,24 @@ def new_workbook(path, **options):
     return generate(path, NewOptions(**options))
 
 
+def read(path):
+    """Read a completed planning workbook into a Plan (see promo_workbook.reader)."""
+    from .reader import read as _read
+
+    return _read(path)
+
+
+def check(path, **options):
+    """Check a completed plan; keyword options lang, select, ignore, today, config. Returns a Report."""
+    from .check import check as _check
+
+    return _check(path, **options)
+
+
 __all__ = [
     "__version__",
+    "check",
+    "read",
     "InputFileError",
     "PromoWorkbookError",
     "SpecError",

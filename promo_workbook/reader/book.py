@@ -1,0 +1,183 @@
+# book.py: the workbook's sheets as python-calamine values plus scanned formulas, loaded once.
+"""Sheet access for the reader.
+
+Values come from python-calamine (``to_python(skip_empty_area=False)``, so list indexes are
+Excel positions), formulas and error values from scan.py; both are loaded once per sheet
+and kept. Calamine reads Excel error values (#DIV/0!) as empty cells: they are put back from
+the scan. A cell merged down one column is copied into the rows it covers, source noted.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import InputFileError
+from .package import Package
+from .scan import SheetFormulas, col_letter, scan_formulas, scan_styles
+
+__all__ = ["Book"]
+
+
+# Public API.
+
+class Book:
+    """Sheet values (python-calamine) and formulas (scan.py), loaded once per sheet.
+
+    After read() returns, a Book reopens the file only for what rows ask for lazily: the
+    number format of an ambiguous percent or date cell, or a sheet a link formula points at.
+    """
+
+    def __init__(self, path: Path, pkg: Package):
+        self.path, self.format = path, pkg.format
+        self.parts = {s.name: s.part for s in pkg.sheets}
+        self.date1904 = pkg.date1904
+        self._pkg = pkg
+        self._values: dict[str, list] = {}
+        self._merged: dict[str, dict] = {}
+        self._formulas: dict[str, SheetFormulas] = {}
+        self._styles: dict[tuple[str, int], dict] = {}
+        self._calamine = None
+        self.problems: list[str] = []
+        pkg.number_format(0)  # styles.xml is small: parse it while the package is open
+        wb = self._workbook()
+        self.sheet_names = [m.name for m in wb.sheets_metadata if _is_worksheet(m)]
+        self.hidden = {m.name for m in wb.sheets_metadata if "Visible" not in str(m.visible)}
+
+    @property
+    def formulas_available(self) -> bool:
+        return self.format in ("xlsx", "xlsm")
+
+    def values(self, name: str) -> list[list] | None:
+        if name not in self._values:
+            if name not in self.sheet_names:
+                return None
+            self._load(name)
+        return self._values[name]
+
+    def merged_fills(self, name: str) -> dict:
+        self.values(name)
+        return self._merged.get(name, {})
+
+    def raw(self, sheet: str, col: int, row: int):
+        values = self.values(sheet) or []
+        if 0 < row <= len(values) and 0 <= col < len(values[row - 1]):
+            return values[row - 1][col]
+        return ""
+
+    def formulas(self, name: str) -> SheetFormulas:
+        if name not in self._formulas:
+            part = self.parts.get(name)
+            self._formulas[name] = SheetFormulas(available=False)
+            if self.formulas_available and part:
+                try:
+                    with self._zip() as zf:
+                        self._formulas[name] = scan_formulas(zf, part)
+                except Exception as exc:  # noqa: BLE001 - a damaged part: values may still be read
+                    self.problems.append(f"sheet {name!r}: formulas unreadable ({type(exc).__name__})")
+        return self._formulas[name]
+
+    def number_format(self, sheet: str, col: int, row: int) -> str | None:
+        part = self.parts.get(sheet)
+        if not self.formulas_available or not part:
+            return None
+        if (sheet, col) not in self._styles:
+            with self._zip() as zf:
+                self._styles[(sheet, col)] = scan_styles(zf, part, {col})
+        style = self._styles[(sheet, col)].get((col, row))
+        return self._pkg.number_format(style) if style is not None else None
+
+    def forget(self, names: list[str]) -> None:
+        """Drop the values of sheets that hold no table (they are reloaded if asked for)."""
+        for name in names:
+            self._values.pop(name, None)
+            self._merged.pop(name, None)
+
+    def close(self) -> None:
+        if self._calamine is not None:
+            self._calamine.close()
+            self._calamine = None
+
+    def _workbook(self):
+        if self._calamine is None:
+            import python_calamine
+
+            try:
+                if self.path.suffix.lower().lstrip(".") == self.format:
+                    self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                else:
+                    with open(self.path, "rb") as fh:
+                        self._calamine = python_calamine.CalamineWorkbook.from_filelike(fh)
+            except Exception as exc:  # noqa: BLE001 - calamine's errors are many and untyped
+                raise InputFileError(self.path, f"not an .xlsx workbook ({_calamine_problem(exc)})") from None
+        return self._calamine
+
+    def _zip(self):
+        if self._pkg.zip is not None and self._pkg.zip.fp is not None:
+            return _Borrowed(self._pkg.zip)
+        return zipfile.ZipFile(self.path)
+
+    def _load(self, name: str) -> None:
+        errors = self.formulas(name).errors  # scanned first: its peak and calamine's never overlap
+        sheet = None
+        try:
+            sheet = self._workbook().get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+        except InputFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an unreadable sheet reads as empty, and is noted
+            values, merged = [], []
+            self.problems.append(f"sheet {name!r}: unreadable ({_calamine_problem(exc)})")
+        sheet = None  # calamine's own copy of the sheet goes before the next one is read
+        self._values[name] = values
+        self._merged[name] = _fill_merged(values, merged)
+        _put_errors(values, errors)
+
+
+# Private API.
+
+class _Borrowed:
+    """The package's open zip, lent to a `with` block without closing it."""
+
+    def __init__(self, zf):
+        self.zf = zf
+
+    def __enter__(self):
+        return self.zf
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _is_worksheet(meta) -> bool:
+    return "Chart" not in str(meta.typ)
+
+
+def _calamine_problem(exc: Exception) -> str:
+    name = type(exc).__name__
+    if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return "password-protected"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    return text[:160]
+
+
+def _put_errors(values: list, errors: dict) -> None:
+    """Error values (#DIV/0!, #N/A) back into the cells calamine read as empty."""
+    for (row, col), text in errors.items():
+        if row <= len(values) and col < len(values[row - 1]) and values[row - 1][col] == "":
+            values[row - 1][col] = text
+
+
+def _fill_merged(values: list, merged: list) -> dict:
+    """Copy a cell merged down one column into the rows it covers (hand-made tables merge a
+    phase over several rows); return (row, col) -> "merged:A5" for the filled cells. Merges
+    across columns (titles, notes) are left alone."""
+    fills = {}
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= r0 or c1 != c0 or r0 >= len(values) or c0 >= len(values[r0]):
+            continue
+        for r in range(r0 + 1, min(r1, len(values) - 1) + 1):
+            if values[r][c0] == "":
+                values[r][c0] = values[r0][c0]
+                fills[(r + 1, c0)] = f"merged:{col_letter(c0)}{r0 + 1}"
+    return fills

@@ -1,0 +1,318 @@
+# build.py: turn a located table into TableData whose rows build their cells on demand.
+"""From a Location (identify.py) and the sheet's values and formulas to a TableData.
+
+Which rows: a metadata table runs from its first block row to the row above its totals
+row (rows inserted anywhere in between included), or to the end of the sheet; a table
+found by its headers runs from the row under the header to its totals row, the next
+table's header or the end of the sheet. Rows whose input cells are all empty are left
+out, and so are title rows between stacked tables.
+
+How a cell becomes a CellValue:
+- a typed value is parsed by values.parse with the column's kind (rules.parse_kind), the
+  campaign start from the Cover and the workbook's date system; percent and date cells
+  whose meaning depends on the number format get it from the cell's style;
+- a formula cell that only copies another cell (=IF('活动目标'!$B$5="","",'活动目标'!$B$5))
+  takes that cell's value (source "link:…");
+- any other formula cell takes its cached result when the producer calculates (trust
+  cache), else status "unreadable", reason "formula-not-calculated": the checker
+  recomputes derived values itself;
+- dropdown labels are mapped to their list item key in any language (CellValue.item);
+- the seed's combined cells fill the columns the template split them into (rules.SPLITS).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from array import array
+from dataclasses import dataclass
+from operator import itemgetter
+
+from ..spec import CHANNELS_LIST, Spec, Table
+from ..values import DateRange, Value, parse
+from .fold import fold
+from .identify import Location, is_title_row, parse_ref
+from .model import CellValue, ColumnInfo, MissingColumn, Row, TableData
+from .rules import FORMAT_KINDS, SPLITS, TOTALS_LABELS, parse_kind
+
+__all__ = ["Context", "build_table", "cell_value", "list_items"]
+
+CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
+NOT_CALCULATED = "formula-not-calculated"
+
+_REF = r"(?:(?:'(?:[^']|'')+'|[^'!(),=\s]+)!)?\$?[A-Z]{1,3}\$?[0-9]+"
+_LINK = re.compile(rf'^=\s*(?:IF\(\s*({_REF})\s*=\s*""\s*,\s*""\s*,\s*({_REF})\s*\)|({_REF}))\s*$', re.I)
+
+
+# Public API.
+
+@dataclass
+class Context:
+    """What every cell of the workbook is read with."""
+
+    spec: Spec
+    lang: str | None
+    book: object              # read.Book: values(), formulas(), number_format()
+    campaign_start: dt.date | None = None
+    date1904: bool = False
+    trust_cache: bool = False
+
+    def parse(self, raw, kind: str, number_format: str | None = None) -> Value:
+        return parse(raw, kind, campaign_start=self.campaign_start, number_format=number_format,
+                     date1904=self.date1904)
+
+
+def build_table(ctx: Context, loc: Location, columns: dict[str, ColumnInfo],
+                missing: dict[str, MissingColumn], extra: dict[str, ColumnInfo]) -> TableData:
+    values = ctx.book.values(loc.sheet) or []
+    first, end, totals_row = _row_span(ctx, loc, columns, values)
+    builder = _Builder(ctx, loc.table, loc.sheet, columns, extra, totals_row)
+    numbers = builder.filled_rows(values, first, end, check_titles=loc.identified_by == "headers")
+    notes = ()
+    if loc.identified_by == "metadata" and loc.first_row and loc.first_row != loc.header_row + 1:
+        notes = (f"rows between the header and row {loc.first_row} were inserted and are read too",)
+    return TableData(loc.table, loc.sheet, loc.header_row, loc.identified_by, columns=columns,
+                     missing_columns=missing, extra_columns=extra, rows=numbers,
+                     totals_row=totals_row, builder=builder, notes=notes)
+
+
+def cell_value(ctx: Context, sheet: str, col: int, row: int, kind: str, items=None) -> CellValue:
+    """One stand-alone cell (the Cover's fields), read like a table cell."""
+    from .scan import col_letter
+
+    values = ctx.book.values(sheet) or []
+    raw = values[row - 1][col] if row - 1 < len(values) and col < len(values[row - 1]) else ""
+    formulas = ctx.book.formulas(sheet)
+    formula = formulas.formula(col, row) if formulas.available else None
+    value = ctx.parse(raw, kind)
+    if formula is not None and not ctx.trust_cache:
+        value = Value(raw, None, kind, "unreadable", NOT_CALCULATED)
+    item = items.get(fold(value.value)) if items and value.ok and isinstance(value.value, str) else None
+    return CellValue(value, sheet, col_letter(col), row, formula, raw if formula else None, item)
+
+
+def list_items(spec: Spec, list_name: str) -> dict[str, str]:
+    """Folded label (any language) -> item key of a dropdown list."""
+    return {fold(label): item.key for item in spec.lists[list_name] for label in item.label.all()}
+
+
+# Private API.
+
+@dataclass
+class _Col:
+    key: str
+    index: int
+    letter: str
+    kind: str
+    derived: bool = False
+    items: dict | None = None      # folded label -> list item key
+    yes_no: bool = False
+    has_formulas: bool = False
+    cache: dict | None = None
+
+
+class _Builder:
+    """Builds Rows of one table from the sheet's values; shared by all of its rows."""
+
+    def __init__(self, ctx: Context, table: Table, sheet: str, columns: dict[str, ColumnInfo],
+                 extra: dict[str, ColumnInfo], totals_row: int | None):
+        self.ctx, self.table, self.sheet, self.totals_row = ctx, table, sheet, totals_row
+        self.values = ctx.book.values(sheet) or []
+        self.formulas = ctx.book.formulas(sheet)
+        self.merged = ctx.book.merged_fills(sheet)
+        formula_cols = set(self.formulas.cols) if self.formulas.available else set()
+        self.cols = [self._col(info, formula_cols) for info in columns.values()]
+        self.extra = [_Col(key, info.index, info.letter, "text", has_formulas=info.index in formula_cols,
+                           cache={}) for key, info in extra.items()]
+        present = set(columns)
+        self.splits = [s for s in SPLITS if s[0] == table.key and s[1] in present]
+
+    # Rows.
+
+    def filled_rows(self, values: list, first: int, end: int, check_titles: bool):
+        """Excel rows first..end holding anything in an input or extra column."""
+        idx = sorted({c.index for c in self.cols if not c.derived} | {c.index for c in self.extra})
+        end = min(end, len(values))
+        if first > end:
+            return range(first, first)
+        width = len(values[0]) if values else 0
+        idx = [i for i in idx if i < width]
+        derived = [c for c in self.cols if c.derived and c.index < width]
+        if idx:  # one C-level tuple comparison per row: this runs over 200,000-row tables
+            get = itemgetter(*idx)
+            empty = get([""] * width)
+            try:
+                empties = [n for n in range(first, end + 1) if get(values[n - 1]) == empty]
+            except IndexError:  # ragged rows (never from calamine): compare cell by cell
+                empties = [n for n in range(first, end + 1)
+                           if all(i >= len(values[n - 1]) or values[n - 1][i] == "" for i in idx)]
+        else:
+            empties = list(range(first, end + 1))
+        drop = {n for n in empties if not self._typed_derived(derived, n)}
+        if check_titles:  # one filled cell naming a template: the title of the next stacked table
+            drop |= {n for n in range(first, end + 1) if n not in drop and values[n - 1].count("") == width - 1
+                     and is_title_row(self.ctx.spec, values[n - 1])}
+        if not drop:
+            return range(first, end + 1)
+        return array("I", (n for n in range(first, end + 1) if n not in drop))
+
+    def row(self, n: int) -> Row:
+        raw_row = self.values[n - 1] if n - 1 < len(self.values) else []
+        width = len(raw_row)
+        cells = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.cols}
+        for split in self.splits:
+            _apply_split(self.ctx, split, cells)
+        extra = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.extra}
+        return Row(n, self.sheet, cells, extra)
+
+    def totals(self) -> dict[str, CellValue]:
+        n = self.totals_row
+        raw_row = self.values[n - 1] if n and n - 1 < len(self.values) else []
+        formats = self.table.totals.formats if self.table.totals else {}
+        out = {}
+        for c in self.cols:
+            raw = raw_row[c.index] if c.index < len(raw_row) else ""
+            if c.key in formats:  # a totals cell may show another format than its column
+                c = _Col(c.key, c.index, c.letter, FORMAT_KINDS.get(formats[c.key], c.kind), c.derived,
+                         has_formulas=c.has_formulas, cache={})
+            out[c.key] = self._cell(c, n, raw)
+        return out
+
+    def column_values(self, key: str, numbers) -> list[Value]:
+        col = next((c for c in self.cols if c.key == key), None)
+        if col is None or any(s[2] == key for s in self.splits):
+            return [cell.value if (cell := self.row(n).cells.get(key)) else None for n in numbers]
+        values, i = self.values, col.index
+        return [self._cell(col, n, values[n - 1][i] if i < len(values[n - 1]) else "").value for n in numbers]
+
+    # Cells.
+
+    def _col(self, info: ColumnInfo, formula_cols: set) -> _Col:
+        spec_col = self.table.column(info.key)
+        items = None
+        if spec_col.list and spec_col.list != CHANNELS_LIST:
+            items = list_items(self.ctx.spec, spec_col.list)
+        return _Col(info.key, info.index, info.letter, parse_kind(self.table, spec_col), spec_col.derived, items,
+                    spec_col.list == "yes_no", info.index in formula_cols, {})
+
+    def _cell(self, col: _Col, n: int, raw) -> CellValue:
+        formula = self.formulas.formula(col.index, n) if col.has_formulas else None
+        source = self.merged.get((n, col.index)) if self.merged else None
+        if formula is None:
+            value = self._parse(col, raw, n)
+            return CellValue(value, self.sheet, col.letter, n, item=self._item(col, value), source=source)
+        link = None if col.derived else _link(formula, self.sheet)
+        if link is not None:
+            value = self._parse(col, self.ctx.book.raw(*link), n, cache=False)
+            source = "link:" + formula.lstrip("=")
+        elif self.ctx.trust_cache:
+            value = self._parse(col, raw, n)
+        else:
+            value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+        return CellValue(value, self.sheet, col.letter, n, formula, raw, self._item(col, value), source)
+
+    def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
+        key = (type(raw), raw)
+        try:
+            hit = col.cache.get(key) if cache else None
+        except TypeError:  # an unhashable raw value: never from calamine, but be safe
+            hit, cache = None, False
+        if hit is not None:
+            return hit
+        number_format = None
+        if _needs_format(col.kind, raw):
+            number_format = self.ctx.book.number_format(self.sheet, col.index, n)
+            cache = False
+        value = self.ctx.parse(raw, col.kind, number_format)
+        if cache and len(col.cache) < CACHE_LIMIT:
+            col.cache[key] = value
+        return value
+
+    def _item(self, col: _Col, value: Value) -> str | None:
+        if col.items is None or not value.ok:
+            return None
+        item = col.items.get(fold(value.value)) if isinstance(value.value, str) else None
+        if item is None and col.yes_no:
+            yes = parse(value.raw, "yesno")
+            item = ("yes" if yes.value else "no") if yes.ok else None
+        return item
+
+    def _typed_derived(self, derived: list[_Col], n: int) -> bool:
+        """A derived cell holding a typed value (no formula) makes its row non-empty."""
+        row = self.values[n - 1]
+        return any(row[c.index] != "" and not (c.has_formulas and self.formulas.has(c.index, n)) for c in derived)
+
+
+def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple[int, int, int | None]:
+    """(first data row, last data row, totals row) in Excel rows."""
+    first = loc.header_row + 1  # rows inserted between the header and the block count too
+    end = loc.region_end or len(values)
+    totals = loc.totals_row
+    if totals is None and loc.identified_by == "headers":
+        totals = _find_totals(loc.table, columns, values, first, end)
+    if totals is not None and totals > loc.header_row:
+        end = min(end, totals - 1)
+    return first, end, totals
+
+
+def _find_totals(table: Table, columns: dict, values: list, first: int, end: int) -> int | None:
+    """A hand-made table's totals row: its first column says 合计 / 總計 / Total."""
+    labels = {fold(x) for x in TOTALS_LABELS}
+    if table.totals:
+        labels |= {fold(x) for x in table.totals.label.all()}
+    lo = min((c.index for c in columns.values()), default=0)
+    for n in range(first, min(end, len(values)) + 1):
+        cell = values[n - 1][lo] if lo < len(values[n - 1]) else ""
+        if isinstance(cell, str) and 0 < len(cell) <= 12 and fold(cell) in labels:
+            return n
+    return None
+
+
+def _needs_format(kind: str, raw) -> bool:
+    """Whether a cell's number format changes what its number means."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return False
+    if kind in ("percent", "rate_target"):
+        return 1 < raw <= 100
+    return kind in ("date", "daterange")
+
+
+def _link(formula: str, here: str) -> tuple[str, int, int] | None:
+    """The cell a copying formula reads: =X, =IF(X="","",X) -> (sheet, column, row)."""
+    m = _LINK.match(formula)
+    if not m:
+        return None
+    if m.group(1) and m.group(1).replace("$", "") != m.group(2).replace("$", ""):
+        return None
+    ref = m.group(2) or m.group(3)
+    return parse_ref(ref if "!" in ref else f"'{here}'!{ref}")
+
+
+def _apply_split(ctx: Context, split: tuple, cells: dict) -> None:
+    _, src_key, dst_key, what = split
+    src = cells.get(src_key)
+    dst = cells.get(dst_key)
+    if src is None or not src.ok or (dst is not None and (dst.status != "empty" or dst.formula)):
+        return
+    v, item = src.value, None
+    if what in ("range_start", "range_end"):
+        if not isinstance(v.value, DateRange):
+            return
+        day = v.value.start if what == "range_start" else v.value.end
+        status, reason = ("ok", None) if day else ("placeholder", "relative-day")
+        new = Value(v.raw, day, "date", status, reason, from_text=True, warnings=v.warnings)
+    elif what == "target":
+        if v.target is None:
+            return
+        new = Value(v.raw, v.target, "number", "ok", unit=v.unit, from_text=True)
+    elif what == "direction":
+        if v.direction is None:
+            return
+        label = ctx.spec.list_label("direction", v.direction, ctx.lang or "zh-CN")
+        new, item = Value(v.raw, label, "text", "ok", from_text=True), v.direction
+    elif what == "unit":
+        if not v.unit:
+            return
+        new = Value(v.raw, v.unit, "text", "ok", from_text=True)
+    else:  # pragma: no cover - rules.SPLITS lists only the cases above
+        return
+    cells[dst_key] = CellValue(new, src.sheet, src.column, src.row, item=item, source=f"split:{src_key}")

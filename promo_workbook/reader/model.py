@@ -1,0 +1,293 @@
+# model.py: what read() returns: a Plan of tables, rows and cells, each value with its cell.
+"""The reader's data model.
+
+    Plan                     the workbook: Cover fields, language, producer, tables by key
+    ├── cover                {field key: CellValue}
+    └── tables               {template key: TableData}, in template order
+        ├── columns          {column key: ColumnInfo}   where each column was found
+        ├── missing_columns  {column key: MissingColumn} with the closest header found
+        ├── extra_columns    {header text: ColumnInfo}  unknown columns, kept
+        ├── rows             Row per non-empty data row, built when asked for
+        │   └── cells        {column key: CellValue}    Value + raw + sheet/A1 + formula
+        └── totals           {column key: CellValue}    the totals row, if any
+
+Rows are materialised lazily: read() loads every value and formula of the workbook, but a
+Row and its CellValues (with the parsed Value) are built only when a row is accessed, so a
+300,000-row table costs no more memory than the raw values python-calamine returned.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..formulas import quote_sheet
+from ..values import DateRange, Value
+
+__all__ = ["CellValue", "ColumnInfo", "MissingColumn", "Plan", "Row", "TableData", "jsonable"]
+
+
+# Public API.
+
+@dataclass(slots=True)
+class CellValue:
+    """One cell of a table: its normalised Value, where it is, and how it was filled.
+
+    Not frozen only because frozen dataclasses are slow to build (a Row builds one per
+    column, for every row of a 300,000-row table); treat it as read-only.
+    """
+
+    value: Value
+    sheet: str
+    column: str                  # column letters, "C"
+    row: int                     # 1-based Excel row
+    formula: str | None = None   # "=C5*D5" when the cell holds a formula
+    cached: Any = None           # a formula cell's cached result, as saved
+    item: str | None = None      # the dropdown list item key ("lower", "yes") when recognised
+    source: str | None = None    # how a value not typed here was found: link:…, split:…, merged:…
+
+    @property
+    def raw(self) -> Any:
+        return self.value.raw
+
+    @property
+    def cell(self) -> str:
+        return f"{self.column}{self.row}"
+
+    @property
+    def ref(self) -> str:
+        return f"{quote_sheet(self.sheet)}!{self.column}{self.row}"
+
+    @property
+    def status(self) -> str:
+        return self.value.status
+
+    @property
+    def ok(self) -> bool:
+        return self.value.status == "ok"
+
+    def to_dict(self) -> dict:
+        v = self.value
+        out = {"value": jsonable(v.value), "raw": jsonable(v.raw), "cell": self.cell, "sheet": self.sheet,
+               "kind": v.kind, "status": v.status}
+        for name in ("reason", "unit", "direction", "target", "per"):
+            if getattr(v, name) is not None:
+                out[name] = getattr(v, name)
+        if v.warnings:
+            out["warnings"] = list(v.warnings)
+        if self.formula is not None:
+            out["formula"] = self.formula
+            out["cached"] = jsonable(self.cached)
+        if self.item is not None:
+            out["item"] = self.item
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    key: str          # the spec's column key; for an extra column its header text
+    index: int        # 0-based column index
+    letter: str       # "C"
+    header: str       # the header text as found in the workbook
+    matched: str = "exact"  # metadata, exact, alias, contains
+
+    def to_dict(self) -> dict:
+        return {"column": self.letter, "header": self.header, "matched": self.matched}
+
+
+@dataclass(frozen=True)
+class MissingColumn:
+    key: str
+    label: str                    # the spec's label in the plan's language
+    closest: str | None = None    # the most similar unclaimed header text, if any
+    closest_column: str | None = None
+    score: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "closest": self.closest, "closest_column": self.closest_column,
+                "score": round(self.score, 2)}
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int                       # 1-based Excel row
+    sheet: str
+    cells: dict[str, CellValue]
+    extra: dict[str, CellValue] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> CellValue:
+        return self.cells[key]
+
+    def get(self, key: str) -> CellValue | None:
+        return self.cells.get(key)
+
+    def value(self, key: str, default=None):
+        """The normalised value of a column, or ``default`` when absent or not ok."""
+        cell = self.cells.get(key)
+        return cell.value.value if cell is not None and cell.ok else default
+
+    def to_dict(self) -> dict:
+        out = {"row": self.number, "cells": {k: c.to_dict() for k, c in self.cells.items()}}
+        if self.extra:
+            out["extra"] = {k: c.to_dict() for k, c in self.extra.items()}
+        return out
+
+
+class TableData:
+    """One template's table as found in the workbook; rows are built on access."""
+
+    def __init__(self, spec_table, sheet: str, header_row: int, identified_by: str, *,
+                 columns: dict[str, ColumnInfo], missing_columns: dict[str, MissingColumn],
+                 extra_columns: dict[str, ColumnInfo], rows, totals_row: int | None,
+                 builder, notes: tuple[str, ...] = ()):
+        self.template = spec_table
+        self.number: int = spec_table.number
+        self.key: str = spec_table.key
+        self.sheet = sheet
+        self.header_row = header_row
+        self.identified_by = identified_by
+        self.columns = columns
+        self.missing_columns = missing_columns
+        self.extra_columns = extra_columns
+        self.totals_row = totals_row
+        self.notes = notes
+        self.row_numbers = rows          # a range or array of 1-based Excel rows
+        self._builder = builder          # builds a Row from a row number (see build.py)
+        self._totals: dict[str, CellValue] | None = None
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def __repr__(self) -> str:
+        return (f"<TableData {self.number} {self.key} sheet={self.sheet!r} header_row={self.header_row} "
+                f"rows={len(self)} by={self.identified_by}>")
+
+    @property
+    def rows(self) -> "_Rows":
+        return _Rows(self.row_numbers, self._builder.row)
+
+    @property
+    def totals(self) -> dict[str, CellValue]:
+        if self._totals is None:
+            self._totals = self._builder.totals() if self.totals_row else {}
+        return self._totals
+
+    def column_values(self, key: str) -> list[Value]:
+        """Every row's Value of one column, in row order (fast path for frames and checks)."""
+        return self._builder.column_values(key, self.row_numbers)
+
+    def to_frame(self):
+        """A pandas DataFrame: Excel row, each column's normalised value, and its raw value."""
+        from .frame import table_frame
+
+        return table_frame(self)
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number, "key": self.key, "sheet": self.sheet, "header_row": self.header_row,
+            "identified_by": self.identified_by, "totals_row": self.totals_row,
+            "columns": {k: c.to_dict() for k, c in self.columns.items()},
+            "missing_columns": {k: m.to_dict() for k, m in self.missing_columns.items()},
+            "extra_columns": {k: c.to_dict() for k, c in self.extra_columns.items()},
+            "rows": [row.to_dict() for row in self.rows],
+            "totals": {k: c.to_dict() for k, c in self.totals.items()},
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class Plan:
+    """A workbook read back: the Cover, the sixteen tables (or those found), and provenance."""
+
+    path: str
+    format: str                               # xlsx, xlsm, xlsb, xls, ods
+    language: str | None
+    producer: Any                             # producer.Producer
+    date1904: bool
+    formulas_available: bool
+    cover: dict[str, CellValue] = field(default_factory=dict)
+    tables: dict[str, TableData] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # template keys not found
+    metadata: dict[str, Any] | None = None    # the _meta sheet's key/values, when present
+    sheets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def trust_cache(self) -> bool:
+        """Whether cached formula results were computed by the app that saved the file."""
+        return bool(self.producer and self.producer.trust_cache)
+
+    @property
+    def campaign_start(self) -> dt.date | None:
+        cell = self.cover.get("start")
+        value = cell.value.value if cell is not None and cell.ok else None
+        return value if isinstance(value, dt.date) else None
+
+    def table(self, ref: int | str) -> TableData:
+        """A table by template number (1-16) or key ("budget"); KeyError when not found."""
+        for table in self.tables.values():
+            if ref in (table.number, table.key):
+                return table
+        raise KeyError(f"template {ref!r} was not found in {self.path}")
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path, "format": self.format, "language": self.language,
+            "producer": self.producer.to_dict() if self.producer else None,
+            "trust_cache": self.trust_cache, "date1904": self.date1904,
+            "formulas_available": self.formulas_available,
+            "metadata": jsonable(self.metadata), "sheets": list(self.sheets),
+            "cover": {k: c.to_dict() for k, c in self.cover.items()},
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "missing": list(self.missing), "notes": list(self.notes),
+        }
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data: dates as ISO text, date ranges as mappings, tuples as lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, DateRange):
+        return {"start": jsonable(value.start), "end": jsonable(value.end),
+                "start_day": value.start_day, "end_day": value.end_day}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+# Private API.
+
+class _Rows:
+    """A read-only sequence of Rows over row numbers; each Row built when indexed."""
+
+    __slots__ = ("_numbers", "_build")
+
+    def __init__(self, numbers, build):
+        self._numbers, self._build = numbers, build
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._build(n) for n in self._numbers[i]]
+        return self._build(self._numbers[i])
+
+    def __iter__(self):
+        build = self._build
+        for n in self._numbers:
+            yield build(n)
+
+    def __bool__(self) -> bool:
+        return len(self._numbers) > 0
