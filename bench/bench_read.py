@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DAILY_ROWS = 200_000
 FEEDBACK_ROWS = 100_000
 TARGET_RATIO = 2.0
+CHANNELS = 500  # daily rows per day: one per channel
 
 
 # Public API.
@@ -54,6 +55,7 @@ def build(path: Path, daily_rows: int = DAILY_ROWS, feedback_rows: int = FEEDBAC
     layouts = plan_layout(spec, lang)
     _resize(layouts["daily"], daily_rows)
     _resize(layouts["feedback"], feedback_rows)
+    _resize(layouts["channels"], CHANNELS)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
     fmt = {"date": wb.add_format({"num_format": "yyyy-mm-dd"}),
            "percent": wb.add_format({"num_format": "0.0%"}),
@@ -73,6 +75,8 @@ def build(path: Path, daily_rows: int = DAILY_ROWS, feedback_rows: int = FEEDBAC
             _write_daily(ws, tl, ctx, fmt, column_formula)
         elif key == "feedback":
             _write_feedback(ws, tl, spec, lang)
+        elif key == "channels":
+            _write_channels(ws, tl)
     meta.write_meta(wb.add_worksheet(meta.META_SHEET), spec, lang, layouts, "Cover",
                     {"start": "$C$5"}, False)
     wb.close()
@@ -130,20 +134,23 @@ def _resize(tl, rows: int) -> None:
 
 
 def _write_daily(ws, tl, ctx, fmt, column_formula) -> None:
-    """Inputs as numbers, derived columns as formulas with the result Excel would cache."""
+    """Inputs as numbers, derived columns as formulas with the result Excel would cache.
+
+    One row per (day, channel): 500 channels a day, as a plan with many placements reports
+    them, so the rows are what a consistent plan holds, not duplicates.
+    """
     cols = tl.block.columns
-    channels = ["抖音", "小红书", "社群"]
     start = dt.datetime(2026, 3, 1)
     derived = [c for c in tl.table.columns if c.derived]
     for n in range(tl.rows):
         row = tl.block.first_row + n
         ctx.row = row
         impressions, ctr = 20_000 + (n * 37) % 50_000, 0.01 + (n % 40) / 1000
-        conversions, target = 100 + n % 450, 500
         clicks = round(impressions * ctr)
+        conversions, target = min(100 + n % 450, clicks // 2), 500
         cached = {"clicks": clicks, "cvr": conversions / clicks, "achievement": conversions / target}
-        ws.write_datetime(row, cols["date"], start + dt.timedelta(days=n // 3000), fmt["date"])
-        ws.write_string(row, cols["channel"], channels[n % 3])
+        ws.write_datetime(row, cols["date"], start + dt.timedelta(days=n // CHANNELS), fmt["date"])
+        ws.write_string(row, cols["channel"], channel_name(n % CHANNELS))
         ws.write_number(row, cols["impressions"], impressions, fmt["integer"])
         ws.write_number(row, cols["ctr"], ctr, fmt["percent"])
         ws.write_number(row, cols["conversions"], conversions, fmt["integer"])
@@ -151,6 +158,16 @@ def _write_daily(ws, tl, ctx, fmt, column_formula) -> None:
         for col in derived:
             style = fmt["percent"] if col.format == "percent" else fmt["integer"]
             ws.write_formula(row, cols[col.key], column_formula(col, ctx), style, cached[col.key])
+
+
+def channel_name(i: int) -> str:
+    return f"渠道{i:03d}"
+
+
+def _write_channels(ws, tl) -> None:
+    cols = tl.block.columns
+    for i in range(CHANNELS):
+        ws.write_string(tl.block.first_row + i, cols["channel"], channel_name(i))
 
 
 def _write_feedback(ws, tl, spec, lang: str) -> None:
