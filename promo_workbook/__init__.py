@@ -7,6 +7,11 @@ __version__ = "0.1.0"
 from .errors import InputFileError, PromoWorkbookError, SpecError, UsageError  # noqa: E402
 from .spec import load_spec  # noqa: E402
 
+# Load the ``check`` subpackage now (its __init__ is light): importing a subpackage sets the
+# parent's attribute of the same name, so a lazy first import would replace the ``check()``
+# function defined below with the module.
+from . import check as _check_package  # noqa: E402,F401
+
 
 def new_workbook(path, **options):
     """Write a new planning workbook; keyword options as ``NewOptions`` (lang, example, ...)."""
