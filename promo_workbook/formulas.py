@@ -171,6 +171,8 @@ def _resolve_one(token: str, ctx: Context) -> str:
     if suffix == "[]":
         return prefix + block.range(col)
     if suffix == ".total":
+        if block.totals_row is None:  # the spec check rejects this; a hand-made layout may lack totals
+            raise KeyError(f"{token}: that table has no totals row")
         return prefix + cell(block.totals_row, block.columns[col], True)
     if suffix == "#":
         return prefix + cell(block.first_row + ctx.index - 1, block.columns[col], True)

@@ -15,6 +15,13 @@
     ltv_cac_min = 3.0
     cpm_max = 30.0
     cpa_max = 150.0
+
+    [limits]                  # how much of a workbook the reader takes in (promo_workbook.limits)
+    max_unzipped_bytes = 500_000_000   # the zip's parts together, declared and as inflated
+    max_ratio = 200.0         # unzipped / zipped size of any part over 1 MB (a deflate bomb is ~1000)
+    max_cells = 10_000_000    # cells read: each sheet's area from A1 to its last cell, plus shared strings
+    max_seconds = 60.0        # wall-clock budget for reading the file
+    max_parts = 10_000        # entries in the zip
 """
 from __future__ import annotations
 
@@ -39,6 +46,13 @@ DEFAULTS = {
         "ltv_cac_min": 3.0,
         "cpm_max": 30.0,
         "cpa_max": 150.0,
+    },
+    "limits": {
+        "max_unzipped_bytes": 500_000_000,
+        "max_ratio": 200.0,
+        "max_cells": 10_000_000,
+        "max_seconds": 60.0,
+        "max_parts": 10_000,
     },
 }
 

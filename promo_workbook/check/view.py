@@ -166,7 +166,7 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
 def _int(value):
     try:
         return int(value) if value is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # inf from a hostile cell
         return None
 
 

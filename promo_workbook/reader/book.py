@@ -107,7 +107,10 @@ class Book:
                 else:
                     with open(self.path, "rb") as fh:
                         self._calamine = python_calamine.CalamineWorkbook.from_filelike(fh)
-            except Exception as exc:  # noqa: BLE001 - calamine's errors are many and untyped
+            except (KeyboardInterrupt, SystemExit, MemoryError):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - calamine's errors are many and untyped; a Rust
+                # panic arrives as pyo3's PanicException, which derives from BaseException
                 raise InputFileError(self.path, f"not an .xlsx workbook ({_calamine_problem(exc)})") from None
         return self._calamine
 
@@ -123,9 +126,9 @@ class Book:
             sheet = self._workbook().get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
-        except InputFileError:
+        except (InputFileError, KeyboardInterrupt, SystemExit, MemoryError):
             raise
-        except Exception as exc:  # noqa: BLE001 - an unreadable sheet reads as empty, and is noted
+        except BaseException as exc:  # noqa: BLE001 - an unreadable sheet (even a calamine panic) reads as empty, noted
             values, merged = [], []
             self.problems.append(f"sheet {name!r}: unreadable ({_calamine_problem(exc)})")
         sheet = None  # calamine's own copy of the sheet goes before the next one is read

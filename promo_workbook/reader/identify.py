@@ -17,6 +17,8 @@ is recorded for the checker. Unknown non-empty header cells are kept as extra co
 """
 from __future__ import annotations
 
+import math
+
 import difflib
 import functools
 import re
@@ -233,7 +235,7 @@ def _text(row: list, i: int) -> str:
 
 def _number(row: list, i: int) -> int | None:
     v = row[i] if i < len(row) else None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v):
         return None
     return int(v)
 

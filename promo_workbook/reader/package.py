@@ -3,24 +3,48 @@
 sheet, the 1904 date system, number formats, and the small XML parts the producer
 fingerprint needs.
 
-Every XML part is checked before anything parses it: a DOCTYPE or ENTITY declaration
-(the way to entity-expansion attacks) makes the file unreadable. Small parts are parsed with
-defusedxml; sheet parts are never parsed as XML here, only scanned (see scan.py).
+Every input is untrusted (promo_workbook.limits). Before python-calamine or anything else
+sees a part, the package is checked:
+
+- the zip's directory: entry count, each part once (names compared without case, as
+  calamine looks them up), only stored or deflated parts, no encrypted entries, the declared
+  sizes within max_unzipped_bytes and each part's ratio within max_ratio;
+- every XML part's prolog (whatever its name or encoding): a DOCTYPE or ENTITY declaration,
+  the way to entity-expansion and external-entity attacks, makes the file unreadable;
+- every part is inflated once, capped at its declared size, so a zip header that lies about
+  a part's size cannot pass (sheet parts are inflated by the formula scan instead, which
+  also bounds their cells: see scan.py and read.py).
+
+Small parts are parsed with defusedxml; sheet parts are never parsed as XML here, only
+scanned (see scan.py). An OLE file is legacy .xls, or an encrypted (password) workbook,
+which is refused with a clear message.
 """
 from __future__ import annotations
 
+import os
 import posixpath
+import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFileError
+from ..limits import Budget
 
-__all__ = ["Package", "SheetInfo", "detect_format", "open_package"]
+__all__ = ["Package", "SheetInfo", "detect_format", "open_package", "open_part", "sheet_parts", "show"]
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 64 * 1024  # the root element must start within this many bytes
+ZIP_FORMATS = ("xlsx", "xlsm", "ods", "xlsb")
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+SHEET_FOLDERS = ("xl/worksheets/", "xl/dialogsheets/", "xl/chartsheets/", "xl/macrosheets/")
+RAW_CHUNK = 1024 * 1024
+# Zip errors are many: a damaged or hostile zip may raise any of these from zipfile or zlib.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, zlib.error,
+              NotImplementedError, RuntimeError, ValueError, struct.error, OverflowError, UnicodeError)
 BUILTIN_FORMATS = {9: "0%", 10: "0.00%", 14: "mm-dd-yy", 22: "m/d/yy h:mm"}
 
 
@@ -77,8 +101,9 @@ class Package:
         return self._styles
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, budget: Budget | None = None) -> str:
     """xlsx / xlsm / xlsb / ods / xls from the file's bytes (the extension only breaks ties)."""
+    budget = budget or Budget(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(512)
@@ -89,15 +114,25 @@ def detect_format(path: Path) -> str:
     except OSError as exc:
         raise InputFileError(path, f"cannot open: {exc.strerror or exc}") from None
     if head.startswith(OLE_MAGIC):
+        budget.check_unzipped(os.path.getsize(path))  # calamine reads a legacy file whole
+        if _ole_encrypted(path):
+            raise InputFileError(path, "is password-protected (an encrypted workbook): open it in Excel, remove the "
+                                       "password (File > Info > Protect Workbook), save, and check it again")
         return "xls"
     if not head.startswith(ZIP_MAGIC):
         raise InputFileError(path, f"not an .xlsx workbook (the file {_describe(head)})")
+    count = _zip_entry_count(path)
+    if count is not None:
+        budget.check_parts(count)
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputFileError(path, f"not an .xlsx workbook (damaged zip: {exc})") from None
+            mimetype = b""
+            if "mimetype" in names:
+                with zf.open("mimetype") as fh:
+                    mimetype = fh.read(100)
+    except ZIP_ERRORS as exc:
+        raise InputFileError(path, f"not an .xlsx workbook (damaged zip: {show(exc, 120)})") from None
     if b"opendocument.spreadsheet" in mimetype:
         return "ods"
     if "xl/workbook.bin" in names:
@@ -107,26 +142,55 @@ def detect_format(path: Path) -> str:
     raise InputFileError(path, "not an .xlsx workbook (a zip file without a workbook inside)")
 
 
-def open_package(path: Path, fmt: str) -> Package:
-    """Open the zip, check every XML part's prolog, and list the sheets with their parts."""
+def open_package(path: Path, fmt: str, budget: Budget | None = None) -> Package:
+    """Open the zip, check its directory, sizes and every XML part's prolog, list the sheets
+    with their parts, and inflate every part but the sheets (capped at its declared size)."""
     pkg = Package(path, fmt)
-    if fmt not in ("xlsx", "xlsm"):
+    if fmt not in ZIP_FORMATS:
         return pkg
+    budget = budget or Budget(path)
     try:
         pkg.zip = zipfile.ZipFile(path)
+        _check_members(pkg, budget)
         _check_all_prologs(pkg)
-        workbook_part = _office_document(pkg)
-        pkg.workbook_xml = pkg.part(workbook_part) or b""
-        if not pkg.workbook_xml:
-            raise InputFileError(path, "not an .xlsx workbook (no workbook part)")
-        pkg.sheets, pkg.date1904 = _parse_workbook(pkg, workbook_part)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-        pkg.close()
-        raise InputFileError(path, f"not an .xlsx workbook (damaged package: {exc})") from None
+        if fmt in ("xlsx", "xlsm"):
+            workbook_part = _office_document(pkg)
+            pkg.workbook_xml = pkg.part(workbook_part) or b""
+            if not pkg.workbook_xml:
+                raise InputFileError(path, "not an .xlsx workbook (no workbook part)")
+            pkg.sheets, pkg.date1904 = _parse_workbook(pkg, workbook_part)
+        _inflate_others(pkg, budget, set(sheet_parts(pkg)))
     except InputFileError:
         pkg.close()
         raise
+    except ZIP_ERRORS as exc:
+        pkg.close()
+        raise InputFileError(path, f"not an .xlsx workbook (damaged package: {show(exc, 120)})") from None
     return pkg
+
+
+def sheet_parts(pkg: Package) -> list[str]:
+    """Every part that may be read as a sheet: the workbook's own, and any python-calamine
+    could resolve to ("xl/" + target, looked up without case), so none escapes the scan."""
+    if pkg.zip is None or pkg.format not in ("xlsx", "xlsm"):
+        return []
+    names = pkg.zip.NameToInfo
+    ours = [s.part for s in pkg.sheets if s.part in names]
+    theirs = [n for n in names if n.lower().startswith(SHEET_FOLDERS) and not n.endswith("/")]
+    return list(dict.fromkeys(ours + theirs))
+
+
+def open_part(zf: zipfile.ZipFile, name: str) -> _Inflater:
+    """A part as a file-like object that inflates it from the zip's raw bytes and refuses it
+    as soon as it grows past its declared size (zipfile would silently stop there)."""
+    return _Inflater(zf, zf.getinfo(name))
+
+
+def show(value, limit: int = 80) -> str:
+    """Text from a file made safe for a one-line message: control characters escaped, cut short."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[:limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_xml(pkg: Package, name: str, data: bytes):
@@ -137,9 +201,9 @@ def parse_xml(pkg: Package, name: str, data: bytes):
     try:
         return DET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise InputFileError(pkg.path, f"refused {name}: {type(exc).__name__}") from None
+        raise InputFileError(pkg.path, f"refused {show(name)}: {type(exc).__name__}") from None
     except Exception as exc:  # noqa: BLE001 - ParseError and friends: a damaged part
-        raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged {name}: {exc})") from None
+        raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged {show(name)}: {show(exc, 120)})") from None
 
 
 def local(tag: str) -> str:
@@ -164,7 +228,13 @@ def _describe(head: bytes) -> str:
 
 
 def _check_prolog(path: Path, name: str, head: bytes) -> None:
-    """Refuse DOCTYPE/ENTITY declarations before the root element (entity-expansion attacks)."""
+    """Refuse DOCTYPE/ENTITY declarations before the root element (entity-expansion attacks).
+
+    UTF-16 and UTF-32 text is read with its NUL bytes dropped: the markup that matters is ASCII.
+    """
+    if b"\0" in head:
+        head = head.replace(b"\0", b"")
+    name = show(name)
     i = 0
     while True:
         i = head.find(b"<", i)
@@ -185,10 +255,193 @@ def _check_prolog(path: Path, name: str, head: bytes) -> None:
 
 
 def _check_all_prologs(pkg: Package) -> None:
+    """Every part named like XML or starting like XML, whatever reader will open it."""
     for info in pkg.zip.infolist():
-        if info.filename.lower().endswith((".xml", ".rels", ".vml")) and info.file_size:
-            with pkg.zip.open(info) as fh:
-                _check_prolog(pkg.path, info.filename, fh.read(PROLOG_LIMIT))
+        if info.is_dir() or not info.file_size:
+            continue
+        head = _Inflater(pkg.zip, info).read(PROLOG_LIMIT)
+        if info.filename.lower().endswith(XML_SUFFIXES) or _looks_like_xml(head):
+            _check_prolog(pkg.path, info.filename, head)
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    head = head[:1024].replace(b"\0", b"")
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(bom)
+    return head.lstrip().startswith(b"<")
+
+
+def _check_members(pkg: Package, budget: Budget) -> None:
+    """The zip's directory: count, duplicates, methods, encryption, declared sizes, ratios."""
+    infos = pkg.zip.infolist()
+    budget.check_parts(len(infos))
+    seen, total = set(), 0
+    for info in infos:
+        name = show(info.filename)
+        key = info.filename.lower()
+        if key in seen:
+            raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged package: part {name} appears twice)")
+        seen.add(key)
+        if info.flag_bits & 0x1:
+            raise InputFileError(pkg.path, f"is password-protected (part {name} is encrypted in the zip); "
+                                           "save it again without a password")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputFileError(pkg.path, f"not an .xlsx workbook (part {name} uses zip compression method "
+                                           f"{info.compress_type}, which spreadsheet apps do not write)")
+        total += info.file_size
+        budget.check_ratio(name, info.file_size, info.compress_size)
+    budget.check_unzipped(total)
+
+
+def _inflate_others(pkg: Package, budget: Budget, skip: set[str]) -> None:
+    """Inflate every part the sheet scan will not, so none holds more than its header says;
+    count the shared strings (python-calamine keeps every one in memory) against max_cells."""
+    for info in pkg.zip.infolist():
+        if info.is_dir() or info.filename in skip:
+            continue
+        budget.tick(f"unzipping {show(info.filename)}")
+        fh = _Inflater(pkg.zip, info)
+        strings = info.filename.lower() == "xl/sharedstrings.xml"
+        count, tail = 0, b""
+        while True:
+            data = fh.read(4 * RAW_CHUNK)
+            if not data:
+                break
+            if strings:
+                window = tail + data
+                count += len(_STRING.findall(window)) - len(_STRING.findall(tail))
+                tail = window[-16:]
+        if strings:
+            budget.take_cells(count, f"the shared-strings table ({count:,} strings)")
+
+
+_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+
+
+class _Inflater:
+    """Read a zip part from the raw file: stored or deflated, never past its declared size."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+        self.path = Path(zf.filename or "")
+        self.name = show(info.filename)
+        self.size = info.file_size
+        self._zf, self._info = zf, info
+        self._left = info.compress_size
+        self._offset = None
+        self._inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        self._pending = b""
+        self._produced = 0
+        self._eof = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self, n: int = -1) -> bytes:
+        want = n if n >= 0 else self.size + 1
+        parts = []
+        while want > 0 and not self._eof:
+            if not self._pending:
+                self._pending = self._raw()
+            if self._inflate is None:
+                piece, self._pending = self._pending[:want], self._pending[want:]
+            elif self._pending:
+                try:
+                    piece = self._inflate.decompress(self._pending, want)
+                except zlib.error as exc:
+                    raise self._damaged(f"corrupt compressed data: {exc}") from None
+                self._pending = self._inflate.unconsumed_tail
+            else:
+                piece = self._inflate.flush()  # input spent: the little zlib still holds
+            self._produced += len(piece)
+            if self._produced > self.size:
+                raise InputFileError(self.path, f"refused: part {self.name} unzips to more than the {self.size:,} "
+                                                "bytes its zip entry declares (a forged header)")
+            parts.append(piece)
+            want -= len(piece)
+            if not piece and not self._pending or self._inflate is not None and self._inflate.eof:
+                self._finish()
+        return b"".join(parts)
+
+    def _raw(self) -> bytes:
+        if self._left <= 0:
+            return b""
+        with open(self.path, "rb") as fh:
+            if self._offset is None:
+                fh.seek(self._info.header_offset)
+                header = fh.read(30)
+                if len(header) < 30 or header[:4] != ZIP_MAGIC:
+                    raise self._damaged("no local header")
+                flags, name_len, extra_len = struct.unpack("<H", header[6:8])[0], *struct.unpack("<HH", header[26:30])
+                local = fh.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+                if local != self._info.orig_filename:  # zipfile refuses such a part when it opens it
+                    raise self._damaged(f"its local header names {show(local)}")
+                self._offset = self._info.header_offset + 30 + name_len + extra_len
+            fh.seek(self._offset)
+            data = fh.read(min(self._left, RAW_CHUNK))
+        if not data:
+            raise self._damaged("cut short")
+        self._offset += len(data)
+        self._left -= len(data)
+        return data
+
+    def _finish(self) -> None:
+        self._eof = True
+        if self._produced != self.size or (self._inflate is not None and not self._inflate.eof):
+            raise self._damaged(f"{self._produced:,} of {self.size:,} bytes")
+
+    def _damaged(self, what: str) -> InputFileError:
+        return InputFileError(self.path, f"not an .xlsx workbook (damaged part {self.name}: {what})")
+
+
+def _zip_entry_count(path: Path) -> int | None:
+    """Entries the zip's end record declares, read before zipfile builds its directory."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - 65536 - 22))
+            tail = fh.read()
+            end = tail.rfind(b"PK\x05\x06")
+            if end < 0 or len(tail) < end + 22:
+                return None
+            count = struct.unpack("<H", tail[end + 10:end + 12])[0]
+            locator = tail.rfind(b"PK\x06\x07", 0, end)
+            if count == 0xFFFF and locator >= 0 and len(tail) >= locator + 20:
+                fh.seek(struct.unpack("<Q", tail[locator + 8:locator + 16])[0])
+                record = fh.read(56)
+                if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                    count = struct.unpack("<Q", record[32:40])[0]
+            return count
+    except (OSError, struct.error, ValueError, OverflowError):
+        return None
+
+
+def _ole_encrypted(path: Path) -> bool:
+    """An OLE compound file holding an EncryptedPackage stream: what Excel (and LibreOffice)
+    write for a password-protected .xlsx. Directory entries sit on 128-byte boundaries: the
+    stream name in UTF-16, its length in bytes at +64, type 2 (stream) at +66."""
+    name = "EncryptedPackage".encode("utf-16-le")
+    try:
+        with open(path, "rb") as fh:
+            carry = b""
+            base = 0
+            while True:
+                block = fh.read(RAW_CHUNK)
+                if not block:
+                    return False
+                data = carry + block
+                start = base - len(carry)
+                i = data.find(name)
+                while i >= 0:
+                    if (start + i) % 128 == 0 and data[i + 64:i + 67] == b"\x22\x00\x02":
+                        return True
+                    i = data.find(name, i + 1)
+                carry = data[-128:]
+                base += len(block)
+    except OSError:
+        return False
 
 
 def _office_document(pkg: Package) -> str:

@@ -1,9 +1,11 @@
 # read.py: read(path) -> Plan: open, identify, and wire up every table of a workbook.
 """The reader's entry point.
 
-    read(path)
-    ├── detect_format / open_package     package.py   format, sheets, DOCTYPE check
+    read(path, limits=None)
+    ├── detect_format / open_package     package.py   format, zip checks, DOCTYPE check, sheets
     ├── fingerprint                      producer.py  who saved it, trust the cache?
+    ├── _prescan                         scan.py      every sheet part: inflated under its cap,
+    │                                                 formulas, used area counted against max_cells
     ├── Book                             book.py      values by python-calamine, formulas by scan.py
     ├── read_meta / find_by_headers      identify.py  where each template is
     ├── the Cover                        metadata cells, else labels found on a sheet
@@ -11,20 +13,28 @@
 
 Values of every sheet that holds a table are loaded with python-calamine (all of them, in
 read()); formula text comes from streaming the sheet parts. Nothing here raises for a
-cell's content; a file that is not a workbook raises InputFileError.
+cell's content; a file that is not a workbook, or one past a limit (promo_workbook.limits:
+size, ratio, cells, time), raises InputFileError.
+
+Every sheet part is scanned before python-calamine opens the workbook: calamine builds each
+sheet as a dense grid from its first to its last cell and aborts the process (it does not
+raise) when that grid cannot be allocated, so a cell at XFD1048576 must never reach it.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputFileError
+from ..limits import Budget, Limits
 from ..spec import Spec, load_spec
 from .book import Book
 from .build import Context, build_table, cell_value, list_items
 from .fold import fold
 from .identify import Location, find_by_headers, finish_columns, guess_language, location_from_meta, read_meta
 from .model import Plan
-from .package import detect_format, open_package
+from .package import Package, detect_format, open_package, sheet_parts, show
 from .producer import fingerprint
+from .scan import SheetFormulas, measure_extent, ods_cells, scan_formulas
 
 __all__ = ["read"]
 
@@ -35,24 +45,63 @@ COVER_SCAN_ROWS = 60
 
 # Public API.
 
-def read(path) -> Plan:
-    """Read a planning workbook (.xlsx, .xlsm; .xls, .xlsb, .ods for values) into a Plan."""
+def read(path, *, limits: Limits | dict | None = None) -> Plan:
+    """Read a planning workbook (.xlsx, .xlsm; .xls, .xlsb, .ods for values) into a Plan.
+
+    ``limits``: a Limits, or a mapping such as a config's ``[limits]`` section; the defaults
+    read the bench workbook. The file is only ever opened for reading.
+    """
     path = Path(path)
-    fmt = detect_format(path)
-    pkg = open_package(path, fmt)
+    budget = Budget(path, Limits.from_config(limits))
     try:
-        producer = fingerprint(pkg)
-        book = Book(path, pkg)
-        return _read(book, producer, load_spec())
-    finally:
-        pkg.close()
+        fmt = detect_format(path, budget)
+        pkg = open_package(path, fmt, budget)
+        try:
+            producer = fingerprint(pkg)
+            formulas = _prescan(pkg, budget)
+            book = Book(path, pkg)
+            book._formulas.update(formulas)  # scanned already: Book would scan them again
+            return _read(book, producer, load_spec(), budget)
+        finally:
+            pkg.close()
+    except MemoryError:
+        raise InputFileError(path, "too big to read: the computer ran out of memory (see the [limits] "
+                                   "settings)") from None
+    except RecursionError:
+        raise InputFileError(path, "not an .xlsx workbook (nested too deeply to read)") from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # python-calamine's Rust panics (a BaseException)
+            raise
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputFileError(path, f"not an .xlsx workbook (python-calamine failed on it: {show(text, 120)})") from None
 
 
 # Private API.
 
-def _read(book: Book, producer, spec: Spec) -> Plan:
+def _prescan(pkg: Package, budget: Budget) -> dict[str, SheetFormulas]:
+    """Scan every part that may be read as a sheet: formulas, and its used area counted
+    against max_cells (with the shared strings) before python-calamine sees any of it. A part
+    counts once for every sheet that names it: calamine reads it for each."""
+    if pkg.format == "ods" and pkg.zip is not None and "content.xml" in pkg.zip.NameToInfo:
+        budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
+    by_part = {}
+    for part in sheet_parts(pkg):
+        found = by_part[part] = scan_formulas(pkg.zip, part, budget)
+        if found.cells > budget.room() and not found.exact:
+            found.extent = measure_extent(pkg.zip, part, budget)  # the bound was loose: count exactly
+    named = {s.part for s in pkg.sheets}
+    uses = [(f"sheet {show(s.name)!r}", s.part) for s in pkg.sheets if s.part in by_part]
+    uses += [(f"part {show(part)}", part) for part in by_part if part not in named]
+    for what, part in uses:
+        rows, columns = by_part[part].extent
+        budget.take_cells(rows * columns, f"{what} ({rows:,} rows x {columns:,} columns from A1)")
+    return {s.name: by_part[s.part] for s in pkg.sheets if s.part in by_part}
+
+
+def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:
     meta = _metadata(book)
-    locations = _locate(book, spec, meta)
+    budget.tick("reading the metadata")
+    locations = _locate(book, spec, meta, budget)
     claimed = {loc.sheet for loc in locations.values()}
     unclaimed = [n for n in book.sheet_names if n not in claimed and n not in (META_SHEET, LISTS_SHEET)]
     lang = (meta.language if meta else None) or guess_language(
@@ -66,6 +115,7 @@ def _read(book: Book, producer, spec: Spec) -> Plan:
     plan.cover = _read_cover(ctx, spec, cover_cells)
     ctx.campaign_start = plan.campaign_start  # dates typed without a year take the campaign's
     for table in spec.tables:
+        budget.tick(f"reading {table.key}")
         loc = locations.get(table.key)
         if loc is None:
             plan.missing.append(table.key)
@@ -85,7 +135,7 @@ def _metadata(book: Book):
     return read_meta(book.values(META_SHEET) or [], formulas.formula)
 
 
-def _locate(book: Book, spec: Spec, meta) -> dict[str, Location]:
+def _locate(book: Book, spec: Spec, meta, budget: Budget) -> dict[str, Location]:
     """Template key -> Location: from the metadata first, then by headers on the other sheets."""
     locations = {}
     names = set(book.sheet_names)
@@ -98,7 +148,11 @@ def _locate(book: Book, spec: Spec, meta) -> dict[str, Location]:
     if missing:
         claimed = {loc.sheet for loc in locations.values()}
         others = [n for n in book.sheet_names if n not in claimed and n not in (META_SHEET, LISTS_SHEET)]
-        for loc in find_by_headers(spec, missing, [(n, book.values(n) or []) for n in others]):
+        sheets = []
+        for name in others:
+            budget.tick(f"reading sheet {name!r}")
+            sheets.append((name, book.values(name) or []))
+        for loc in find_by_headers(spec, missing, sheets):
             locations[loc.table.key] = loc
     return locations
 

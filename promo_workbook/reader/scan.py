@@ -23,14 +23,22 @@ import re
 import zipfile
 from array import array
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 
-__all__ = ["SheetFormulas", "col_index", "col_letter", "scan_formulas", "scan_styles", "unescape"]
+from ..errors import InputFileError
+from ..limits import Budget
+from .package import open_part, show
+
+__all__ = ["SheetFormulas", "col_index", "col_letter", "measure_extent", "ods_cells", "scan_formulas", "scan_styles",
+           "unescape"]
 
 CHUNK = 4 * 1024 * 1024
 ROW_MARK = b"\x00"
 SHARED_MARK = b"\x01"
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's grid: A1:XFD1048576
+DEFAULT_BOUND = (999, 26)  # rows, columns assumed when the sheet's <dimension> is missing or implausible
 
 
 # Public API.
@@ -48,6 +56,13 @@ class SheetFormulas:
         self._ids: dict[bytes, int] = {}
         self._texts: dict[int, str] = {}
         self.errors: dict[tuple[int, int], str] = {}  # (row, col) -> "#DIV/0!": calamine reads ""
+        self.extent = (0, 0)  # (rows, columns) from A1 that hold every cell: an upper bound
+        self.exact = False  # True when extent is exactly calamine's (the slow scan counts it)
+
+    @property
+    def cells(self) -> int:
+        """Cells of the used area from A1: what python-calamine materialises for the sheet."""
+        return self.extent[0] * self.extent[1]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -114,15 +129,91 @@ class SheetFormulas:
             return formula
 
 
-def scan_formulas(zf: zipfile.ZipFile, part: str) -> SheetFormulas:
-    """Every formula cell of a sheet part (fast path; falls back to iterparse if needed)."""
+def scan_formulas(zf: zipfile.ZipFile, part: str, budget: Budget | None = None) -> SheetFormulas:
+    """Every formula cell of a sheet part, and a bound on its used area (``extent``).
+
+    With a budget the part is inflated by package.open_part (never past its declared size)
+    and the time limit is checked as the scan goes. A cell outside Excel's grid
+    (XFD1048576) raises InputFileError: python-calamine would try to allocate it.
+    """
     found = SheetFormulas()
-    if _scan_fast(zf, part, found):
+    if _scan_fast(zf, part, found, budget):
         return found
     found = SheetFormulas()
-    _scan_slow(zf, part, found)
+    _scan_slow(zf, part, found, budget)
     found.sort()
     return found
+
+
+def measure_extent(zf: zipfile.ZipFile, part: str, budget: Budget | None = None) -> tuple[int, int]:
+    """The used area from A1 of a sheet whose cells all carry their address first (as
+    scan_formulas found): rows and columns up to the last cell with any content; calamine
+    builds its grid up to the last cell with a value, so this is never less. Slower than the
+    scan's bound; asked for only when that bound would refuse the sheet."""
+    rows = cols = 0
+    with _open(zf, part, budget) as fh:
+        prefix, head = _prefix(fh)
+        p = re.escape(prefix)
+        valued = re.compile(rb"<" + p + rb'c r="([A-Za-z]+)([0-9]+)"[^>]*+(?<!/)>(?!</' + p + rb"c>)")
+        for data, cut in _chunks(fh, head, prefix, budget):
+            if budget is not None:
+                budget.tick(f"measuring {show(part)}")
+            refs = valued.findall(data, 0, cut)
+            if refs:
+                letters = {ref[0].upper() for ref in refs}
+                rows = max(rows, max(map(int, map(_ROW_OF, refs))))
+                cols = max(cols, max(col_index(c.decode()) for c in letters) + 1)
+    return rows, cols
+
+
+def ods_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> int:
+    """Cells python-calamine materialises for an .ods: per table, the rows up to the last
+    row holding a value times the widest such row, repeats (number-rows-repeated,
+    number-columns-repeated) counted out. Empty repeated rows and cells, which LibreOffice
+    writes to the sheet's edge, count nothing."""
+    total = 0
+    with _open(zf, "content.xml", budget) as fh:
+        carry = b""
+        rows = width = last = 0        # this table: rows so far, widest row, rows up to the last value
+        repeat = column = filled = 0   # this row
+        while True:
+            more = fh.read(CHUNK)
+            data = carry + more
+            cut = data.rfind(b"<") if more else len(data)
+            if budget is not None:
+                budget.tick("scanning content.xml")
+            for m in _ODS_TOKEN.finditer(data, 0, max(cut, 0)):
+                kind, attrs, empty = m.groups()
+                if kind == b"table":
+                    total += last * width
+                    rows = width = last = 0
+                elif kind == b"table-row":
+                    repeat, column, filled = _repeat(attrs, _ROWS_REPEATED), 0, 0
+                    if empty:
+                        rows += repeat
+                elif kind is None:  # </table:table-row>
+                    if filled:
+                        width, last = max(width, filled), rows + repeat
+                    rows += repeat
+                else:
+                    column += _repeat(attrs, _COLUMNS_REPEATED)
+                    if b"value-type" in attrs or not empty:
+                        filled = column
+            if not more:
+                break
+            carry = data[cut:] if cut >= 0 else data
+    return total + last * width
+
+
+def _repeat(attrs: bytes, pattern) -> int:
+    m = pattern.search(attrs)
+    return _number(m.group(1)) or 1 if m else 1
+
+
+_ODS_TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+                        rb"|</table:table-row>")
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
 
 
 def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple[int, int], int]:
@@ -170,7 +261,7 @@ def col_index(letters: str) -> int:
 # Private API.
 
 _STYLE = re.compile(rb' s="([0-9]+)"')
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)  # zip(*m) is 5x slower
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*"([^"]{0,40})"')
 
 
 class _ColumnIndex(dict):
@@ -192,10 +283,17 @@ def _entity(m: re.Match) -> str:
     name = m.group(1)
     if name.startswith("#"):
         try:
-            return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
-        except (ValueError, OverflowError):
+            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        except ValueError:
             return m.group(0)
+        if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+            return chr(code)
+        return m.group(0)  # not a character XML allows (a surrogate, NUL): kept as written
     return _NAMED[name]
+
+
+def _open(zf: zipfile.ZipFile, part: str, budget: Budget | None):
+    return open_part(zf, part) if budget is not None and zf.filename else zf.open(part)
 
 
 def _prefix(fh) -> tuple[bytes, bytes]:
@@ -205,58 +303,121 @@ def _prefix(fh) -> tuple[bytes, bytes]:
     return ((m.group(1) + b":") if m and m.group(1) else b""), head
 
 
-def _chunks(fh, head: bytes, prefix: bytes):
+def _chunks(fh, head: bytes, prefix: bytes, budget: Budget | None = None):
     """(data, cut): scan data[:cut]; a cell never straddles the cut, the rest carries over."""
     marker = b"<" + prefix + b"c "
     data = head
     while True:
-        more = fh.read(CHUNK)
-        if not more:
-            yield data, len(data)
-            return
-        data += more
-        cut = data.rfind(marker)
-        if cut <= 0:  # one enormous cell: keep reading until the next one starts
-            continue
-        yield data, cut
-        data = data[cut:]
+        parts = [data]
+        while True:
+            more = fh.read(CHUNK)
+            if not more:
+                data = b"".join(parts)
+                yield data, len(data)
+                return
+            window = parts[-1][1 - len(marker):] + more  # a marker may straddle the two reads
+            parts.append(more)
+            found = window.rfind(marker)
+            if found >= 0:
+                break
+            if budget is not None:  # one enormous cell: keep reading until the next one starts
+                budget.tick("scanning one enormous cell")
+        data = b"".join(parts)
+        cut = len(data) - len(window) + found
+        if cut > 0:
+            yield data, cut
+            data = data[cut:]
 
 
-def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas) -> bool:
-    """The regex scan; False when cells lack their address (r="…" first), for the slow path.
+def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Budget | None) -> bool:
+    """The regex scan; False when a cell lacks its address first (r="…"), for the slow path.
 
     Per chunk the work is a handful of C-level map() calls over the matches, not a Python
     loop: well under a microsecond per formula cell. Chunks holding Excel's shared
     formulas take a slower pattern that also captures the <f> attributes.
+
+    The same pass bounds the sheet's used area. The bound starts from the sheet's
+    <dimension> (or DEFAULT_BOUND when that is missing or claims more than the budget
+    allows); the patterns match, besides formula cells, every cell whose address lies outside
+    the bound (rare: those are read one by one and widen the extent) and every cell whose
+    address is not its first attribute (the slow path then counts positions as calamine does).
+    Cells under a foreign namespace prefix, which calamine also reads, take the slow path.
     """
-    with zf.open(part) as fh:
+    path = zf.filename
+    with _open(zf, part, budget) as fh:
         prefix, head = _prefix(fh)
-        p = re.escape(prefix)
-        plain = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"[^>]*+><' + p + rb"f(?: [^>/]*+)?>([^<]*+)</"
-                           + p + rb"f>")
-        shared = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"[^>]*+>(?:<' + p + rb"f([^>/]*+)>([^<]*+)</"
-                            + p + rb"f>|<" + p + rb"f([^>/]*+)/>)")
-        first = head.find(b"<" + prefix + b"c ")
-        if b"<" + prefix + b"c>" in head or first >= 0 and not head.startswith(b'r="', first + len(prefix) + 3):
-            return False  # a writer that omits addresses omits them from the first cells on
-        errors = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="[0-9]+")? t="e"[^>]*+>(?:<' + p
-                            + rb"f[^>]*+/>|<" + p + rb"f[^>]*+>[^<]*+</" + p + rb"f>)?<" + p + rb"v>([^<]*+)</")
-        for data, cut in _chunks(fh, head, prefix):
+        if b"\0" in head[:4096]:
+            raise InputFileError(path, f"not an .xlsx workbook ({show(part)} is not UTF-8 text)")
+        rows, cols = _bound(head, budget.room() if budget is not None else None)
+        found.extent = (rows, cols)
+        plain, shared, errors, foreign = _patterns(prefix, rows, cols)
+        colon = b":c" if not prefix else b"<"
+        sheet_data = False  # calamine reads cells only after a <sheetData>: a part without one has none
+        for data, cut in _chunks(fh, head, prefix, budget):
+            if budget is not None:
+                budget.tick(f"scanning {show(part)}")
+            sheet_data = sheet_data or data.find(b"sheetData", 0, cut + 9) >= 0
+            if data.find(colon, 0, cut) >= 0 and foreign.search(data, 0, cut):
+                return False
             if data.find(b't="e"', 0, cut) >= 0:  # error values (#DIV/0!): rare, so a second pass
                 for col, row, text in errors.findall(data, 0, cut):
                     found.errors[(int(row), _COLS[col])] = unescape(text)
             if data.find(b'"shared"', 0, cut) >= 0:
-                _add_shared(found, shared.findall(data, 0, cut))
+                if not _take(path, found, shared.findall(data, 0, cut), _SHARED_AT, _add_shared):
+                    return False
                 continue
-            matches = plain.findall(data, 0, cut)
-            if matches:
-                _add_plain(found, matches)
+            if not _take(path, found, plain.findall(data, 0, cut), _PLAIN_AT, _add_plain):
+                return False
+    if not sheet_data:
+        found.extent = (0, 0)
     found.sort()
     return True
 
 
+# Match layouts of the two patterns: (outside-address, its formula …, column, row, formula …, bare)
+_PLAIN_AT, _SHARED_AT = 2, 4
+
+
+def _take(path, found: SheetFormulas, matches: list[tuple], at: int, add) -> bool:
+    """Add the formula cells; widen the extent for cells outside the bound; False on a cell
+    without its address first."""
+    if not matches:
+        return True
+    if b"" in list(map(itemgetter(at), matches)):
+        odd = [m for m in matches if not m[at]]
+        matches = [m for m in matches if m[at]]
+        for m in odd:
+            if m[-1]:
+                return False
+            _outside(path, found, m, at)
+    if matches:
+        add(found, matches)
+    return True
+
+
+def _outside(path, found: SheetFormulas, m: tuple, at: int) -> None:
+    """A cell whose address lies outside the bound: where calamine would put it."""
+    ref = re.fullmatch(rb"([A-Za-z]+)([0-9]+)", m[0])
+    if ref is None:
+        return  # calamine refuses the sheet over such an address, places nothing
+    letters, digits = ref.groups()
+    row = _number(digits)
+    col = col_index(letters.decode()) if len(letters) <= 4 else MAX_COLUMNS
+    if row == 0:
+        return  # calamine refuses the sheet over row 0 as well
+    if row > MAX_ROWS or col >= MAX_COLUMNS:
+        raise InputFileError(path, f"refused: cell {show(m[0], 24)} lies outside the sheet "
+                                   "(Excel's last cell is XFD1048576)")
+    found.extent = (max(found.extent[0], row), max(found.extent[1], col + 1))
+    if at == _PLAIN_AT:
+        if m[1]:
+            found.add(col, row, m[1].replace(digits, ROW_MARK))
+    elif m[1] or m[2] or m[3]:
+        _add_shared(found, [(letters.upper(), digits, m[1], m[2], m[3])], cols=[col])
+
+
 def _add_plain(found: SheetFormulas, matches: list[tuple]) -> None:
-    cols, rows, texts = map(_FIRST, matches), list(map(_SECOND, matches)), map(_THIRD, matches)
+    cols, rows, texts = map(_COL, matches), list(map(_ROW, matches)), map(_TEXT, matches)
     templates = list(map(bytes.replace, texts, rows, repeat(ROW_MARK)))
     for template in set(templates).difference(found._ids):
         found._ids[template] = len(found.templates)
@@ -266,47 +427,143 @@ def _add_plain(found: SheetFormulas, matches: list[tuple]) -> None:
     found.ids.extend(map(found._ids.__getitem__, templates))
 
 
-def _add_shared(found: SheetFormulas, matches: list[tuple]) -> None:
+def _add_shared(found: SheetFormulas, matches: list[tuple], cols: list[int] | None = None) -> None:
     """Excel's shared formulas: the master keeps the text, the others point at it by si."""
-    for col, row, attrs, text, slave in matches:
+    if matches and len(matches[0]) > 5:
+        matches = [m[4:9] for m in matches]
+    for i, (col, row, attrs, text, slave) in enumerate(matches):
+        column = cols[i] if cols else _COLS[col]
         if b"shared" in attrs or b"shared" in slave:
             si = _SI.search(attrs or slave)
             si = si.group(1) if si else b""
             if text:
-                found.shared[si] = (int(row), _COLS[col], text)
-            found.add(_COLS[col], int(row), SHARED_MARK + si)
+                found.shared[si] = (int(row), column, text)
+            found.add(column, int(row), SHARED_MARK + si)
         elif text:
-            found.add(_COLS[col], int(row), text.replace(row, ROW_MARK))
+            found.add(column, int(row), text.replace(row, ROW_MARK))
 
 
-def _scan_slow(zf: zipfile.ZipFile, part: str, found: SheetFormulas) -> None:
-    """ElementTree.iterparse, counting rows and cells that carry no address."""
-    import xml.etree.ElementTree as ET
+_COL, _ROW, _TEXT = itemgetter(2), itemgetter(3), itemgetter(4)  # zip(*m) is 5x slower
+_ROW_OF = itemgetter(1)
 
-    row = 0
-    col = -1
-    with zf.open(part) as fh:  # prologs were checked for DOCTYPE/ENTITY when the package opened
-        for event, el in ET.iterparse(fh, events=("start", "end")):
-            tag = el.tag.rpartition("}")[2]
-            if event == "start":
-                if tag == "row":
-                    row = int(el.get("r") or row + 1)
-                    col = -1
-                elif tag == "c":
-                    ref = el.get("r")
-                    m = re.match(r"([A-Z]{1,3})([0-9]+)$", ref or "")
-                    col = col_index(m.group(1)) if m else col + 1
-                continue
-            if tag == "c":
-                f = next((ch for ch in el if ch.tag.rpartition("}")[2] == "f"), None)
-                if f is not None:
-                    _add_slow(found, col, row, f)
-                if el.get("t") == "e":
-                    v = next((ch for ch in el if ch.tag.rpartition("}")[2] == "v"), None)
-                    found.errors[(row, col)] = (v.text or "") if v is not None else ""
-                el.clear()
-            elif tag == "row":
-                el.clear()
+
+def _bound(head: bytes, room: int | None) -> tuple[int, int]:
+    """(rows, columns) to check every address against: the <dimension>'s, rounded up to two
+    significant digits of rows, when it is plausible; else DEFAULT_BOUND."""
+    m = _DIMENSION.search(head)
+    end = re.fullmatch(rb"\$?([A-Z]{1,3})\$?([0-9]{1,7})", m.group(1).rpartition(b":")[2]) if m else None
+    if end:
+        cols, rows = col_index(end.group(1).decode()) + 1, int(end.group(2))
+        digits = str(rows)
+        rows = min(int(digits[:2] + "9" * (len(digits) - 2)), MAX_ROWS)
+        limit = max(room or 0, DEFAULT_BOUND[0] * DEFAULT_BOUND[1])
+        if 1 < rows * cols <= limit and cols <= MAX_COLUMNS and rows >= 1:
+            return rows, cols
+    return DEFAULT_BOUND
+
+
+@lru_cache(maxsize=64)
+def _patterns(prefix: bytes, rows: int, cols: int):
+    """The plain, shared, error-value and foreign-prefix patterns for a prefix and a bound."""
+    p = re.escape(prefix)
+    inside = (_at_most(col_letter(cols - 1), "AZ") + _at_most(str(rows), "09")).encode() + b'"'
+    formula = rb"<" + p + rb"f(?: [^>/]*+)?>([^<]*+)</" + p + rb"f>"
+    shared_f = rb"(?:<" + p + rb"f([^>/]*+)>([^<]*+)</" + p + rb"f>|<" + p + rb"f([^>/]*+)/>)"
+    plain = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*+)"(?:[^>]*+>' + formula
+                       + rb')?|([A-Z]{1,3}+)([0-9]++)"[^>]*+>' + formula + rb')|(?! r=")([\s>/]))')
+    shared = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*+)"(?:[^>]*+>' + shared_f
+                        + rb')?|([A-Z]{1,3}+)([0-9]++)"[^>]*+>' + shared_f + rb')|(?! r=")([\s>/]))')
+    errors = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="[0-9]+")? t="e"[^>]*+>(?:<' + p
+                        + rb"f[^>]*+/>|<" + p + rb"f[^>]*+>[^<]*+</" + p + rb"f>)?<" + p + rb"v>([^<]*+)</")
+    foreign = re.compile(rb"<(?!" + p + rb"c[\s>/])(?:[\w.-]+:)?c[\s>/]" if prefix else rb"<[\w.-]+:c[\s>/]")
+    return plain, shared, errors, foreign
+
+
+def _at_most(top: str, span: str) -> str:
+    """A pattern for the strings over span (A-Z or 0-9) that read as at most ``top``,
+    counting a shorter string as smaller: "209999" -> [0-9]{1,5}|[0-1][0-9]{5}|20[0-9]{4}."""
+    lo, hi = span
+    any_ = f"[{lo}-{hi}]"
+    alts = [f"{any_}{{1,{len(top) - 1}}}"] if len(top) > 1 else []
+    for i, ch in enumerate(top):
+        if top[i:] == hi * (len(top) - i):
+            alts.append(f"{top[:i]}{any_}{{{len(top) - i}}}")
+            return "(?:" + "|".join(alts) + ")"
+        if ch > lo:
+            rest = len(top) - i - 1
+            alts.append(f"{top[:i]}[{lo}-{chr(ord(ch) - 1)}]" + (f"{any_}{{{rest}}}" if rest else ""))
+    alts.append(top)
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _scan_slow(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Budget | None) -> None:
+    """defusedxml's iterparse, placing cells as python-calamine does: by their address, else
+    the row's r="…" (or the row after the last) and the column after the last cell."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as DET
+    from defusedxml import DefusedXmlException
+
+    path = zf.filename
+    row, col, here, events = 0, 0, (1, 0), 0
+    rows = cols = 0
+    with _open(zf, part, budget) as fh:
+        try:
+            for event, el in DET.iterparse(fh, events=("start", "end"), forbid_dtd=True):
+                events += 1
+                if budget is not None and not events & 0xFFFF:
+                    budget.tick(f"scanning {show(part)}")
+                tag = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
+                if event == "start":
+                    if tag == "row":
+                        m = re.fullmatch(r"[A-Za-z]*([0-9]+)", el.get("r") or "")
+                        if m and _number(m.group(1)):
+                            row = _number(m.group(1)) - 1
+                    elif tag == "c":
+                        here = _place(path, el.get("r"), row, col)
+                        col = here[1]
+                    continue
+                if tag == "c":
+                    children = {ch.tag.rpartition("}")[2]: ch for ch in el if isinstance(ch.tag, str)}
+                    if len(el) or (el.text or "").strip():  # calamine keeps only cells with a value
+                        rows, cols = max(rows, here[0]), max(cols, here[1] + 1)
+                    f = children.get("f")
+                    if f is not None:
+                        _add_slow(found, here[1], here[0], f)
+                    if el.get("t") == "e":
+                        v = children.get("v")
+                        found.errors[here] = (v.text or "") if v is not None else ""
+                    el.clear()
+                    col += 1
+                elif tag == "row":
+                    el.clear()
+                    row, col = row + 1, 0
+        except DefusedXmlException as exc:
+            raise InputFileError(path, f"refused {show(part)}: {type(exc).__name__}") from None
+        except (ParseError, LookupError, ValueError, UnicodeError) as exc:  # LookupError: an unknown encoding
+            raise InputFileError(path, f"not an .xlsx workbook (damaged {show(part)}: {show(exc, 100)})") from None
+    found.extent, found.exact = (rows, cols), True
+
+
+def _number(digits):
+    """A row number as calamine reads it; anything past Excel's grid is MAX_ROWS + 1."""
+    digits = digits.lstrip("0" if isinstance(digits, str) else b"0")
+    return (int(digits) if digits else 0) if len(digits) <= 8 else MAX_ROWS + 1
+
+
+def _place(path, ref: str | None, row: int, col: int) -> tuple[int, int]:
+    """(1-based row, 0-based column) of a cell, as calamine reads it; outside the grid refused."""
+    if ref is None:
+        place = (row + 1, col)
+    else:
+        m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", ref)
+        if m is None or not _number(m.group(2)):
+            return (1, 0)  # calamine refuses the sheet over such an address
+        place = (_number(m.group(2)), col_index(m.group(1)[:5]))
+    if place[0] > MAX_ROWS or place[1] >= MAX_COLUMNS:
+        raise InputFileError(path, f"refused: a cell at row {place[0]:,}, column {place[1] + 1:,} lies outside "
+                                   "the sheet (Excel's last cell is XFD1048576)")
+    return place
 
 
 def _add_slow(found: SheetFormulas, column: int, row: int, f) -> None:

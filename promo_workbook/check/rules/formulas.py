@@ -177,4 +177,6 @@ def _show(value, col):
         return "—"
     if isinstance(value, str):
         return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
     return f"{value * 100:.1f}%" if col.value_format == "percent" else num(round(value, 2) if isinstance(value, float) else value)
