@@ -20,11 +20,12 @@ def new_workbook(path, **options):
     return generate(path, NewOptions(**options))
 
 
-def read(path):
-    """Read a completed planning workbook into a Plan (see promo_workbook.reader)."""
+def read(path, *, limits=None):
+    """Read a completed planning workbook into a Plan (see promo_workbook.reader); ``limits``
+    as promo_workbook.limits.Limits or a mapping like a config's ``[limits]`` section."""
     from .reader import read as _read
 
-    return _read(path)
+    return _read(path, limits=limits)
 
 
 def check(path, **options):

@@ -55,8 +55,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PromoWorkbookError as exc:
-            click.echo(f"promo-workbook: error: {exc}", err=True)
+            click.echo(f"promo-workbook: error: {_one_line(exc)}", err=True)
             sys.exit(exc.exit_code)
+        except MemoryError:
+            click.echo("promo-workbook: error: out of memory; the file is too big for this computer "
+                       "(lower the [limits] in a --config file to refuse such files early)", err=True)
+            sys.exit(2)
         except BrokenPipeError:
             # Output piped into `head` and closed early: not an error worth a message.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -64,16 +68,24 @@ class _Group(click.Group):
             sys.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"promo-workbook: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"promo-workbook: error: {_one_line(where + str(exc.strerror or exc))}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback on request
             if os.environ.get("PROMO_WORKBOOK_DEBUG"):
                 raise
-            click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {exc} "
+            click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {_one_line(exc)} "
                        "(set PROMO_WORKBOOK_DEBUG=1 for details, and please report it)", err=True)
             sys.exit(2)
+
+
+def _one_line(message) -> str:
+    """An error message as one terminal-safe line: a file name may hold newlines or escapes."""
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}",
+                  str(message))
 
 
 def _parse_date(ctx, param, value):
@@ -162,22 +174,28 @@ def _codes(ctx, param, value):
 @click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML file with thresholds.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def check_command(file, fmt, lang, select, ignore, today, config_path, strict):
+@click.option("--summary", "summary_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
+              help="Also write the summary workbook (KPIs, budget, channels, findings, charts).")
+@click.option("--annotate", "annotate_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
+              help="Also write a copy of FILE with each finding's cell highlighted and commented.")
+def check_command(file, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out):
     """Check a completed plan for consistency, cell by cell.
 
     Exit code 0 when clean, 1 when errors are found (with --strict, warnings too),
-    2 when the file cannot be read or the command is misused.
+    2 when the file cannot be read or the command is misused. FILE is only ever read.
 
     \b
     Examples:
       promo-workbook check plan.xlsx
       promo-workbook check plan.xlsx --format json > report.json
       promo-workbook check plan.xlsx --select T16,X --ignore B --today 2026-03-20
+      promo-workbook check plan.xlsx --summary summary.xlsx --annotate plan-checked.xlsx
     """
     from .check import check
     from .check.config import load_config
     from .check.render import to_json, to_text
 
+    _check_outputs(file, summary=summary_out, annotate=annotate_out)
     config = load_config(config_path)
     with _progress("checking " + os.path.basename(file)):
         report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
@@ -185,7 +203,40 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict):
         click.echo(to_json(report))
     else:
         click.echo(to_text(report, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
     sys.exit(report.exit_code(strict))
+
+
+@cli.command("summary")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-o", "--out", "out", type=click.Path(path_type=str), metavar="OUT.xlsx",
+              help="Where to write the summary (default: FILE's name + '-summary.xlsx').")
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Summary language (default: the workbook's).")
+@click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML file with thresholds.")
+def summary_command(file, out, lang, today, config_path):
+    """Check a completed plan and write the summary workbook to email to a manager.
+
+    The summary holds an Overview (verdict, completeness of each table), Goals, Budget,
+    Channels, Daily trend and Findings (each linked to its cell in FILE), with charts.
+    Every figure is a value; FILE is only ever read.
+
+    \b
+    Examples:
+      promo-workbook summary plan.xlsx -o plan-summary.xlsx
+      promo-workbook summary plan.xlsx --lang en --today 2026-03-20
+    """
+    from pathlib import Path
+
+    from .check import check
+    from .check.config import load_config
+
+    out = out or str(Path(file).with_name(Path(file).stem + "-summary.xlsx"))
+    _check_outputs(file, summary=out)
+    config = load_config(config_path)
+    with _progress("checking " + os.path.basename(file)):
+        report = check(file, lang=lang, today=today, config=config)
+    _write_outputs(file, report, lang=lang, today=today, summary=out)
 
 
 @cli.command("rules")
@@ -213,6 +264,42 @@ def rules_command(code, lang):
     for title, text in (("What it finds", rule.what), ("Why it matters", rule.why), ("Bad", rule.bad), ("Good", rule.good)):
         click.echo(f"{title}:\n  {text}\n")
     click.echo(f"Message:\n  {rule.messages[lang]}")
+
+
+def _check_outputs(file, **outputs) -> None:
+    """Refuse, before any work, an output that is the input, a folder, or not an .xlsx name."""
+    from .atomic import refuse_input
+    from .errors import UsageError
+
+    for option, out in outputs.items():
+        if not out:
+            continue
+        if os.path.exists(file):
+            refuse_input(out, file)
+        if os.path.isdir(out):
+            raise UsageError(f"{out}: is a folder; give --{option} a file name")
+        allowed = (".xlsx",) if option == "summary" else (os.path.splitext(file)[1].lower(),)
+        if allowed[0] not in (".xlsx", ".xlsm"):
+            raise UsageError(f"{file}: --{option} needs an .xlsx or .xlsm workbook")
+        if not out.lower().endswith(allowed):
+            raise UsageError(f"{out}: --{option} writes a workbook like the input; name it *{allowed[0]}")
+
+
+def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) -> None:
+    """Write the summary and the annotated copy the check was asked for; report each on stderr."""
+    if summary:
+        from .summary import write_summary
+
+        with _progress("writing " + os.path.basename(summary)):
+            path = write_summary(report.view if report.view is not None else file, report, summary,
+                                 lang=lang, today=today)
+        click.echo(f"wrote {path}", err=True)
+    if annotate:
+        from .annotate import annotate as annotate_copy
+
+        with _progress("writing " + os.path.basename(annotate)):
+            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang)
+        click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
 
 
 class _progress:
@@ -256,7 +343,9 @@ class _progress:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="JSON: a file (default: standard output). CSV: a folder (default: FILE's name + '-csv').")
-def export_command(file, fmt, out):
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML file; its [limits] section bounds what is read.")
+def export_command(file, fmt, out, config_path):
     """Read a completed workbook back into data: JSON, or one CSV per table.
 
     \b
@@ -267,10 +356,12 @@ def export_command(file, fmt, out):
     from pathlib import Path
 
     from . import export
+    from .check.config import load_config
     from .reader import read
 
+    config = load_config(config_path)
     with _progress("reading " + os.path.basename(file)):
-        plan = read(file)
+        plan = read(file, limits=config)
     if fmt == "json":
         if out:
             click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)

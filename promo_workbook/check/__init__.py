@@ -23,7 +23,7 @@ def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.
     from ..reader import read
 
     started = time.perf_counter()
-    plan = read(path)
+    plan = read(path, limits=config)  # a config's [limits] section, if it has one
     return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
 
 
@@ -45,7 +45,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     findings.sort(key=lambda f: (order.get(f.template, -1), f.row or 0, _col(f.cell), f.code))
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
                   sheets=view.sheets, rows=getattr(view, "rows_total", 0), seconds=time.perf_counter() - started,
-                  lang=lang)
+                  lang=lang, view=view)
 
 
 # Private API.

@@ -40,6 +40,9 @@ class Report:
     rows: int
     seconds: float
     lang: str
+    # The checked plan as the rules saw it (check/view.py), so the summary and the annotated
+    # copy reuse it instead of reading the workbook again.
+    view: Any = field(default=None, repr=False, compare=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -1,0 +1,139 @@
+# annotate: a copy of the user's workbook with each finding's cell highlighted and commented.
+"""``annotate(src, findings, out, lang)``: the plan workbook as it was, plus the check's findings.
+
+The copy must keep everything the original had (values, formulas, validations and their
+extensions, conditional formats, charts, images, defined names). Loading and saving with
+openpyxl drops charts, images and validation extensions, so this edits the package itself:
+every zip part is copied byte for byte except
+
+    xl/styles.xml                 three fills appended (error / warning / info) and, per
+                                  cell style a highlighted cell had, one cellXfs clone
+    xl/worksheets/sheetN.xml      the highlighted cells' s= attributes (cells added where the
+                                  finding points at an empty cell), <legacyDrawing r:id>
+    its _rels, [Content_Types]    the comments and VML drawing parts
+    xl/commentsN.xml              new, or the sheet's own comments with ours added
+    xl/drawings/vmlDrawingN.vml   new, or the sheet's own legacy drawing with our notes added
+
+XML is read with expat with DTDs and entities refused (as defusedxml does), and edited by
+splicing at the byte offsets expat reports, so nothing else in a part moves.
+
+Modules: xmlscan (safe parsing with offsets, splicing), package (zip, relationships, content
+types), sheet (cells, styles), notes (comments and their VML drawing).
+"""
+from __future__ import annotations
+
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputFileError, UsageError
+from .sheet import FILLS
+
+__all__ = ["annotate", "Annotated", "FILLS", "MAX_NOTES"]
+
+RANK = {"error": 0, "warning": 1, "info": 2}
+MAX_NOTES = 10_000          # comments written; every finding's cell is still highlighted
+
+
+# Public API.
+
+@dataclass
+class Annotated:
+    """What annotate() did: the output path and how many cells were marked."""
+
+    path: Path
+    cells: int = 0             # cells highlighted
+    comments: int = 0          # cells given a comment
+    skipped: int = 0           # findings past MAX_NOTES whose cells are highlighted without a comment
+
+
+def annotate(src, findings, out, lang: str | None = None) -> Annotated:
+    """Copy ``src`` to ``out`` with each finding's cell highlighted and commented (in ``lang``).
+
+    Every finding's cell is highlighted in its most severe finding's colour; the first
+    MAX_NOTES cells (errors first) also get a comment listing their findings."""
+    from .. import atomic
+    from ..check.render import LABELS
+    from ..summary.figures import message_of
+    from .package import Edits, Package
+    from .sheet import Styles, annotate_sheet
+
+    src, out = Path(src), Path(out)
+    atomic.refuse_input(out, src)
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"{src}: --annotate works on .xlsx and .xlsm workbooks")
+    if out.suffix.lower() != src.suffix.lower():
+        raise UsageError(f"{out}: the annotated copy keeps the input's type; name it *{src.suffix.lower()}")
+    lang = lang or "en"
+    labels = LABELS.get(lang, LABELS["en"])
+    try:
+        zin = zipfile.ZipFile(src)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
+    with zin:
+        package = Package(zin)
+        notes = _group(package, findings, labels)
+        ranked = sorted(((RANK[n.severity], n.order, part, where) for part, cells in notes.items()
+                         for where, n in cells.items()))
+        result = Annotated(out)
+        commented: dict[str, dict] = defaultdict(dict)
+        for _, _, part, where in ranked[:MAX_NOTES]:
+            note = commented[part][where] = notes[part][where]
+            note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message_of(f, lang)}"
+                          for f, prefix in note.findings]
+        result.skipped = sum(len(notes[part][where].findings) for _, _, part, where in ranked[MAX_NOTES:])
+        edits = Edits(package)
+        if notes:
+            styles = Styles(package, edits)
+            for part, cells in notes.items():
+                annotate_sheet(package, edits, styles, part, cells, commented.get(part, {}), lang)
+                result.cells += len(cells)
+            result.comments = min(len(ranked), MAX_NOTES)
+            styles.save()
+        with atomic.output(out) as tmp:
+            edits.write(zin, tmp)
+    return result
+
+
+# Private API.
+
+@dataclass
+class Note:
+    """The findings on one cell: the most severe one's colour, and the comment's lines."""
+
+    severity: str
+    order: int                                      # the first finding's place in the report
+    findings: list = field(default_factory=list)    # (finding, prefix)
+    lines: list = field(default_factory=list)       # rendered only for the cells that get a comment
+
+
+def _group(package, findings, labels: dict) -> dict[str, dict[tuple[int, int], Note]]:
+    """{sheet part: {(row, col): note}}; findings without a placeable cell go to A1 of the first sheet."""
+    from .xmlscan import cell_index
+
+    folded = {name.casefold(): part for name, part in package.sheets.items()}
+    first = next(iter(package.sheets.values()), None)
+    out: dict[str, dict] = defaultdict(dict)
+    for order, f in enumerate(findings):
+        part = package.sheets.get(f.sheet) if f.sheet is not None else None
+        if part is None and f.sheet is not None:
+            part = folded.get(f.sheet.casefold())
+        where = cell_index(f.cell) if part else None
+        if where is None and part and f.row and 1 <= f.row <= 1_048_576:
+            where = (f.row, 1)
+        prefix = ""
+        if part is None:
+            part, where = first, None
+            prefix = f"{f.sheet or labels['workbook']}{'!' + f.cell if f.cell else ''}: "
+        if part is None:
+            continue
+        where = where or (1, 1)
+        note = out[part].get(where)
+        severity = f.severity if f.severity in RANK else "info"
+        if note is None:
+            note = out[part][where] = Note(severity, order)
+        elif RANK[severity] < RANK[note.severity]:
+            note.severity = severity
+        note.findings.append((f, prefix))
+    return out
