@@ -7,7 +7,8 @@ swapped, row numbers and cell addresses changed, huge attribute values, entities
 markup injected, values, types, sheet names, relationship targets, styles, encodings and
 dimensions changed) or to the zip file's raw bytes. Then, in the worker process, it runs
 what the commands run: ``read()``, the checker, the text and JSON renderers and the JSON
-export (every tenth case also each table's data frame).
+export (every tenth case also each table's data frame), and writes the summary workbook and the
+annotated copy of each case that reads.
 
 An exception that is not the tool's own error (PromoWorkbookError) is a finding; so is an
 error message of more than one line, a case slower than 10 s, and a worker that dies
@@ -78,13 +79,17 @@ def mutate(rng: random.Random, samples: list[tuple[str, list]]) -> tuple[bytes, 
     return data, name, "; ".join(done)
 
 
-def run_case(path: Path, frames: bool = False) -> tuple[str, str]:
-    """("ok" | "refused" | "unexpected", detail): what the check and export commands do."""
+def run_case(path: Path, frames: bool = False, outputs: bool = True) -> tuple[str, str]:
+    """("ok" | "refused" | "unexpected", detail): what the check, summary and export commands do.
+
+    ``outputs``: also write the summary and the annotated copy (`check --summary --annotate`)."""
     from promo_workbook import export
+    from promo_workbook.annotate import annotate
     from promo_workbook.check import check_plan
     from promo_workbook.check.render import to_json, to_text
     from promo_workbook.errors import PromoWorkbookError
     from promo_workbook.reader import read
+    from promo_workbook.summary import write_summary
 
     try:
         plan = read(path)
@@ -95,6 +100,9 @@ def run_case(path: Path, frames: bool = False) -> tuple[str, str]:
         if frames:
             for table in plan.tables.values():
                 table.to_frame()
+        if outputs:
+            write_summary(report.view, report, path.with_name(path.stem + "-summary.xlsx"))
+            annotate(path, report.findings, path.with_name(path.stem + "-checked" + path.suffix), report.lang)
     except PromoWorkbookError as exc:
         message = f"promo-workbook: error: {exc}"
         if "\n" in message or "\r" in message:
@@ -245,7 +253,8 @@ def _worker(seed: int, pattern: str, start: int, stop: int) -> int:
             outcome, detail = run_case(path, frames=i % 10 == 0)
             print(json.dumps({"i": i, "sample": sample, "mutation": what, "outcome": outcome, "detail": detail,
                               "seconds": round(time.perf_counter() - began, 3)}), flush=True)
-            path.unlink()
+            for leftover in Path(tmp).iterdir():
+                leftover.unlink()
     return 0
 
 

@@ -94,3 +94,22 @@ def test_error_lines_never_carry_terminal_control_characters(tmp_path):
     name = tmp_path / "a\nb\x1b[2J.xlsx"
     run = cli("check", name)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "\x1b" not in run.stderr, repr(run.stderr)
+
+
+def test_annotate_names_the_file_when_a_sheet_declares_an_unknown_encoding(tmp_path):
+    """Found by bench/fuzz.py: the reader takes the sheet (calamine ignores the declaration),
+    expat refuses it; the annotated copy must fail as one line naming the file, not a traceback."""
+    import zipfile
+
+    src = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(SAMPLES / "mistakes-en.xlsx") as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = b'<?xml version="1.0" encoding="bogus"?>' + data[data.index(b"<worksheet"):]
+            zout.writestr(info, data)
+    out = tmp_path / "checked.xlsx"
+    run = cli("check", src, "--annotate", out, "--today", TODAY)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"promo-workbook: error: {src}: ") and "encoding" in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1 and not out.exists()

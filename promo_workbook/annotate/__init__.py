@@ -23,6 +23,7 @@ types), sheet (cells, styles), notes (comments and their VML drawing).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,9 +56,6 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
     MAX_NOTES cells (errors first) also get a comment listing their findings."""
     from .. import atomic
     from ..check.render import LABELS
-    from ..summary.figures import message_of
-    from .package import Edits, Package
-    from .sheet import Styles, annotate_sheet
 
     src, out = Path(src), Path(out)
     atomic.refuse_input(out, src)
@@ -71,28 +69,44 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
         zin = zipfile.ZipFile(src)
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
-    with zin:
-        package = Package(zin)
-        notes = _group(package, findings, labels)
-        ranked = sorted(((RANK[n.severity], n.order, part, where) for part, cells in notes.items()
-                         for where, n in cells.items()))
-        result = Annotated(out)
-        commented: dict[str, dict] = defaultdict(dict)
-        for _, _, part, where in ranked[:MAX_NOTES]:
-            note = commented[part][where] = notes[part][where]
-            note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message_of(f, lang)}"
-                          for f, prefix in note.findings]
-        result.skipped = sum(len(notes[part][where].findings) for _, _, part, where in ranked[MAX_NOTES:])
-        edits = Edits(package)
-        if notes:
-            styles = Styles(package, edits)
-            for part, cells in notes.items():
-                annotate_sheet(package, edits, styles, part, cells, commented.get(part, {}), lang)
-                result.cells += len(cells)
-            result.comments = min(len(ranked), MAX_NOTES)
-            styles.save()
-        with atomic.output(out) as tmp:
-            edits.write(zin, tmp)
+    try:
+        with zin:
+            return _annotate(zin, out, findings, lang, labels)
+    except InputFileError as exc:
+        if exc.path == "workbook":  # raised deep in a part's XML, which does not know the file's name
+            raise InputFileError(src, exc.problem) from None
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:  # a damaged zip entry
+        raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
+
+
+def _annotate(zin, out, findings, lang, labels) -> Annotated:
+    from .. import atomic
+    from ..summary.figures import message_of
+    from .package import Edits, Package
+    from .sheet import Styles, annotate_sheet
+
+    package = Package(zin)
+    notes = _group(package, findings, labels)
+    ranked = sorted(((RANK[n.severity], n.order, part, where) for part, cells in notes.items()
+                     for where, n in cells.items()))
+    result = Annotated(out)
+    commented: dict[str, dict] = defaultdict(dict)
+    for _, _, part, where in ranked[:MAX_NOTES]:
+        note = commented[part][where] = notes[part][where]
+        note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message_of(f, lang)}"
+                      for f, prefix in note.findings]
+    result.skipped = sum(len(notes[part][where].findings) for _, _, part, where in ranked[MAX_NOTES:])
+    edits = Edits(package)
+    if notes:
+        styles = Styles(package, edits)
+        for part, cells in notes.items():
+            annotate_sheet(package, edits, styles, part, cells, commented.get(part, {}), lang)
+            result.cells += len(cells)
+        result.comments = min(len(ranked), MAX_NOTES)
+        styles.save()
+    with atomic.output(out) as tmp:
+        edits.write(zin, tmp)
     return result
 
 

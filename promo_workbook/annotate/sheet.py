@@ -292,7 +292,7 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise InputFileError("workbook", f"a worksheet is not well-formed XML ({exc})") from None
     return scan
 

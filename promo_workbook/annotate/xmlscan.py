@@ -107,7 +107,7 @@ def scan(data: bytes, keep) -> tuple[list[El], str]:
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise InputFileError("workbook", f"a part is not well-formed XML ({exc})") from None
     return found, prefix[0] or ""
 
