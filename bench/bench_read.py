@@ -108,6 +108,8 @@ def main(argv=None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-read-") as tmp:
         path = args.keep or Path(tmp) / "large.xlsx"
+        if path.is_dir():  # a folder (as bench_check.py --keep takes): the workbook inside it
+            path = path / "large.xlsx"
         if not path.exists():  # built in a child process, so this one stays small
             start = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--build-only", str(path)], check=True, cwd=ROOT)
