@@ -49,7 +49,29 @@ def default_language(environ=None) -> str:
 # Private API.
 
 class _Group(click.Group):
-    """Turn the library's own errors into one line and exit code 2, never a traceback."""
+    """Turn the library's own errors and click's usage errors into one line and exit code 2,
+    never a traceback."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `promo-workbook`: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # click's own form is three lines (usage, hint, error); ours is one, naming the command.
+            where = exc.ctx.command_path if exc.ctx is not None else "promo-workbook"
+            click.echo(f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"promo-workbook: error: {_one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("promo-workbook: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         try:
@@ -116,6 +138,8 @@ def cli():
     Examples:
       promo-workbook new plan.xlsx --lang zh-CN --example
       promo-workbook new plan.xlsx --campaign "Spring launch" --start 2026-03-01 --budget 50000
+      promo-workbook check plan.xlsx --summary summary.xlsx --annotate plan-checked.xlsx
+      promo-workbook rules T161
     """
 
 

@@ -52,6 +52,7 @@ def test_bad_options_are_one_line_errors(tmp_path, args, message):
     result = run("new", str(tmp_path / "p.xlsx"), *args)
     assert result.exit_code == 2
     assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output  # one line, not click's usage block
     assert "Traceback" not in result.output
     assert not (tmp_path / "p.xlsx").exists()
 
