@@ -177,7 +177,8 @@ def new_command(out, lang, campaign, product, start, end, budget, owner, channel
         raise click.UsageError(f"{out} already exists; use --force to overwrite it")
     options = NewOptions(lang=lang or default_language(), campaign=campaign, product=product, start=start,
                          end=end, budget=budget, owner=owner, channels=channels, rows=rows, example=example)
-    path = generate(out, options)
+    with _progress("writing " + os.path.basename(out)):  # --rows 100000 takes a while
+        path = generate(out, options)
     click.echo(f"wrote {path} ({options.lang}{', with the worked example' if example else ''})")
 
 

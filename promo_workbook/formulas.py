@@ -81,6 +81,7 @@ class Context:
     row_label: str | None = None
     sheet_of_formula: str | None = None  # the sheet the formula lives on
     anchor_columns: bool = False      # same-row refs as $C5: a rule over whole rows
+    memo: dict = field(default_factory=dict, repr=False)  # column_formula's per-column templates
 
     @property
     def index(self) -> int:
@@ -93,7 +94,31 @@ def resolve(text: str, ctx: Context) -> str:
 
 
 def column_formula(column: Column, ctx: Context) -> str:
-    """The full formula of a derived cell, guarded so an unfilled row shows blank."""
+    """The full formula of a derived cell, guarded so an unfilled row shows blank.
+
+    A column's formulas differ from row to row only in the current row's number, unless they
+    use the row's index ({i}, {col#}): those are resolved once per column at a sentinel row
+    and the row number substituted (a table of 100,000 rows, one resolution per column)."""
+    texts = (column.formula, column.only_if or "", *column.blank_if_empty, *column.blank_if_zero)
+    if any("{i}" in t or "#}" in t or "{row_label}" in t for t in texts):
+        return _column_formula(column, ctx)
+    key = (id(column), ctx.current.sheet, ctx.sheet_of_formula, ctx.anchor_columns)
+    template = ctx.memo.get(key)
+    if template is None:
+        row = ctx.row
+        ctx.row = SENTINEL_ROW
+        try:
+            template = ctx.memo[key] = _column_formula(column, ctx)
+        finally:
+            ctx.row = row
+    return template.replace(_SENTINEL_TEXT, str(ctx.row + 1))
+
+
+SENTINEL_ROW = 1048575  # 0-based; Excel row 1048576 lies past every block (layout.MAX_ROWS)
+_SENTINEL_TEXT = str(SENTINEL_ROW + 1)
+
+
+def _column_formula(column: Column, ctx: Context) -> str:
     expr = resolve(column.formula, ctx)
     if column.only_if:
         expr = f'IF({resolve(column.only_if, ctx)},{expr},"")'

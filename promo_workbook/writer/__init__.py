@@ -4,6 +4,7 @@ and the hidden lists and metadata sheets.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
     from .. import atomic
     from . import cover, dashboard, example, guide, meta, tables
     from .styles import Styles
+    from .worksheet import PlainFormulaWorksheet
 
     opts = _complete(options or NewOptions())
     spec = load_spec()
@@ -58,12 +60,13 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
         styles = Styles(wb, lang)
         sheets = spec.workbook["sheets"]
         footer = _footer(opts, spec, lang)
-        ws_cover = wb.add_worksheet(sheets["cover"](lang))
-        ws_guide = wb.add_worksheet(sheets["guide"](lang))
-        ws_dash = wb.add_worksheet(sheets["dashboard"](lang))
-        table_sheets = {key: wb.add_worksheet(tl.block.sheet) for key, tl in layouts.items()}
-        ws_lists = wb.add_worksheet(meta.LISTS_SHEET)
-        ws_meta = wb.add_worksheet(meta.META_SHEET)
+        add = functools.partial(wb.add_worksheet, worksheet_class=PlainFormulaWorksheet)
+        ws_cover = add(sheets["cover"](lang))
+        ws_guide = add(sheets["guide"](lang))
+        ws_dash = add(sheets["dashboard"](lang))
+        table_sheets = {key: add(tl.block.sheet) for key, tl in layouts.items()}
+        ws_lists = add(meta.LISTS_SHEET)
+        ws_meta = add(meta.META_SHEET)
 
         blocks = {key: tl.block for key, tl in layouts.items()}
         ctx = Context(spec, lang, blocks, next(iter(blocks.values())))
