@@ -45,10 +45,13 @@ class Styles:
     def style(self, base: int, severity: str) -> int:
         key = (base, severity)
         if key not in self.clones:
-            xf = self.xfs[base] if 0 <= base < len(self.xfs) else self.xfs[0]
-            tag = self.data[xf.start:xf.tag_end]
+            if self.xfs:
+                xf = self.xfs[base] if 0 <= base < len(self.xfs) else self.xfs[0]
+                tag, rest = self.data[xf.start:xf.tag_end], self.data[xf.tag_end:xf.end]
+            else:  # a damaged styles part with no cell formats: start from Excel's default one
+                tag, rest = f'<{self.prefix}xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'.encode(), b""
             tag = set_attr(set_attr(tag, "fillId", str(self._fill(severity))), "applyFill", "1")
-            self.new_xfs.append(tag + self.data[xf.tag_end:xf.end])
+            self.new_xfs.append(tag + rest)
             self.clones[key] = len(self.xfs) + len(self.new_xfs) - 1
         return self.clones[key]
 
@@ -167,7 +170,8 @@ class _SheetScan:
             if row is None:
                 missing[r] = cells
                 continue
-            columns = [(cell_index(ref)[1], start) for ref, start in row.raw]
+            # a cell whose r= is not an address (a damaged file) cannot anchor an insertion
+            columns = [(at[1], start) for ref, start in row.raw if (at := cell_index(ref)) is not None]
             for c, xml in cells:
                 after = [start for col, start in columns if col > c]
                 if after:
