@@ -13,7 +13,9 @@ from typing import Any
 
 # Public API.
 
-@dataclass
+# Cell and Row are slotted: the view holds one Cell per cell of every table (millions on a
+# 300,000-row workbook) and the rules read their attributes over and over.
+@dataclass(slots=True)
 class Cell:
     key: str
     label: str
@@ -44,31 +46,35 @@ class Cell:
         return self.status == "ok"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     row: int
     cells: dict[str, Cell]
+
+    # These run for every row in most rules: they read c.status rather than the c.ok property.
 
     def cell(self, key: str) -> Cell | None:
         return self.cells.get(key)
 
     def ok(self, key: str) -> bool:
         c = self.cells.get(key)
-        return c is not None and c.ok
+        return c is not None and c.status == "ok"
 
     def num(self, key: str) -> float | None:
         c = self.cells.get(key)
-        if c is not None and c.ok and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-            return c.value
+        if c is not None and c.status == "ok":
+            value = c.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return value
         return None
 
     def date(self, key: str) -> dt.date | None:
         c = self.cells.get(key)
-        return c.value if c is not None and c.ok and isinstance(c.value, dt.date) else None
+        return c.value if c is not None and c.status == "ok" and isinstance(c.value, dt.date) else None
 
     def text(self, key: str) -> str | None:
         c = self.cells.get(key)
-        if c is None or c.status in ("empty",) or c.raw is None:
+        if c is None or c.status == "empty" or c.raw is None:
             return None
         return str(c.value if isinstance(c.value, str) else c.raw).strip() or None
 
@@ -175,17 +181,25 @@ ERRORS = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#
 
 def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:
     v = c.value
-    raw = v.raw
-    value, slip = v.value, False
-    if kind == "percent" and v.status == "ok" and isinstance(value, (int, float)):
+    raw, value, status = v.raw, v.value, v.status
+    slip = False
+    if kind == "percent" and status == "ok" and isinstance(value, (int, float)):
         if "percent-scale" in v.warnings:
             slip = True
         elif 1 < value <= 100 and c.formula is None:
             value, slip = value / 100, True
-    error = raw.strip() if isinstance(raw, str) and raw.strip() in ERRORS else None
     cached = c.cached
-    if error is None and isinstance(cached, str) and cached.strip() in ERRORS:
-        error = cached.strip()
-    return Cell(key=key, label=label, ref=f"{c.column}{c.row}", row=c.row, sheet=c.sheet, raw=raw, value=value, status=v.status,
-                reason=v.reason, unit=v.unit, direction=v.direction, target=v.target, from_text=v.from_text,
-                warnings=tuple(v.warnings), formula=c.formula, cached=cached, error=error, slip=slip)
+    # Positional: this runs once per cell of the workbook, and keywords cost a third more.
+    return Cell(key, label, f"{c.column}{c.row}", c.row, c.sheet, raw, value, status, v.reason, v.unit,
+                v.direction, v.target, v.from_text, tuple(v.warnings), c.formula, cached, None,
+                _error(raw, cached), slip)
+
+
+def _error(raw, cached) -> str | None:
+    """The Excel error value a cell holds, typed or as its formula's cached result."""
+    # Every error value starts with "#": most cells are settled without strip() and a lookup.
+    if isinstance(raw, str) and "#" in raw and raw.strip() in ERRORS:
+        return raw.strip()
+    if isinstance(cached, str) and "#" in cached and cached.strip() in ERRORS:
+        return cached.strip()
+    return None

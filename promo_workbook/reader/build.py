@@ -199,7 +199,8 @@ class _Builder:
         source = self.merged.get((n, col.index)) if self.merged else None
         if formula is None:
             value = self._parse(col, raw, n)
-            return CellValue(value, self.sheet, col.letter, n, item=self._item(col, value), source=source)
+            item = self._item(col, value) if col.items is not None else None
+            return CellValue(value, self.sheet, col.letter, n, None, None, item, source)
         link = None if col.derived else _link(formula, self.sheet)
         if link is not None:
             value = self._parse(col, self.ctx.book.raw(*link), n, cache=False)
@@ -208,7 +209,8 @@ class _Builder:
             value = self._parse(col, raw, n)
         else:
             value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
-        return CellValue(value, self.sheet, col.letter, n, formula, raw, self._item(col, value), source)
+        item = self._item(col, value) if col.items is not None else None
+        return CellValue(value, self.sheet, col.letter, n, formula, raw, item, source)
 
     def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
         key = (type(raw), raw)
