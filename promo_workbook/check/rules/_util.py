@@ -91,7 +91,7 @@ def _shown(plan: PlanView, table: TableView, row: Row, key: str):
         value = cell.value if cell.ok else None
         return (value, TYPED) if value is not None else (None, None)
     expected_text = template_formula(plan, table, key, row.row)
-    if expected_text is not None and normalise(cell.formula) == normalise(expected_text):
+    if expected_text is not None and _same_formula(cell.formula, expected_text):
         return expected_value(plan, table.key, key, row), TEMPLATE
     try:
         return evaluate(cell.formula, lambda ref: _lookup(table, ref)), EVALUATED
@@ -103,6 +103,11 @@ def _shown(plan: PlanView, table: TableView, row: Row, key: str):
 
 
 # Private API.
+
+def _same_formula(formula: str, expected: str) -> bool:
+    # Most cells hold the template's formula verbatim: equal text needs no normalising.
+    return formula == expected or normalise(formula) == normalise(expected)
+
 
 def _lookup(table: TableView, ref: str):
     cell = table.by_ref.get(ref)
