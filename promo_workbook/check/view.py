@@ -62,11 +62,12 @@ class Row:
 
     def num(self, key: str) -> float | None:
         c = self.cells.get(key)
-        if c is not None and c.status == "ok":
-            value = c.value
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return value
-        return None
+        if c is None or c.status != "ok":
+            return None
+        value = c.value
+        if type(value) is float or type(value) is int:  # nearly always: settled without isinstance
+            return value
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def date(self, key: str) -> dt.date | None:
         c = self.cells.get(key)
