@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -99,10 +100,18 @@ class TableView:
     last_row: int | None = None
     totals_row: int | None = None
     letters: dict[str, str] = field(default_factory=dict)   # column key -> column letters as found
-    by_ref: dict[str, Cell] = field(default_factory=dict)   # "C5" -> cell, for formula evaluation
 
     def label(self, key: str, lang: str) -> str:
         return self.labels.get(key) or self.spec.column(key).label(lang)
+
+    @cached_property
+    def by_ref(self) -> dict[str, Cell]:
+        """"C5" -> the row cell there, for formula evaluation.
+
+        Built on first use: most checks evaluate no typed-over formula, and indexing every
+        cell of a 200,000-row table up front costs a second.
+        """
+        return {c.ref: c for row in self.rows for c in row.cells.values()}
 
 
 @dataclass
@@ -139,11 +148,8 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
         kinds = {c.key: c.kind for c in data.template.columns}
         letters = {k: c.letter for k, c in data.columns.items()}
         rows = []
-        by_ref: dict[str, Cell] = {}
         for source in data.rows:
             cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
-            for c in cells.values():
-                by_ref[c.ref] = c
             rows.append(Row(source.number, cells))
         rows_total += len(rows)
         totals = None
@@ -155,7 +161,7 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
-            totals_row=data.totals_row, letters=letters, by_ref=by_ref)
+            totals_row=data.totals_row, letters=letters)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
