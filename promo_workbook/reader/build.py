@@ -108,6 +108,7 @@ class _Col:
     yes_no: bool = False
     has_formulas: bool = False
     cache: dict | None = None
+    uncalculated: dict | None = None  # raw cached result -> its "formula-not-calculated" Value
 
 
 class _Builder:
@@ -208,7 +209,7 @@ class _Builder:
         elif self.ctx.trust_cache:
             value = self._parse(col, raw, n)
         else:
-            value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+            value = _uncalculated(col, raw)
         item = self._item(col, value) if col.items is not None else None
         return CellValue(value, self.sheet, col.letter, n, formula, raw, item, source)
 
@@ -267,6 +268,27 @@ def _find_totals(table: Table, columns: dict, values: list, first: int, end: int
         if isinstance(cell, str) and 0 < len(cell) <= 12 and fold(cell) in labels:
             return n
     return None
+
+
+def _uncalculated(col: _Col, raw) -> Value:
+    """The Value of a formula cell whose cached result is not to be trusted.
+
+    Kept per column and cached result like parsed values: a frozen Value costs microseconds
+    to build, and a derived column of a large table repeats a few results many times.
+    """
+    cache = col.uncalculated
+    if cache is None:
+        cache = col.uncalculated = {}
+    key = (type(raw), raw)
+    try:
+        value = cache.get(key)
+    except TypeError:  # an unhashable raw value: never from calamine, but be safe
+        return Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+    if value is None:
+        value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = value
+    return value
 
 
 def _needs_format(kind: str, raw) -> bool:
