@@ -321,7 +321,19 @@ def _number_from_object(raw, cell, kind: str, ctx: _Context) -> Value:
     if kind in ("percent", "rate_target"):
         as_fraction = "%" in (ctx.number_format or "")
         return _percent(*_exact(cell), as_fraction, Value(raw, None, kind, "ok"))
-    return Value(raw, _to_python(*_exact(cell), integral=True), kind, "ok")
+    return Value(raw, _whole_or_float(cell), kind, "ok")
+
+
+# Below 2**53 every whole float is exact and every other float is what its repr() reads back
+# as, so such a float gives _exact/_to_python's result without the round trip through text.
+_EXACT_FLOATS = float(2**53)
+
+
+def _whole_or_float(number: int | float) -> int | float:
+    """_to_python(*_exact(number), integral=True): ints for whole numbers (2.0 -> 2)."""
+    if type(number) is float and -_EXACT_FLOATS < number < _EXACT_FLOATS:
+        return int(number) if number.is_integer() else number
+    return _to_python(*_exact(number), integral=True)
 
 
 def _number_from_text(raw, text: str, kind: str) -> Value:

@@ -8,7 +8,9 @@ a Report into text or JSON.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
+from contextlib import contextmanager
 
 from .model import Finding, Report
 
@@ -23,8 +25,9 @@ def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.
     from ..reader import read
 
     started = time.perf_counter()
-    plan = read(path, limits=config)  # a config's [limits] section, if it has one
-    return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
+    with gc_paused():
+        plan = read(path, limits=config)  # a config's [limits] section, if it has one
+        return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
 
 
 def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=None, started=None) -> Report:
@@ -37,15 +40,34 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     spec = load_spec()
     lang = lang or plan.language or "en"
     config = config or load_config()
-    view = from_plan(plan, spec, lang, today or dt.date.today())
-    findings: list[Finding] = []
-    for rule in selected(select, ignore):
-        findings.extend(rule.run(view, config))
+    with gc_paused():
+        view = from_plan(plan, spec, lang, today or dt.date.today())
+        findings: list[Finding] = []
+        for rule in selected(select, ignore):
+            findings.extend(rule.run(view, config))
     order = {t.number: i for i, t in enumerate(spec.tables)}
     findings.sort(key=lambda f: (order.get(f.template, -1), f.row or 0, _col(f.cell), f.code))
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
                   sheets=view.sheets, rows=getattr(view, "rows_total", 0), seconds=time.perf_counter() - started,
                   lang=lang, view=view)
+
+
+@contextmanager
+def gc_paused():
+    """Run the block without CPython's cyclic garbage collector, then restore it.
+
+    Reading a workbook and building the rules' view allocate millions of objects that live
+    until the report is written (a Cell per cell), and almost no reference cycles. The
+    collector would walk that growing heap again and again: a third of the time of a
+    200,000-row check. Reference counting still frees everything short-lived meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # Private API.

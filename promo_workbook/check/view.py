@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
 # Public API.
 
-@dataclass
+# Cell and Row are slotted: the view holds one Cell per cell of every table (millions on a
+# 300,000-row workbook) and the rules read their attributes over and over.
+@dataclass(slots=True)
 class Cell:
     key: str
     label: str
@@ -44,31 +47,36 @@ class Cell:
         return self.status == "ok"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     row: int
     cells: dict[str, Cell]
+
+    # These run for every row in most rules: they read c.status rather than the c.ok property.
 
     def cell(self, key: str) -> Cell | None:
         return self.cells.get(key)
 
     def ok(self, key: str) -> bool:
         c = self.cells.get(key)
-        return c is not None and c.ok
+        return c is not None and c.status == "ok"
 
     def num(self, key: str) -> float | None:
         c = self.cells.get(key)
-        if c is not None and c.ok and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-            return c.value
-        return None
+        if c is None or c.status != "ok":
+            return None
+        value = c.value
+        if type(value) is float or type(value) is int:  # nearly always: settled without isinstance
+            return value
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def date(self, key: str) -> dt.date | None:
         c = self.cells.get(key)
-        return c.value if c is not None and c.ok and isinstance(c.value, dt.date) else None
+        return c.value if c is not None and c.status == "ok" and isinstance(c.value, dt.date) else None
 
     def text(self, key: str) -> str | None:
         c = self.cells.get(key)
-        if c is None or c.status in ("empty",) or c.raw is None:
+        if c is None or c.status == "empty" or c.raw is None:
             return None
         return str(c.value if isinstance(c.value, str) else c.raw).strip() or None
 
@@ -92,10 +100,18 @@ class TableView:
     last_row: int | None = None
     totals_row: int | None = None
     letters: dict[str, str] = field(default_factory=dict)   # column key -> column letters as found
-    by_ref: dict[str, Cell] = field(default_factory=dict)   # "C5" -> cell, for formula evaluation
 
     def label(self, key: str, lang: str) -> str:
         return self.labels.get(key) or self.spec.column(key).label(lang)
+
+    @cached_property
+    def by_ref(self) -> dict[str, Cell]:
+        """"C5" -> the row cell there, for formula evaluation.
+
+        Built on first use: most checks evaluate no typed-over formula, and indexing every
+        cell of a 200,000-row table up front costs a second.
+        """
+        return {c.ref: c for row in self.rows for c in row.cells.values()}
 
 
 @dataclass
@@ -132,11 +148,8 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
         kinds = {c.key: c.kind for c in data.template.columns}
         letters = {k: c.letter for k, c in data.columns.items()}
         rows = []
-        by_ref: dict[str, Cell] = {}
         for source in data.rows:
             cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
-            for c in cells.values():
-                by_ref[c.ref] = c
             rows.append(Row(source.number, cells))
         rows_total += len(rows)
         totals = None
@@ -148,7 +161,7 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
-            totals_row=data.totals_row, letters=letters, by_ref=by_ref)
+            totals_row=data.totals_row, letters=letters)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
@@ -175,17 +188,25 @@ ERRORS = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#
 
 def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:
     v = c.value
-    raw = v.raw
-    value, slip = v.value, False
-    if kind == "percent" and v.status == "ok" and isinstance(value, (int, float)):
+    raw, value, status = v.raw, v.value, v.status
+    slip = False
+    if kind == "percent" and status == "ok" and isinstance(value, (int, float)):
         if "percent-scale" in v.warnings:
             slip = True
         elif 1 < value <= 100 and c.formula is None:
             value, slip = value / 100, True
-    error = raw.strip() if isinstance(raw, str) and raw.strip() in ERRORS else None
     cached = c.cached
-    if error is None and isinstance(cached, str) and cached.strip() in ERRORS:
-        error = cached.strip()
-    return Cell(key=key, label=label, ref=f"{c.column}{c.row}", row=c.row, sheet=c.sheet, raw=raw, value=value, status=v.status,
-                reason=v.reason, unit=v.unit, direction=v.direction, target=v.target, from_text=v.from_text,
-                warnings=tuple(v.warnings), formula=c.formula, cached=cached, error=error, slip=slip)
+    # Positional: this runs once per cell of the workbook, and keywords cost a third more.
+    return Cell(key, label, f"{c.column}{c.row}", c.row, c.sheet, raw, value, status, v.reason, v.unit,
+                v.direction, v.target, v.from_text, tuple(v.warnings), c.formula, cached, None,
+                _error(raw, cached), slip)
+
+
+def _error(raw, cached) -> str | None:
+    """The Excel error value a cell holds, typed or as its formula's cached result."""
+    # Every error value starts with "#": most cells are settled without strip() and a lookup.
+    if isinstance(raw, str) and "#" in raw and raw.strip() in ERRORS:
+        return raw.strip()
+    if isinstance(cached, str) and "#" in cached and cached.strip() in ERRORS:
+        return cached.strip()
+    return None

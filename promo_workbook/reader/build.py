@@ -108,6 +108,7 @@ class _Col:
     yes_no: bool = False
     has_formulas: bool = False
     cache: dict | None = None
+    uncalculated: dict | None = None  # raw cached result -> its "formula-not-calculated" Value
 
 
 class _Builder:
@@ -199,7 +200,8 @@ class _Builder:
         source = self.merged.get((n, col.index)) if self.merged else None
         if formula is None:
             value = self._parse(col, raw, n)
-            return CellValue(value, self.sheet, col.letter, n, item=self._item(col, value), source=source)
+            item = self._item(col, value) if col.items is not None else None
+            return CellValue(value, self.sheet, col.letter, n, None, None, item, source)
         link = None if col.derived else _link(formula, self.sheet)
         if link is not None:
             value = self._parse(col, self.ctx.book.raw(*link), n, cache=False)
@@ -207,8 +209,9 @@ class _Builder:
         elif self.ctx.trust_cache:
             value = self._parse(col, raw, n)
         else:
-            value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
-        return CellValue(value, self.sheet, col.letter, n, formula, raw, self._item(col, value), source)
+            value = _uncalculated(col, raw)
+        item = self._item(col, value) if col.items is not None else None
+        return CellValue(value, self.sheet, col.letter, n, formula, raw, item, source)
 
     def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
         key = (type(raw), raw)
@@ -265,6 +268,27 @@ def _find_totals(table: Table, columns: dict, values: list, first: int, end: int
         if isinstance(cell, str) and 0 < len(cell) <= 12 and fold(cell) in labels:
             return n
     return None
+
+
+def _uncalculated(col: _Col, raw) -> Value:
+    """The Value of a formula cell whose cached result is not to be trusted.
+
+    Kept per column and cached result like parsed values: a frozen Value costs microseconds
+    to build, and a derived column of a large table repeats a few results many times.
+    """
+    cache = col.uncalculated
+    if cache is None:
+        cache = col.uncalculated = {}
+    key = (type(raw), raw)
+    try:
+        value = cache.get(key)
+    except TypeError:  # an unhashable raw value: never from calamine, but be safe
+        return Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+    if value is None:
+        value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = value
+    return value
 
 
 def _needs_format(kind: str, raw) -> bool:

@@ -42,6 +42,8 @@ def close(a: float, b: float, rel: float, abs_tol: float = 1e-9) -> bool:
 
 
 SENTINEL_ROW = 1048575  # 0-based; Excel row 1048576 appears in no template formula
+_SENTINEL_TEXT = str(SENTINEL_ROW + 1)
+_UNSEEN = object()  # a memo's "not computed yet": None is a result
 
 
 def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int) -> str | None:
@@ -51,10 +53,11 @@ def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int)
     column's formulas differ only in their relative row (thousands of rows, one resolution).
     """
     cache = plan.__dict__.setdefault("_template_formulas", {})
-    if (table.key, key) not in cache:
-        cache[(table.key, key)] = _template_for_sentinel(plan, table, key)
-    text = cache[(table.key, key)]
-    return None if text is None else text.replace(str(SENTINEL_ROW + 1), str(excel_row))
+    column = (table.key, key)
+    text = cache.get(column, _UNSEEN)
+    if text is _UNSEEN:
+        text = cache[column] = _template_for_sentinel(plan, table, key)
+    return None if text is None else text.replace(_SENTINEL_TEXT, str(excel_row))
 
 
 def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | None:
@@ -72,9 +75,10 @@ def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | 
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
     memo = plan.__dict__.setdefault("_shown", {})
     mkey = (table.key, row.row, key)
-    if mkey not in memo:
-        memo[mkey] = _shown(plan, table, row, key)
-    return memo[mkey]
+    found = memo.get(mkey, _UNSEEN)  # one lookup: this runs for every derived cell, in several rules
+    if found is _UNSEEN:
+        found = memo[mkey] = _shown(plan, table, row, key)
+    return found
 
 
 def _shown(plan: PlanView, table: TableView, row: Row, key: str):
@@ -91,7 +95,7 @@ def _shown(plan: PlanView, table: TableView, row: Row, key: str):
         value = cell.value if cell.ok else None
         return (value, TYPED) if value is not None else (None, None)
     expected_text = template_formula(plan, table, key, row.row)
-    if expected_text is not None and normalise(cell.formula) == normalise(expected_text):
+    if expected_text is not None and _same_formula(cell.formula, expected_text):
         return expected_value(plan, table.key, key, row), TEMPLATE
     try:
         return evaluate(cell.formula, lambda ref: _lookup(table, ref)), EVALUATED
@@ -103,6 +107,11 @@ def _shown(plan: PlanView, table: TableView, row: Row, key: str):
 
 
 # Private API.
+
+def _same_formula(formula: str, expected: str) -> bool:
+    # Most cells hold the template's formula verbatim: equal text needs no normalising.
+    return formula == expected or normalise(formula) == normalise(expected)
+
 
 def _lookup(table: TableView, ref: str):
     cell = table.by_ref.get(ref)

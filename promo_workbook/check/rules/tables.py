@@ -4,6 +4,7 @@ improvements."""
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 from ..lookup import fold, list_key
 from ..recompute import expected_value
@@ -164,14 +165,15 @@ class DailySpike(Rule):
         if table is None:
             return
         limit = config["check"]["spike_threshold"]
-        series = defaultdict(list)
+        series = defaultdict(list)  # folded channel -> [(date, row)]; each cell read once
         for row in table.rows:
-            if row.date("date") and row.text("channel"):
-                series[fold(row.text("channel"))].append(row)
+            date, channel = row.date("date"), row.text("channel")
+            if date and channel:
+                series[fold(channel)].append((date, row))
         for rows in series.values():
-            rows.sort(key=lambda r: r.date("date"))
-            for prev, cur in zip(rows, rows[1:]):
-                if (cur.date("date") - prev.date("date")).days != 1:
+            rows.sort(key=itemgetter(0))  # by date only, stable: rows of one day keep their order
+            for (prev_day, prev), (cur_day, cur) in zip(rows, rows[1:]):
+                if (cur_day - prev_day).days != 1:
                     continue
                 for key in ("conversions", "impressions"):
                     a, b = prev.num(key), cur.num(key)

@@ -1,0 +1,36 @@
+"""The JSON report is laid out by hand for speed; it must be the text json.dumps writes."""
+import json
+
+from promo_workbook.check.model import Finding, Report
+from promo_workbook.check.registry import all_rules
+from promo_workbook.check.render import finding_dict, to_json
+
+all_rules()  # registers the rules whose messages the findings are rendered with
+
+
+def _report(findings):
+    return Report(file="plan.xlsx", schema_version=1, findings=findings, sheets=3, rows=10, seconds=0.5, lang="en")
+
+
+def _expected(report):
+    data = json.loads(to_json(_report([])))
+    data["findings"] = [finding_dict(f, report.lang) for f in report.findings]
+    data["valid"], data["stats"] = report.valid, {**data["stats"], "errors": report.count("error"),
+                                                  "warnings": report.count("warning"), "infos": report.count("info")}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_findings_are_laid_out_as_json_dumps_would():
+    findings = [
+        Finding("T161", "budget.subtotal", "error", 7, "预算 \"表\"", "F5", 5, "小计\n(元)", {}, 1.5, 10**30),
+        Finding("V061", "value.not-a-number", "warning", None, None, None, None, None,
+                {"actual": "约五万\x01\u2028"}, float("nan"), -0.0),
+        Finding("S011", "structure.missing", "info", 1, "Cover", "B2", 2, "Start", {}, True, None),
+    ]
+    report = _report(findings)
+    assert to_json(report) == _expected(report)
+
+
+def test_no_findings():
+    report = _report([])
+    assert json.loads(to_json(report))["findings"] == []
