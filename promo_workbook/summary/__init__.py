@@ -16,12 +16,11 @@ writer), sheets (the layout), charts.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 from pathlib import Path
 
+from ..check import gc_paused
 from ..errors import UsageError
 
 __all__ = ["write_summary", "summary_figures"]
@@ -38,7 +37,9 @@ def write_summary(source, report, out_path, lang: str | None = None, *, today: d
         raise UsageError(f"{out}: the summary is an .xlsx workbook; name it *.xlsx")
     view = _view(source, report, today)
     atomic.refuse_input(out, view.path, report.file)
-    with _gc_paused():
+    # No cyclic collection while the summary is built: many small objects next to a plan of
+    # millions, and each full collection would walk them all (seconds on a bench-size plan).
+    with gc_paused():
         return _write(view, report, out, lang)
 
 
@@ -80,19 +81,6 @@ def _write(view, report, out: Path, lang: str | None) -> Path:
         wb.close()
     return out
 
-
-@contextlib.contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while the summary is built: it allocates many small objects
-    next to a plan of millions, and each full collection would walk all of them (seconds for a
-    bench-size plan) to free nothing; reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 def _view(source, report, today):
     """The checker's PlanView of the plan: given, carried by the report, or built from a Plan/path."""
