@@ -24,17 +24,15 @@ import re
 import secrets
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "example-en.xlsx"
-SYSTEM_PYTHON = "/usr/bin/python3"
+sys.path.insert(0, str(ROOT / "tests"))  # fixtures.lo_edit and support.*, also when run as a script
 BOMB_BYTES = 600_000_000       # past the default max_unzipped_bytes (500 MB)
 MILLION_STRINGS = 2_000_000    # a big shared-strings table that is still within max_cells
 DEEP = 100_000                 # levels of nested elements
@@ -61,7 +59,9 @@ def build(folder: Path, libreoffice: bool | None = None) -> list[Case]:
     cases = [make(folder) for make in _SIMPLE]
     cases += _xxe_cases(folder, canary)
     if libreoffice is None:
-        libreoffice = libreoffice_available()
+        from fixtures.lo_edit import available
+
+        libreoffice = available()
     cases += _libreoffice_cases(folder) if libreoffice else [
         Case(name, folder / name, "skip", why_skipped="LibreOffice (soffice with python3-uno) is not installed")
         for name in ("legacy-biff.xls.xlsx", "encrypted-by-libreoffice.xlsx")]
@@ -81,13 +81,6 @@ def canary_files(folder: Path) -> dict:
         os.mkfifo(fifo)
     return {"file": token_file, "token": token_file.read_text(encoding="ascii").strip(),
             "fifo": fifo if fifo.exists() else None}
-
-
-def libreoffice_available() -> bool:
-    if not (os.path.exists(SYSTEM_PYTHON) and shutil.which("soffice")):
-        return False
-    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
-    return probe.returncode == 0
 
 
 # Private API: helpers.
@@ -615,19 +608,15 @@ def _xxe_cases(folder: Path, canary: dict) -> list[Case]:
 def _libreoffice_cases(folder: Path) -> list[Case]:
     """A real BIFF .xls renamed .xlsx, and a workbook encrypted by LibreOffice with a password."""
     legacy, encrypted = folder / "legacy-biff.xls.xlsx", folder / "encrypted-by-libreoffice.xlsx"
+    from fixtures.lo_edit import run_job
+
     with tempfile.TemporaryDirectory(prefix="hostile-lo-") as tmp:
         tmp = Path(tmp)
-        (tmp / "home").mkdir()
         work_xls, work_enc = tmp / "legacy.xls", tmp / "encrypted.xlsx"
-        job = {"src": SAMPLE.as_uri(), "profile": (tmp / "profile").as_uri(),
-               "pipe": f"hostile_{os.getpid()}_{time.monotonic_ns()}",
+        job = {"src": SAMPLE.as_uri(),
                "outputs": [{"url": work_xls.as_uri(), "filter": "MS Excel 97"},
                            {"url": work_enc.as_uri(), "filter": "Calc MS Excel 2007 XML", "password": "secret"}]}
-        env = {**os.environ, "HOME": str(tmp / "home"), "TMPDIR": str(tmp), "SAL_USE_VCLPLUGIN": "svp"}
-        env.pop("DISPLAY", None)
-        env.pop("PYTHONPATH", None)
-        out = subprocess.run([SYSTEM_PYTHON, __file__, "--uno"], input=json.dumps(job), text=True,
-                             capture_output=True, env=env, cwd=tmp, timeout=240, check=False)
+        out = run_job([__file__, "--uno"], job, tmp)
         if out.returncode != 0 or not work_xls.exists() or not work_enc.exists():
             raise RuntimeError(f"LibreOffice failed ({out.returncode}):\n{out.stderr}\n{out.stdout}")
         shutil.move(work_xls, legacy)
@@ -657,12 +646,9 @@ _SIMPLE = [_empty, _text, _csv, _html, _binary, _truncated, _missing_workbook, _
 def _uno_main() -> None:
     """Runs under the system Python with uno: open the sample, store it as each output."""
     import uno
-    from com.sun.star.beans import NamedValue, PropertyValue
+    from com.sun.star.beans import NamedValue
 
-    def prop(name, value):
-        p = PropertyValue()
-        p.Name, p.Value = name, value
-        return p
+    from fixtures.lo_edit import opened, prop
 
     def named(name, value):
         v = NamedValue()
@@ -670,40 +656,13 @@ def _uno_main() -> None:
         return v
 
     job = json.loads(sys.stdin.read())
-    proc = subprocess.Popen([shutil.which("soffice"), f"-env:UserInstallation={job['profile']}", "--headless",
-                             "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-                             f"--accept=pipe,name={job['pipe']};urp;StarOffice.ComponentContext"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(300):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={job['pipe']};urp;StarOffice.ComponentContext")
-                break
-            except Exception:  # noqa: BLE001 - not listening yet
-                time.sleep(0.2)
-        if ctx is None:
-            raise RuntimeError("soffice did not start listening")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(job["src"], "_blank", 0, (prop("Hidden", True),))
+    with opened(job) as doc:
         for out in job["outputs"]:
             args = [prop("FilterName", out["filter"])]
             if out.get("password"):  # OOXML encryption wants EncryptionData; "Standard" is AES-128
                 data = (named("OOXPassword", out["password"]), named("CryptoType", "Standard"))
                 args.append(prop("EncryptionData", uno.Any("[]com.sun.star.beans.NamedValue", data)))
             doc.storeToURL(out["url"], tuple(args))
-        doc.close(True)
-        try:
-            desktop.terminate()
-        except Exception:  # noqa: BLE001 - the bridge drops as soffice exits
-            pass
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()  # only the soffice this script started, by its handle
-            proc.wait()
 
 
 def main(argv=None) -> int:
