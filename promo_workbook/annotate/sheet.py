@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from xml.parsers import expat
 
 from ..errors import InputFileError
 from .notes import merge_comments, merge_vml, new_comments, new_vml, next_idmap, next_shape
 from .package import CT_COMMENTS, CT_VML, DOC_REL, REL_COMMENTS, REL_VML, Edits, Ids, Package, add_rels, relative
-from .xmlscan import El, cell_index, letters, safe_parser, scan, set_attr, splice, tag_end
+from .xmlscan import El, cell_index, close, element_at, letters, parse_all, safe_parser, scan, set_attr, splice
 
 FILLS = {"error": "FFF8CBAD", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 # Where <legacyDrawing> goes: before the first of these children of <worksheet> (CT_Worksheet order).
@@ -240,9 +239,7 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
                 info.raw.append((ref, at))
                 col = state["want"].get(ref)
                 if col is not None:
-                    end = tag_end(data, at)
-                    el = El(local, attrs, at, end, data[end - 2] == 47)
-                    info.cells[col] = el
+                    el = info.cells[col] = element_at(local, attrs, data, at)
         elif depth == 3:
             section = state["section"]
             if section == "sheetData" and local == "row":
@@ -254,8 +251,7 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
                 state["want"] = want
                 state["info"] = None
                 if want is not None:
-                    end = tag_end(data, at)
-                    el = El(local, attrs, at, end, data[end - 2] == 47)
+                    el = element_at(local, attrs, data, at)
                     state["info"] = scan.rows[row] = _RowInfo(el)
             elif section == "cols" and local == "col":
                 try:
@@ -263,9 +259,7 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
                 except ValueError:
                     pass
         else:
-            at = parser.CurrentByteIndex
-            end = tag_end(data, at)
-            el = El(local, attrs, at, end, data[end - 2] == 47)
+            el = element_at(local, attrs, data, parser.CurrentByteIndex)
             if depth == 1:
                 scan.root = el
                 scan.prefix = name[: len(name) - len(local)]
@@ -285,19 +279,12 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
         if depth == 2:
             state["info"] = None
         if el is not None:
-            if el.empty:
-                el.end, el.close = el.tag_end, el.tag_end
-            else:
-                el.close = parser.CurrentByteIndex
-                el.end = tag_end(data, el.close)
+            close(el, data, parser.CurrentByteIndex)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.buffer_text = True
-    try:
-        parser.Parse(data, True)
-    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
-        raise InputFileError("workbook", f"a worksheet is not well-formed XML ({exc})") from None
+    parse_all(parser, data, "a worksheet")
     return scan
 
 

@@ -70,6 +70,29 @@ def tag_end(data: bytes, start: int) -> int:
     raise InputFileError("workbook", "a part ends inside a tag")
 
 
+def element_at(local: str, attrs: dict, data: bytes, at: int) -> El:
+    """The element whose start tag begins at ``at`` (the parser's offset at its start event)."""
+    end = tag_end(data, at)
+    return El(local, attrs, at, end, data[end - 2] == 47)  # 47 is "/": an empty element, <x/>
+
+
+def close(el: El, data: bytes, at: int) -> None:
+    """Record where ``el`` ends; ``at`` is the parser's offset at its end event."""
+    if el.empty:
+        el.end, el.close = el.tag_end, el.tag_end
+    else:
+        el.close = at
+        el.end = tag_end(data, at)
+
+
+def parse_all(parser, data: bytes, what: str) -> None:
+    """Feed the whole part to ``parser``; a malformed part is the input's problem, said in one line."""
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
+        raise InputFileError("workbook", f"{what} is not well-formed XML ({exc})") from None
+
+
 def scan(data: bytes, keep) -> tuple[list[El], str]:
     """Elements for which ``keep(local name, path)`` is true, with offsets; and the root's prefix."""
     parser = safe_parser()
@@ -84,9 +107,7 @@ def scan(data: bytes, keep) -> tuple[list[El], str]:
         path = stack + [local]
         el = None
         if keep(local, path):
-            at = parser.CurrentByteIndex
-            end = tag_end(data, at)
-            el = El(local, attrs, at, end, data[end - 2] == 47)
+            el = element_at(local, attrs, data, parser.CurrentByteIndex)
             found.append(el)
         stack.append(local)
         opened.append(el)
@@ -95,20 +116,13 @@ def scan(data: bytes, keep) -> tuple[list[El], str]:
         stack.pop()
         el = opened.pop()
         if el is not None:
-            if el.empty:
-                el.end, el.close = el.tag_end, el.tag_end
-            else:
-                el.close = parser.CurrentByteIndex
-                el.end = tag_end(data, el.close)
+            close(el, data, parser.CurrentByteIndex)
 
     opened: list = []
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.buffer_text = True
-    try:
-        parser.Parse(data, True)
-    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
-        raise InputFileError("workbook", f"a part is not well-formed XML ({exc})") from None
+    parse_all(parser, data, "a part")
     return found, prefix[0] or ""
 
 

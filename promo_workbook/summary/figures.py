@@ -112,8 +112,20 @@ class Budget:
         return self.reserve / self.lines_total
 
 
+class _Funnel:
+    """Click-through and conversion rates of anything with impressions, clicks and conversions."""
+
+    @property
+    def ctr(self):
+        return _div(self.clicks, self.impressions)
+
+    @property
+    def cvr(self):
+        return _div(self.conversions, self.clicks)
+
+
 @dataclass
-class Channel:
+class Channel(_Funnel):
     name: str
     in_plan: bool
     key: str = ""               # the folded name: the key of Day.by_channel
@@ -135,14 +147,6 @@ class Channel:
         return _div(self.conversions, self.expected_conversions) if self.rows else None
 
     @property
-    def ctr(self):
-        return _div(self.clicks, self.impressions)
-
-    @property
-    def cvr(self):
-        return _div(self.conversions, self.clicks)
-
-    @property
     def cpa(self):
         return _div(self.budget, self.conversions)
 
@@ -152,7 +156,7 @@ class Channel:
 
 
 @dataclass
-class Day:
+class Day(_Funnel):
     date: dt.date
     rows: int = 0
     impressions: float = 0
@@ -161,14 +165,6 @@ class Day:
     target: float = 0
     target_conversions: float = 0   # conversions on the rows that have a daily target
     by_channel: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ctr(self):
-        return _div(self.clicks, self.impressions)
-
-    @property
-    def cvr(self):
-        return _div(self.conversions, self.clicks)
 
     @property
     def achievement(self):
