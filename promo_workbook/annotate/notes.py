@@ -48,14 +48,7 @@ def merge_comments(data: bytes, notes: dict, lang: str) -> bytes:
         author_id = names.index(author)
     else:
         author_id = len(authors)
-        xml = prefixed(f"<author>{author}</author>", p).encode()
-        wrapped = f"<{p}authors>".encode() + xml + f"</{p}authors>".encode()
-        if authors_el is None:
-            edits.append((root.tag_end, root.tag_end, wrapped))
-        elif authors_el.empty:
-            edits.append((authors_el.start, authors_el.end, wrapped))
-        else:
-            edits.append((authors_el.close, authors_el.close, xml))
+        _append(edits, authors_el, "authors", p, prefixed(f"<author>{author}</author>", p).encode(), root.tag_end)
     existing, comment = {}, None
     for el in found:   # in document order: each <text> follows its <comment>
         if el.name == "comment":
@@ -73,14 +66,7 @@ def merge_comments(data: bytes, notes: dict, lang: str) -> bytes:
             new.append(prefixed(f'<comment ref="{letters(c)}{r}" authorId="{author_id}"><text>'
                                 f"{_run(_note_text(note))}</text></comment>", p))
     if new:
-        xml = "".join(new).encode()
-        wrapped = f"<{p}commentList>".encode() + xml + f"</{p}commentList>".encode()
-        if list_el is None:
-            edits.append((root.close, root.close, wrapped))
-        elif list_el.empty:
-            edits.append((list_el.start, list_el.end, wrapped))
-        else:
-            edits.append((list_el.close, list_el.close, xml))
+        _append(edits, list_el, "commentList", p, "".join(new).encode(), root.close)
     return splice(data, edits)
 
 
@@ -161,3 +147,13 @@ def _shapes(notes: dict, first_id: int, declare: str = "") -> str:
 def _vml_parts(package: Package, edits: Edits) -> list[bytes]:
     names = [n for n in package.names if n.lower().endswith(".vml")] + [n for n in edits.added if n.lower().endswith(".vml")]
     return [edits.get(n) for n in names]
+
+
+def _append(edits: list, el, name: str, p: str, xml: bytes, missing_at: int) -> None:
+    """Put ``xml`` after the last child of ``el`` (a <p:name> element), or, when the part has
+    no such element (``el`` is None) or only an empty one, a new one holding it."""
+    if el is not None and not el.empty:
+        edits.append((el.close, el.close, xml))
+        return
+    wrapped = f"<{p}{name}>".encode() + xml + f"</{p}{name}>".encode()
+    edits.append((missing_at, missing_at, wrapped) if el is None else (el.start, el.end, wrapped))

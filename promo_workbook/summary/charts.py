@@ -53,15 +53,7 @@ def budget_chart(workbook, sheet: str, first: int, last: int, cat_col: int, val_
 def daily_chart(workbook, sheet: str, first: int, last: int, date_col: int, header_row: int,
                 columns: list[int], title: str, font: str):
     chart = workbook.add_chart({"type": "column", "subtype": "stacked"})
-    for i, col in enumerate(columns):
-        chart.add_series({
-            "name": [sheet, header_row, col],
-            "categories": [sheet, first, date_col, last, date_col],
-            "values": [sheet, first, col, last, col],
-            "fill": {"color": PALETTE[i % len(PALETTE)]},
-            "border": {"none": True},
-            "gap": 40,
-        })
+    _column_series(chart, sheet, first, last, date_col, header_row, columns, gap=40)
     chart.set_x_axis({"num_format": "m/d", "date_axis": False, "num_font": {**AXIS_FONT, "rotation": -45}})
     chart.set_y_axis({"num_format": "#,##0", "min": 0, "major_gridlines": GRIDLINES, "num_font": AXIS_FONT,
                       "line": {"none": True}})
@@ -73,15 +65,7 @@ def daily_chart(workbook, sheet: str, first: int, last: int, date_col: int, head
 def funnel_chart(workbook, sheet: str, first: int, last: int, cat_col: int, header_row: int,
                  columns: list[int], title: str, font: str):
     chart = workbook.add_chart({"type": "column"})
-    for i, col in enumerate(columns):
-        chart.add_series({
-            "name": [sheet, header_row, col],
-            "categories": [sheet, first, cat_col, last, cat_col],
-            "values": [sheet, first, col, last, col],
-            "fill": {"color": PALETTE[i % len(PALETTE)]},
-            "border": {"none": True},
-            "gap": 80,
-        })
+    _column_series(chart, sheet, first, last, cat_col, header_row, columns, gap=80)
     chart.set_y_axis({"log_base": 10, "num_format": "#,##0", "min": 1, "major_gridlines": GRIDLINES,
                       "num_font": AXIS_FONT, "line": {"none": True}})
     chart.set_x_axis({"num_font": {**AXIS_FONT, "name": font}})
@@ -97,3 +81,16 @@ def _title(chart, title: str, font: str) -> None:
     chart.set_chartarea({"border": {"color": "#D9D9D9"}})
     chart.set_plotarea({"border": {"none": True}})
 
+
+def _column_series(chart, sheet: str, first: int, last: int, cat_col: int, header_row: int, columns: list[int],
+                   gap: int) -> None:
+    """One series per column of rows first..last, named by its header, in the palette's order."""
+    for i, col in enumerate(columns):
+        chart.add_series({
+            "name": [sheet, header_row, col],
+            "categories": [sheet, first, cat_col, last, cat_col],
+            "values": [sheet, first, col, last, col],
+            "fill": {"color": PALETTE[i % len(PALETTE)]},
+            "border": {"none": True},
+            "gap": gap,
+        })
