@@ -1,5 +1,5 @@
 """The annotated copy of damaged workbooks the reader still reads (cases found by bench/fuzz.py):
-a copy or a one-line InputFileError naming the file, never another exception."""
+a copy when the damage does not stop it, else a one-line InputFileError naming the file."""
 import re
 import zipfile
 from pathlib import Path
@@ -32,11 +32,7 @@ def _annotated(path: Path, tmp_path: Path):
 def test_styles_without_cell_formats(tmp_path):
     path = _rewrite(SAMPLES / "mistakes-en.xlsx", tmp_path / "in.xlsx", r"xl/styles\.xml",
                     lambda d: re.sub(rb"<cellXfs[^>]*>.*?</cellXfs>", b'<cellXfs count="0"></cellXfs>', d, flags=re.S))
-    try:
-        done = _annotated(path, tmp_path)
-    except InputFileError as exc:
-        assert str(path) in str(exc)
-        return
+    done = _annotated(path, tmp_path)  # a copy: nothing in the damage stops the annotation
     assert done.cells > 0
     with zipfile.ZipFile(done.path) as zf:  # the input's cells point past its empty cellXfs, so no app
         styles = zf.read("xl/styles.xml")   # would open either file; the highlight styles are there
@@ -48,11 +44,7 @@ def test_a_cell_whose_reference_is_not_an_address(tmp_path):
         return re.sub(rb'<c r="B(\d+)"', rb'<c r="B"', data, count=1)
 
     path = _rewrite(SAMPLES / "mistakes-en.xlsx", tmp_path / "in.xlsx", r"xl/worksheets/sheet\d+\.xml", damage)
-    try:
-        done = _annotated(path, tmp_path)
-    except InputFileError as exc:
-        assert str(path) in str(exc)
-        return
+    done = _annotated(path, tmp_path)  # a copy: nothing in the damage stops the annotation
     assert done.cells > 0
 
 
