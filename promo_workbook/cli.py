@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import PromoWorkbookError
+from .terminal import safe
 
 LANGS = ("zh-CN", "zh-TW", "en")
 
@@ -63,10 +64,10 @@ class _Group(click.Group):
         except click.UsageError as exc:
             # click's own form is three lines (usage, hint, error); ours is one, naming the command.
             where = exc.ctx.command_path if exc.ctx is not None else "promo-workbook"
-            click.echo(f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')", err=True)
+            click.echo(f"{where}: error: {safe(exc.format_message())} (see '{where} --help')", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"promo-workbook: error: {_one_line(exc.format_message())}", err=True)
+            click.echo(f"promo-workbook: error: {safe(exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
             click.echo("promo-workbook: aborted", err=True)
@@ -77,7 +78,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PromoWorkbookError as exc:
-            click.echo(f"promo-workbook: error: {_one_line(exc)}", err=True)
+            click.echo(f"promo-workbook: error: {safe(exc)}", err=True)
             sys.exit(exc.exit_code)
         except MemoryError:
             click.echo("promo-workbook: error: out of memory; the file is too big for this computer "
@@ -90,24 +91,16 @@ class _Group(click.Group):
             sys.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"promo-workbook: error: {_one_line(where + str(exc.strerror or exc))}", err=True)
+            click.echo(f"promo-workbook: error: {safe(where + str(exc.strerror or exc))}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback on request
             if os.environ.get("PROMO_WORKBOOK_DEBUG"):
                 raise
-            click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {safe(exc)} "
                        "(set PROMO_WORKBOOK_DEBUG=1 for details, and please report it)", err=True)
             sys.exit(2)
-
-
-def _one_line(message) -> str:
-    """An error message as one terminal-safe line: a file name may hold newlines or escapes."""
-    import re
-
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}",
-                  str(message))
 
 
 def _parse_date(ctx, param, value):

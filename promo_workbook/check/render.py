@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
+from ..terminal import safe
 from .model import Finding, Report
 from .registry import REGISTRY
 
@@ -21,11 +21,6 @@ LABELS = {
            "checked": "checked {sheets} sheets, {rows} rows in {seconds:.2f} s", "row": "row {row}"},
 }
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-# Control characters from cell text must not reach a terminal: an escape sequence in a cell
-# could recolour, retitle or clear the reader's terminal. JSON escapes them itself.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 # Public API.
@@ -81,12 +76,12 @@ def to_text(report: Report, colour: bool = False) -> str:
     for f in report.findings:
         if f.sheet != current:
             current = f.sheet
-            title = _safe(f.sheet) if f.sheet is not None else labels["workbook"]
+            title = safe(f.sheet) if f.sheet is not None else labels["workbook"]
             lines.append("" if not lines else "")
             lines.append(style(title, bold=True))
         where = f.cell or (labels["row"].format(row=f.row) if f.row else "")
         severity = style(labels[f.severity], fg=COLOURS[f.severity], bold=f.severity == "error")
-        lines.append(f"  {where:<8} {f.code} {severity}  {_safe(message(f, report.lang))}")
+        lines.append(f"  {where:<8} {f.code} {severity}  {safe(message(f, report.lang))}")
     counts = {"errors": report.count("error"), "warnings": report.count("warning"), "infos": report.count("info")}
     if lines:
         lines.append("")
@@ -97,7 +92,7 @@ def to_text(report: Report, colour: bool = False) -> str:
             verdict += f" ({labels['verdict'].format(**counts)})"
     else:
         verdict = style(labels["verdict"].format(**counts), fg="red" if counts["errors"] else "yellow", bold=True)
-    lines.append(f"{_safe(report.file)}: {verdict} — {checked}")
+    lines.append(f"{safe(report.file)}: {verdict} — {checked}")
     return "\n".join(lines).lstrip("\n")
 
 
@@ -173,8 +168,3 @@ def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-
-
-def _safe(text: str) -> str:
-    """Text for a terminal: control characters shown as escapes (\\x1b), newlines as \\n."""
-    return _CONTROL.sub(lambda m: {"\n": "\\n", "\t": " "}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
