@@ -13,7 +13,7 @@ from fixtures_injection import finding, injection_plan, rich_workbook, sheet_xml
 from promo_workbook.annotate import FILLS, MAX_NOTES, annotate
 from promo_workbook.check import check
 from promo_workbook.errors import InputFileError, UsageError
-from promo_workbook.summary.figures import message_of
+from promo_workbook.check.render import message
 from support.libreoffice import recalculate, requires_libreoffice, to_pdf
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -159,7 +159,7 @@ def test_each_findings_cell_is_highlighted_and_carries_its_comment(copies, name)
             worst[key] = min(worst.get(key, "info"), f.severity, key=rank.get)
             comment = wb[f.sheet][f.cell].comment
             assert comment is not None, key
-            assert message_of(f, report.lang) in comment.text
+            assert message(f, report.lang) in comment.text
             assert f.code in comment.text
     for (sheet, cell), severity in worst.items():
         assert wb[sheet][cell].fill.fgColor.rgb == FILLS[severity], (sheet, cell)
@@ -170,7 +170,7 @@ def test_comments_merge_with_the_sheets_own_and_land_everywhere(rich):
     wb = _load(out)
     data = wb["Data"]
     assert data["B3"].comment.text.startswith("An existing comment")
-    assert message_of(findings[0], "en") in data["B3"].comment.text
+    assert message(findings[0], "en") in data["B3"].comment.text
     c4 = data["C4"].comment.text
     assert "[T161 warning]" in c4 and "[T161 info]" in c4
     assert data["C4"].fill.fgColor.rgb == FILLS["warning"]

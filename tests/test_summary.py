@@ -20,7 +20,8 @@ from promo_workbook.errors import SpecError, UsageError
 from promo_workbook.reader import read
 from promo_workbook.spec import load_spec
 from promo_workbook.summary import summary_figures, write_summary
-from promo_workbook.summary.figures import MAX_PER_RULE, message_of
+from promo_workbook.check.render import message
+from promo_workbook.summary.figures import MAX_PER_RULE
 from promo_workbook.summary.words import words
 from support.libreoffice import pdf_to_pngs, requires_libreoffice, requires_pdftoppm, to_pdf
 
@@ -272,7 +273,7 @@ def test_findings_sheet_lists_every_finding_with_a_link(books, name):
                r[_t("findings.columns.message", lang)]) for r in rows}
     for f in report.findings:
         where = f.cell or _t("findings.row", lang, row=f.row)
-        assert (f.code, where, message_of(f, lang)) in listed
+        assert (f.code, where, message(f, lang)) in listed
     links = {c.hyperlink.target + "#" + (c.hyperlink.location or "") for row in ws.iter_rows() for c in row if c.hyperlink}
     for f in report.findings:
         if f.sheet and f.cell:

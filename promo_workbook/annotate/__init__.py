@@ -82,7 +82,7 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
 
 def _annotate(zin, out, findings, lang, labels) -> Annotated:
     from .. import atomic
-    from ..summary.figures import message_of
+    from ..check.render import message
     from .package import Edits, Package
     from .sheet import Styles, annotate_sheet
 
@@ -94,7 +94,7 @@ def _annotate(zin, out, findings, lang, labels) -> Annotated:
     commented: dict[str, dict] = defaultdict(dict)
     for _, _, part, where in ranked[:MAX_NOTES]:
         note = commented[part][where] = notes[part][where]
-        note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message_of(f, lang)}"
+        note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message(f, lang)}"
                       for f, prefix in note.findings]
     result.skipped = sum(len(notes[part][where].findings) for _, _, part, where in ranked[MAX_NOTES:])
     edits = Edits(package)

@@ -7,7 +7,7 @@ import math
 
 from ..terminal import safe
 from .model import Finding, Report
-from .registry import REGISTRY
+from .registry import REGISTRY, all_rules
 
 LABELS = {
     "zh-CN": {"error": "错误", "warning": "警告", "info": "提示", "workbook": "工作簿",
@@ -26,7 +26,13 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 # Public API.
 
 def message(finding: Finding, lang: str) -> str:
-    rule = REGISTRY[finding.code]
+    """The finding's message in ``lang``; a code no rule is registered under still says something."""
+    rule = REGISTRY.get(finding.code)
+    if rule is None:
+        all_rules()  # importing the rules registers them (a report built without running them)
+        rule = REGISTRY.get(finding.code)
+    if rule is None:  # a finding made outside the registry
+        return f"{finding.name}: {_plain(finding.actual)} ≠ {_plain(finding.expected)}"
     params = {"column": finding.column or "", "sheet": finding.sheet or "", "cell": finding.cell or ""}
     params["expected"] = _plain(finding.expected)
     params["actual"] = _plain(finding.actual)

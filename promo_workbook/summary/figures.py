@@ -245,19 +245,6 @@ def compute(view, report, *, lang: str | None = None, file: str | None = None) -
         findings=listed, findings_total=len(report.findings))
 
 
-def message_of(finding, lang: str) -> str:
-    """The finding's message in ``lang``; a code no rule is registered under still says something."""
-    from ..check.registry import REGISTRY, all_rules
-    from ..check.render import message
-
-    if finding.code not in REGISTRY:
-        all_rules()   # importing the rules registers them
-    try:
-        return message(finding, lang)
-    except KeyError:
-        return f"{finding.name}: {finding.actual} ≠ {finding.expected}"
-
-
 NUMBERS = frozenset((int, float))
 EMPTY = frozenset(("empty", "placeholder"))   # a required cell not filled in
 DAILY_READ = ("date", "channel", "impressions", "ctr", "conversions")   # the cells _daily counts as filled

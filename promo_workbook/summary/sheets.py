@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ..check.config import load_config
 from . import charts
-from .figures import MAX_PER_RULE, NONE, OTHER, Figures, message_of
+from ..check.render import message
+from .figures import MAX_PER_RULE, NONE, OTHER, Figures
 from .look import DASH, Grid, Look, print_setup
 from .words import Words
 
@@ -419,7 +420,7 @@ def write_findings(ctx: Context, ws, names: dict) -> None:
         g.text(row, LEFT + 4, f.sheet if f.sheet is not None else ctx.t("findings.workbook"))
         where = f.cell or (ctx.t("findings.row", row=f.row) if f.row else "")
         g.link(row, LEFT + 5, _url(ctx.link_base, f), where or DASH)
-        g.text(row, LEFT + 6, message_of(f, ctx.lang), measure=False)
+        g.text(row, LEFT + 6, message(f, ctx.lang), measure=False)
     if not figs.findings:
         g.text(row + 1, LEFT, ctx.t("findings.empty"), "note", measure=False)
     else:
