@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
 import subprocess
 import sys
 import tempfile
@@ -139,20 +140,26 @@ def _write_daily(ws, tl, ctx, fmt, column_formula) -> None:
     """Inputs as numbers, derived columns as formulas with the result Excel would cache.
 
     One row per (day, channel): 500 channels a day, as a plan with many placements reports
-    them, so the rows are what a consistent plan holds, not duplicates.
+    them, so the rows are what a consistent plan holds, not duplicates. Each channel keeps its
+    own level from day to day with some noise (within the spike threshold), and one row in
+    ten thousand doubles, as a real report has a few days worth a look.
     """
     cols = tl.block.columns
     start = dt.datetime(2026, 3, 1)
     derived = [c for c in tl.table.columns if c.derived]
+    noise = random.Random(20260301)
     for n in range(tl.rows):
         row = tl.block.first_row + n
         ctx.row = row
-        impressions, ctr = 20_000 + (n * 37) % 50_000, 0.01 + (n % 40) / 1000
+        channel = n % CHANNELS
+        swing = 1 + noise.uniform(-0.15, 0.15) + (1.0 if n % 10_007 == 10_006 else 0.0)
+        impressions = round((20_000 + (channel * 37) % 50_000) * swing)
+        ctr = 0.01 + (channel % 40) / 1000
         clicks = round(impressions * ctr)
-        conversions, target = min(100 + n % 450, clicks // 2), 500
+        conversions, target = min(round((100 + channel % 450) * swing), clicks // 2), 500
         cached = {"clicks": clicks, "cvr": conversions / clicks, "achievement": conversions / target}
         ws.write_datetime(row, cols["date"], start + dt.timedelta(days=n // CHANNELS), fmt["date"])
-        ws.write_string(row, cols["channel"], channel_name(n % CHANNELS))
+        ws.write_string(row, cols["channel"], channel_name(channel))
         ws.write_number(row, cols["impressions"], impressions, fmt["integer"])
         ws.write_number(row, cols["ctr"], ctr, fmt["percent"])
         ws.write_number(row, cols["conversions"], conversions, fmt["integer"])
