@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 
@@ -104,14 +103,32 @@ class TableView:
     def label(self, key: str, lang: str) -> str:
         return self.labels.get(key) or self.spec.column(key).label(lang)
 
-    @cached_property
-    def by_ref(self) -> dict[str, Cell]:
-        """"C5" -> the row cell there, for formula evaluation.
+    source: Any = None                      # the reader's TableData, for whole-column arrays
+    _columns: dict = field(default_factory=dict, repr=False)
 
-        Built on first use: most checks evaluate no typed-over formula, and indexing every
-        cell of a 200,000-row table up front costs a second.
+    def column(self, key: str) -> "Column | None":
+        """The column ``key`` as arrays over ``rows`` (see Column); None when it is absent or
+        its cells are filled from another column."""
+        if key not in self._columns:
+            arrays = self.source.column_arrays(key) if self.source is not None else None
+            self._columns[key] = Column.build(arrays) if arrays is not None else None
+        return self._columns[key]
+
+    def rows_where(self, mask) -> list[Row]:
+        """The rows whose entry in ``mask`` (a boolean array over ``rows``) is true, in order.
+
+        Rules that would visit every row of a 200,000-row table compute from the columns which
+        rows can hold a finding, and build only those.
         """
-        return {c.ref: c for row in self.rows for c in row.cells.values()}
+        if not PREFILTER:
+            return list(self.rows)
+        rows = self.rows
+        return [rows[i] for i in _np().flatnonzero(mask).tolist()]
+
+    @property
+    def by_ref(self) -> "_ByRef":
+        """"C5" -> the row cell there, for formula evaluation; a row is built when asked for."""
+        return _ByRef(self)
 
 
 @dataclass
@@ -147,21 +164,18 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
         labels = {k: c.header for k, c in data.columns.items()}
         kinds = {c.key: c.kind for c in data.template.columns}
         letters = {k: c.letter for k, c in data.columns.items()}
-        rows = []
-        for source in data.rows:
-            cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
-            rows.append(Row(source.number, cells))
+        rows = LazyRows(data, labels, kinds)
         rows_total += len(rows)
         totals = None
         if data.totals_row:
             cells = {k: _cell(k, labels.get(k, k), c) for k, c in data.totals.items()}
             totals = Row(data.totals_row, cells)
-        last = (data.totals_row - 1) if data.totals_row else (rows[-1].row if rows else data.header_row + 1)
+        last = (data.totals_row - 1) if data.totals_row else (rows.numbers[-1] if rows else data.header_row + 1)
         tables[key] = TableView(
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
-            totals_row=data.totals_row, letters=letters)
+            totals_row=data.totals_row, letters=letters, source=data)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
@@ -174,6 +188,162 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
                     workbook_lang=plan.language or lang)
     view.rows_total = rows_total
     return view
+
+
+# Set to False (tests) to make rows_where list every row: the findings must not change.
+PREFILTER = True
+
+
+class LazyRows:
+    """A table's rows as a read-only sequence: each Row (and its Cells) built on first access.
+
+    Most rules read a few small tables row by row; the daily metrics and feedback tables can
+    hold hundreds of thousands of rows that the rules mostly look at column by column.
+    """
+
+    __slots__ = ("numbers", "_data", "_labels", "_kinds", "_rows")
+
+    def __init__(self, data, labels: dict, kinds: dict):
+        self.numbers = data.row_numbers
+        self._data, self._labels, self._kinds = data, labels, kinds
+        self._rows: list = [None] * len(self.numbers)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._rows)))]
+        row = self._rows[i]
+        if row is None:
+            row = self._rows[i] = self._build(i if i >= 0 else i + len(self._rows))
+        return row
+
+    def __iter__(self):
+        rows = self._rows
+        for i, row in enumerate(rows):
+            yield row if row is not None else self[i]
+
+    def index(self, excel_row: int) -> int | None:
+        """The position of Excel row ``excel_row`` in the table, or None."""
+        from bisect import bisect_left
+
+        i = bisect_left(self.numbers, excel_row)
+        return i if i < len(self.numbers) and self.numbers[i] == excel_row else None
+
+    def _build(self, i: int) -> Row:
+        source = self._data.row_at(i)
+        labels, kinds = self._labels, self._kinds
+        cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
+        return Row(source.number, cells)
+
+
+class _ByRef:
+    """"C5" -> the Cell there among a table's rows (a Mapping's get only)."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: TableView):
+        self._table = table
+
+    def get(self, ref: str, default=None):
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters):]
+        if not letters or not digits:
+            return default
+        i = self._table.rows.index(int(digits))
+        if i is None:
+            return default
+        for cell in self._table.rows[i].cells.values():
+            if cell.ref == ref:
+                return cell
+        return default
+
+
+class Column:
+    """One column as arrays over a table's rows, for rules that test every row.
+
+    ``plain[i]`` is true when row i's Cell is fully described here: no formula, a raw value
+    whose parse is certain from its type alone (a finite number, a 0-1 fraction in a percent
+    column, a date object, text starting with an ordinary Chinese character, or empty), no
+    warnings, no error value; or a formula cell of a derived column whose saved result is a
+    number or empty. Everything else is not plain, and a rule builds that row to look at it.
+
+        num     the number a plain cell holds (NaN otherwise; formula cells: see ``value_of``)
+        empty   plain and empty
+        text    the stripped text of a plain text cell, else None (a list)
+        date    the date of a plain date cell, else None (a list)
+        tid     a formula cell's template id, -1 for none (numpy ints); None: no formulas
+    """
+
+    __slots__ = ("raw", "plain", "num", "empty", "text", "date", "tid", "formulas", "kind", "derived", "index")
+
+    @classmethod
+    def build(cls, arrays) -> "Column":
+        np = _np()
+        col = cls()
+        raw, kind = arrays.raw, arrays.kind
+        col.raw, col.kind, col.derived, col.index = raw, kind, arrays.derived, arrays.index
+        col.tid, col.formulas = arrays.tids, arrays.formulas
+        n = len(raw)
+        col.text = col.date = None
+        col.empty = np.fromiter((v == "" for v in raw), dtype=bool, count=n)
+        if kind in ("number", "money", "percent"):
+            lo, hi = (0.0, 1.0) if kind == "percent" else (-_INF, _INF)
+            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
+                               dtype=float, count=n)
+            plain = ~np.isnan(nums) | col.empty
+        elif kind == "date":
+            col.date = [v.date() if type(v) is dt.datetime else v if type(v) is dt.date else None for v in raw]
+            nums = np.full(n, _NAN)
+            plain = np.fromiter((d is not None for d in col.date), dtype=bool, count=n) | col.empty
+        elif kind == "text":
+            col.text = [v.strip() if type(v) is str and v and _ordinary(v[0]) else None for v in raw]
+            nums = np.full(n, _NAN)
+            plain = np.fromiter((t is not None for t in col.text), dtype=bool, count=n) | col.empty
+        else:
+            nums = np.full(n, _NAN)
+            plain = col.empty.copy()
+        if col.tid is not None:
+            formula = col.tid >= 0
+            if arrays.derived:  # a derived formula's Cell: its cached result, read as a value or not trusted
+                cached_ok = np.fromiter((v == "" or ((type(v) is float or type(v) is int) and v == v and abs(v) != _INF)
+                                         for v in raw), dtype=bool, count=n)
+                plain = np.where(formula, cached_ok, plain)
+            else:  # a copying formula (=B5 of another sheet) takes another cell's value
+                plain = plain & ~formula
+            nums = np.where(formula, _NAN, nums)
+            col.empty = col.empty & ~formula
+            if col.text is not None:
+                col.text = [None if f else t for t, f in zip(col.text, formula.tolist())]
+            if col.date is not None:
+                col.date = [None if f else d for d, f in zip(col.date, formula.tolist())]
+        col.plain, col.num = plain, nums
+        return col
+
+    def formula_rows(self):
+        """Positions of the cells holding formulas (numpy)."""
+        np = _np()
+        return np.flatnonzero(self.tid >= 0) if self.tid is not None else np.zeros(0, dtype=np.int64)
+
+
+_INF, _NAN = float("inf"), float("nan")
+_NOT_ORDINARY = frozenset("例比如待无無空")  # first characters of placeholders and empty marks
+
+
+def _ordinary(ch: str) -> bool:
+    """A first character after which text is read as itself: a CJK ideograph (no NFKC change)
+    that starts none of the placeholders (例如…, 待定) or empty marks (无, 空)."""
+    return "\u4e00" <= ch <= "\u9fff" and ch not in _NOT_ORDINARY
+
+
+def _np():
+    import numpy
+
+    return numpy
 
 
 def _int(value):

@@ -34,7 +34,7 @@ from .identify import Location, is_title_row, parse_ref
 from .model import CellValue, ColumnInfo, MissingColumn, Row, TableData
 from .rules import FORMAT_KINDS, SPLITS, TOTALS_LABELS, parse_kind
 
-__all__ = ["Context", "build_table", "cell_value", "list_items"]
+__all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
 CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
 NOT_CALCULATED = "formula-not-calculated"
@@ -96,6 +96,18 @@ def list_items(spec: Spec, list_name: str) -> dict[str, str]:
 
 
 # Private API.
+
+@dataclass
+class ColumnArrays:
+    """A column over a table's rows: what python-calamine read, and which cells hold formulas."""
+
+    raw: list                 # row i's raw value (a formula cell's cached result)
+    tids: object              # numpy int array: the formula template id of row i, -1 for none; or None
+    formulas: object          # scan.SheetFormulas of the sheet, for a template's text
+    index: int                # 0-based column index
+    kind: str                 # the parse kind (rules.parse_kind)
+    derived: bool
+
 
 @dataclass
 class _Col:
@@ -184,6 +196,20 @@ class _Builder:
             return [cell.value if (cell := self.row(n).cells.get(key)) else None for n in numbers]
         values, i = self.values, col.index
         return [self._cell(col, n, values[n - 1][i] if i < len(values[n - 1]) else "").value for n in numbers]
+
+    def column_arrays(self, key: str, numbers) -> "ColumnArrays | None":
+        """One column's raw values and formula template ids over ``numbers``, for checks that
+        look at a whole column at once; None when another column's value fills its cells (a
+        split) or the column is absent."""
+        col = next((c for c in self.cols if c.key == key), None)
+        if col is None or any(key in (s[1], s[2]) for s in self.splits):
+            return None
+        values, i = self.values, col.index
+        raw = [values[n - 1][i] for n in numbers]
+        tids = None
+        if col.has_formulas:
+            tids = self.formulas.column_ids(i, numbers)
+        return ColumnArrays(raw, tids, self.formulas, i, col.kind, col.derived)
 
     # Cells.
 

@@ -179,6 +179,15 @@ class TableData:
         """Every row's Value of one column, in row order (fast path for frames and checks)."""
         return self._builder.column_values(key, self.row_numbers)
 
+    def column_arrays(self, key: str):
+        """A column's raw values and formula ids over the rows, built without a Row per row
+        (build.ColumnArrays); None when absent or filled from another column."""
+        return self._builder.column_arrays(key, self.row_numbers)
+
+    def row_at(self, i: int) -> Row:
+        """The i-th row (0-based, as in ``rows``)."""
+        return self._builder.row(self.row_numbers[i])
+
     def to_frame(self):
         """A pandas DataFrame: Excel row, each column's normalised value, and its raw value."""
         from .frame import table_frame

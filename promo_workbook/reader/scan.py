@@ -94,6 +94,39 @@ class SheetFormulas:
             text = self._texts[tid] = "=" + unescape(template)  # NUL survives unescaping
         return text.replace("\0", str(row))
 
+    def column_ids(self, col: int, rows):
+        """The template id of each of ``rows`` (sorted 1-based rows) in column ``col``, -1 where
+        the cell holds no formula: a numpy array, found for a whole column at once."""
+        import numpy as np
+
+        wanted = np.asarray(rows, dtype=np.int64)
+        out = np.full(len(wanted), -1, dtype=np.int64)
+        if not len(self.rows) or not len(wanted):
+            return out
+        here = np.frombuffer(self.cols, dtype=np.uint16) == col
+        f_rows = np.frombuffer(self.rows, dtype=np.uint32)[here].astype(np.int64)
+        f_ids = np.frombuffer(self.ids, dtype=np.uint32)[here].astype(np.int64)
+        if len(f_rows) > 1 and (np.diff(f_rows) <= 0).any():  # out of order: keep the first per row
+            f_rows, first = np.unique(f_rows, return_index=True)
+            f_ids = f_ids[first]
+        at = np.searchsorted(f_rows, wanted)
+        inside = at < len(f_rows)
+        hit = np.zeros(len(wanted), dtype=bool)
+        hit[inside] = f_rows[at[inside]] == wanted[inside]
+        out[hit] = f_ids[at[hit]]
+        return out
+
+    def template_text(self, tid: int, row: int) -> str | None:
+        """The formula of template ``tid`` at ``row``; None for a shared formula (its text depends
+        on where the cell is relative to the master)."""
+        template = self.templates[tid]
+        if template.startswith(SHARED_MARK):
+            return None
+        text = self._texts.get(tid)
+        if text is None:
+            text = self._texts[tid] = "=" + unescape(template)
+        return text.replace("\0", str(row))
+
     def add(self, col: int, row: int, template: bytes) -> None:
         tid = self._ids.get(template)
         if tid is None:
