@@ -104,6 +104,7 @@ class TableView:
         return self.labels.get(key) or self.spec.column(key).label(lang)
 
     source: Any = None                      # the reader's TableData, for whole-column arrays
+    trust_cache: bool = False               # formula cells hold their cached result as their value
     _columns: dict = field(default_factory=dict, repr=False)
 
     def column(self, key: str) -> "Column | None":
@@ -111,7 +112,13 @@ class TableView:
         its cells are filled from another column."""
         if key not in self._columns:
             arrays = self.source.column_arrays(key) if self.source is not None else None
-            self._columns[key] = Column.build(arrays) if arrays is not None else None
+            col = self._columns[key] = Column.build(key, arrays, self.trust_cache) if arrays is not None else None
+            if col is not None and arrays.split_from:
+                # The other column's cell fills an empty one here only when it is not plain
+                # ("X.1-X.3", "100%(目标500单)"): those rows are not described here.
+                source = self.column(arrays.split_from)
+                keep = source.plain if source is not None else col.empty & False
+                col.plain, col.empty = col.plain & keep, col.empty & keep
         return self._columns[key]
 
     def rows_where(self, mask) -> list[Row]:
@@ -124,6 +131,46 @@ class TableView:
             return list(self.rows)
         rows = self.rows
         return [rows[i] for i in _np().flatnonzero(mask).tolist()]
+
+    def any_column(self, keys, test) -> Any:
+        """A boolean array over ``rows``: true where ``test(column)`` is true for any of ``keys``.
+
+        A column that cannot be read as arrays (absent, or filled from another column) counts
+        as true everywhere, so the rule looks at every row of it.
+        """
+        np = _np()
+        out = np.zeros(len(self.rows), dtype=bool)
+        for key in keys:
+            col = self.column(key)
+            if col is None:
+                return np.ones(len(self.rows), dtype=bool)
+            out |= test(col)
+        return out
+
+    def values_of(self, key: str, how: str = "num") -> list:
+        """``row.num(key)`` (or ``date``, ``text``) of every row, in order, building only the rows
+        whose cell the column does not describe."""
+        rows = self.rows
+        if key in self.missing:
+            return [None] * len(rows)
+        col = self.column(key)
+        if col is None or not PREFILTER:
+            getter = getattr(Row, how)
+            return [getter(row, key) for row in rows]
+        known = col.plain if col.tid is None else col.plain & (col.tid < 0)
+        if how == "num":
+            known = known & (~_np().isnan(col.num) | col.empty)
+            values = [None if v != v else v for v in col.num.tolist()]
+        else:
+            values = col.date if how == "date" else col.text
+            if values is None:
+                known = known & col.empty
+                values = [None] * len(rows)
+        getter = getattr(Row, how)
+        out = list(values)
+        for i in _np().flatnonzero(~known).tolist():
+            out[i] = getter(rows[i], key)
+        return out
 
     @property
     def by_ref(self) -> "_ByRef":
@@ -155,6 +202,11 @@ class PlanView:
         table = self.tables.get(key)
         return table.rows if table else []
 
+    def values_of(self, table_key: str, key: str, how: str = "num") -> list:
+        """TableView.values_of for a table by key; [] when the table is absent."""
+        table = self.tables.get(table_key)
+        return table.values_of(key, how) if table else []
+
 
 def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
     """Adapt the reader's Plan (promo_workbook.reader.model) to the rules' view."""
@@ -175,7 +227,7 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
-            totals_row=data.totals_row, letters=letters, source=data)
+            totals_row=data.totals_row, letters=letters, source=data, trust_cache=plan.trust_cache)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
@@ -279,20 +331,22 @@ class Column:
         tid     a formula cell's template id, -1 for none (numpy ints); None: no formulas
     """
 
-    __slots__ = ("raw", "plain", "num", "empty", "text", "date", "tid", "formulas", "kind", "derived", "index")
+    __slots__ = ("key", "raw", "plain", "num", "empty", "text", "date", "tid", "formulas", "kind", "derived", "index")
 
     @classmethod
-    def build(cls, arrays) -> "Column":
+    def build(cls, key: str, arrays, trust_cache: bool = False) -> "Column":
         np = _np()
         col = cls()
+        col.key = key
         raw, kind = arrays.raw, arrays.kind
         col.raw, col.kind, col.derived, col.index = raw, kind, arrays.derived, arrays.index
         col.tid, col.formulas = arrays.tids, arrays.formulas
         n = len(raw)
         col.text = col.date = None
         col.empty = np.fromiter((v == "" for v in raw), dtype=bool, count=n)
-        if kind in ("number", "money", "percent"):
-            lo, hi = (0.0, 1.0) if kind == "percent" else (-_INF, _INF)
+        if kind in _NUMERIC:
+            # Below 2**53 a float holds the number exactly, as the parser's own value does.
+            lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
             nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
                                dtype=float, count=n)
             plain = ~np.isnan(nums) | col.empty
@@ -309,8 +363,13 @@ class Column:
             plain = col.empty.copy()
         if col.tid is not None:
             formula = col.tid >= 0
-            if arrays.derived:  # a derived formula's Cell: its cached result, read as a value or not trusted
-                cached_ok = np.fromiter((v == "" or ((type(v) is float or type(v) is int) and v == v and abs(v) != _INF)
+            if arrays.derived and not trust_cache:  # the cached result is kept, but not read as a value
+                cached_ok = np.fromiter((type(v) is not str or v == "" for v in raw), dtype=bool, count=n)
+                plain = np.where(formula, cached_ok, plain)
+            elif arrays.derived:  # the cached result read as the cell's value
+                lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
+                numeric = kind in _NUMERIC
+                cached_ok = np.fromiter((v == "" or (numeric and (type(v) is float or type(v) is int) and lo <= v <= hi)
                                          for v in raw), dtype=bool, count=n)
                 plain = np.where(formula, cached_ok, plain)
             else:  # a copying formula (=B5 of another sheet) takes another cell's value
@@ -330,7 +389,10 @@ class Column:
         return np.flatnonzero(self.tid >= 0) if self.tid is not None else np.zeros(0, dtype=np.int64)
 
 
-_INF, _NAN = float("inf"), float("nan")
+_INF, _NAN, _EXACT = float("inf"), float("nan"), float(2**53)
+# A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
+_FRACTIONS = ("percent", "rate_target")
+_NUMERIC = ("number", "money") + _FRACTIONS
 _NOT_ORDINARY = frozenset("例比如待无無空")  # first characters of placeholders and empty marks
 
 

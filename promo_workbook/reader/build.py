@@ -107,6 +107,7 @@ class ColumnArrays:
     index: int                # 0-based column index
     kind: str                 # the parse kind (rules.parse_kind)
     derived: bool
+    split_from: str | None = None  # the column whose cell fills an empty one here (rules.SPLITS)
 
 
 @dataclass
@@ -199,17 +200,18 @@ class _Builder:
 
     def column_arrays(self, key: str, numbers) -> "ColumnArrays | None":
         """One column's raw values and formula template ids over ``numbers``, for checks that
-        look at a whole column at once; None when another column's value fills its cells (a
-        split) or the column is absent."""
+        look at a whole column at once; None when the column is absent. A split (rules.SPLITS)
+        may fill an empty cell of it from another column: ColumnArrays.split_from names that."""
         col = next((c for c in self.cols if c.key == key), None)
-        if col is None or any(key in (s[1], s[2]) for s in self.splits):
+        if col is None:
             return None
         values, i = self.values, col.index
         raw = [values[n - 1][i] for n in numbers]
         tids = None
         if col.has_formulas:
             tids = self.formulas.column_ids(i, numbers)
-        return ColumnArrays(raw, tids, self.formulas, i, col.kind, col.derived)
+        split_from = next((s[1] for s in self.splits if s[2] == key), None)
+        return ColumnArrays(raw, tids, self.formulas, i, col.kind, col.derived, split_from)
 
     # Cells.
 

@@ -60,6 +60,34 @@ def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int)
     return None if text is None else text.replace(_SENTINEL_TEXT, str(excel_row))
 
 
+def template_cells(plan: PlanView, table: TableView, key: str):
+    """A boolean array over ``table.rows``: the cell holds the template's formula verbatim.
+
+    Decided once per formula template of the column (a copied-down column has one): its text
+    at the template's first row and at the sentinel row must both be the template formula's.
+    """
+    import numpy as np
+
+    memo = plan.__dict__.setdefault("_template_cells", {})
+    if (table.key, key) in memo:
+        return memo[(table.key, key)]
+    col = table.column(key)
+    out = np.zeros(len(table.rows), dtype=bool)
+    if col is not None and col.tid is not None:
+        tids = col.tid
+        for tid in np.unique(tids[tids >= 0]).tolist():
+            at = tids == tid
+            n = table.rows.numbers[int(np.argmax(at))]
+            sentinel = SENTINEL_ROW + 1
+            here, there = col.formulas.template_text(tid, n), col.formulas.template_text(tid, sentinel)
+            if here is not None and here == template_formula(plan, table, key, n) \
+                    and there == template_formula(plan, table, key, sentinel) \
+                    and _SENTINEL_TEXT not in col.formulas.template_text(tid, 0):
+                out |= at
+    memo[(table.key, key)] = out
+    return out
+
+
 def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | None:
     blocks = _blocks(plan)
     if table.key not in blocks:

@@ -19,7 +19,7 @@ def _actual(plan: PlanView, kind: str):
 
 
 def _daily_sum(plan: PlanView, column: str):
-    values = [r.num(column) for r in plan.rows("daily") if r.num(column) is not None]
+    values = [v for v in plan.values_of("daily", column) if v is not None]
     return sum(values) if values else None
 
 

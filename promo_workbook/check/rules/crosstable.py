@@ -175,10 +175,10 @@ class UnknownChannel(Rule):
         if not names or plan.table("daily") is None:
             return
         listed = "、".join(names.values()) if plan.lang.startswith("zh") else ", ".join(names.values())
-        for row in plan.rows("daily"):
-            name = row.text("channel")
+        table = plan.table("daily")
+        for i, name in enumerate(table.values_of("channel", "text")):
             if name and fold(name) not in names:
-                yield self.at(plan.table("daily"), row.cell("channel"), actual=name, expected=listed)
+                yield self.at(table, table.rows[i].cell("channel"), actual=name, expected=listed)
 
 
 class _DailyVsReview(Rule):
@@ -186,7 +186,7 @@ class _DailyVsReview(Rule):
     column = ""
 
     def run(self, plan, config):
-        daily = [r.num(self.column) for r in plan.rows("daily") if r.num(self.column) is not None]
+        daily = [v for v in plan.values_of("daily", self.column) if v is not None]
         reviewed = _review_rows(plan, self.kind)
         if not daily or not reviewed:
             return
@@ -249,11 +249,10 @@ class DatesOutsideRhythm(Rule):
         span = f"{day(first)} – {day(last)}"
         window = (plan.start, plan.end) if plan.start and plan.end else None
         for key, column in (("progress", "date"), ("daily", "date")):
-            for row in plan.rows(key):
-                date = row.date(column)
+            for i, date in enumerate(plan.values_of(key, column, "date")):
                 # Dates outside the Cover's window are already reported by V111.
                 if date and not first <= date <= last and (window is None or window[0] <= date <= window[1]):
-                    yield self.at(plan.table(key), row.cell(column), actual=day(date), expected=span)
+                    yield self.at(plan.table(key), plan.table(key).rows[i].cell(column), actual=day(date), expected=span)
         for row in plan.rows("materials"):
             due = row.date("due")
             if due and due > last:

@@ -8,7 +8,7 @@ from ..evaluate import normalise
 from ..recompute import expected_value
 from ..registry import Rule, register
 from ..view import PlanView, TableView
-from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_formula
+from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
 OWN_VALUE_RULES = {"budget.subtotal", "daily.cvr", "daily.achievement", "review.achievement"}
@@ -20,7 +20,21 @@ def _derived(table: TableView):
 
 
 def _column_has_formulas(table: TableView, key: str) -> bool:
-    return table.from_metadata or any(r.cell(key) is not None and r.cell(key).formula for r in table.rows)
+    if table.from_metadata:
+        return True
+    col = table.column(key)
+    if col is not None:
+        return col.tid is not None and bool((col.tid >= 0).any())
+    return any(r.cell(key) is not None and r.cell(key).formula for r in table.rows)
+
+
+def _has_formula(col) -> object:
+    return col.tid >= 0 if col.tid is not None else col.empty & False
+
+
+def _typed(col) -> object:
+    """Cells with no formula that are not plainly empty: typed over, or typed by hand."""
+    return ~col.empty if col.tid is None else (col.tid < 0) & ~col.empty
 
 
 @register
@@ -41,7 +55,7 @@ class FormulaOverwritten(Rule):
             for col in _derived(table):
                 if not _column_has_formulas(table, col.key):
                     continue  # typed by hand throughout: the table's own rules compare the values
-                for row in table.rows:
+                for row in table.rows_where(table.any_column([col.key], _typed)):
                     cell = row.cell(col.key)
                     if cell is None or cell.formula is not None or cell.status == "empty":
                         continue
@@ -66,7 +80,9 @@ class FormulaChanged(Rule):
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
             for col in _derived(table):
-                for row in table.rows:
+                # The template's formula, verbatim, shows what the checker computes.
+                formulas = table.any_column([col.key], _has_formula)
+                for row in table.rows_where(formulas & ~template_cells(plan, table, col.key)):
                     cell = row.cell(col.key)
                     if cell is None or cell.formula is None:
                         continue
@@ -95,7 +111,9 @@ class WrongResult(Rule):
             for col in _derived(table):
                 if f"{table.key}.{col.key}" in OWN_VALUE_RULES or col.value_format == "text":
                     continue
-                for row in table.rows:
+                # A template formula shows the definition itself; an empty typed cell shows nothing.
+                maybe = table.any_column([col.key], lambda c: ~c.empty) & ~template_cells(plan, table, col.key)
+                for row in table.rows_where(maybe):
                     value, how = shown(plan, table, row, col.key)
                     expected = expected_value(plan, table.key, col.key, row)
                     if how in (TYPED, EVALUATED, CACHED) and isinstance(value, (int, float)) and expected is not None \
@@ -122,7 +140,7 @@ class StaleCache(Rule):
         tol = config["check"]["sum_tolerance"]
         for table in plan.tables.values():
             for col in _derived(table):
-                for row in table.rows:
+                for row in table.rows_where(table.any_column([col.key], _has_formula)):
                     cell = row.cell(col.key)
                     if cell is None or cell.formula is None or any(c.slip for c in row.cells.values()):
                         continue  # a percent slip: the app computed with 3.2, we with 3.2% (V082 says so)
@@ -161,7 +179,9 @@ class TotalRangeShort(Rule):
                 if not match:
                     continue
                 first, last = int(match.group(2)), int(match.group(4))
-                outside = [r.row for r in table.rows if not first <= r.row <= last and _has_value(r, key)]
+                rows = table.rows
+                away = [i for i, n in enumerate(rows.numbers) if not first <= n <= last]
+                outside = [rows[i].row for i in away if _has_value(rows[i], key)]
                 if outside:
                     yield self.at(table, cell, actual=cell.formula, rows=", ".join(map(str, outside)),
                                   expected=f"{match.group(1)}{min([first] + outside)}:{match.group(3)}{max([last] + outside)}")

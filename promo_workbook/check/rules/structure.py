@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..lookup import fold, quick_fold
 from ..registry import Rule, register
-from ..view import PlanView
+from ..view import PlanView, _np
 
 # Tables whose required cells have rules of their own (goals: T20x; item 24: T24x).
 OWN_REQUIRED_RULES = {"goals", "risks", "progress", "feedback", "lessons", "improvements", "review"}
@@ -79,7 +79,7 @@ class ExampleLeft(Rule):
                 continue
             # The examples are kept in every language, so a script-preserving fold is enough.
             known = set().union(*examples)
-            for row in table.rows:
+            for row in table.rows_where(_example_like(table, known)):
                 texts = {quick_fold(c.raw) for c in row.cells.values() if isinstance(c.raw, str)}
                 if len(texts & known) < 2:
                     continue
@@ -106,7 +106,9 @@ class Placeholder(Rule):
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
-            for row in table.rows:
+            maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
+                                     lambda c: ~c.plain)
+            for row in table.rows_where(maybe):
                 for cell in row.cells.values():
                     if cell.status == "placeholder" and cell.formula is None:
                         yield self.at(table, cell, actual=str(cell.raw))
@@ -162,7 +164,8 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
     present = [k for k in keys if k not in table.missing and not table.spec.column(k).derived]
     # Pre-filled cells (linked formulas, a fixed table's row labels) do not start a row.
     prefilled = {table.spec.columns[0].key} if table.spec.fixed_rows else set()
-    for row in table.rows:
+    # A plain cell that is not empty answers; any other may leave the row short.
+    for row in table.rows_where(table.any_column(present, lambda c: ~c.plain | c.empty)):
         if not any(c.status != "empty" and c.formula is None for k, c in row.cells.items() if k not in prefilled):
             continue
         for key in present:
@@ -177,6 +180,23 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
 
 
 # Private API.
+
+def _example_like(table, known: set):
+    """Rows where two or more cells may hold example text (as _example_texts folds it)."""
+    np = _np()
+    count = np.zeros(len(table.rows), dtype=np.int64)
+    for key in (c.key for c in table.spec.columns if c.key not in table.missing):
+        col = table.column(key)
+        if col is None:
+            return np.ones(len(table.rows), dtype=bool)
+        fold = quick_fold.__wrapped__  # each text once: the lru cache would only churn here
+        hits = {t: fold(t) in known for t in set(v for v in col.raw if isinstance(v, str))}
+        found = np.fromiter((isinstance(v, str) and hits[v] for v in col.raw), dtype=bool, count=len(col.raw))
+        if col.tid is not None and not col.derived:  # a copying formula shows another cell's text
+            found |= col.tid >= 0
+        count += found
+    return count >= 2
+
 
 def _example_texts(spec_table) -> list[set[str]]:
     out = []

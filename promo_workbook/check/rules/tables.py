@@ -3,22 +3,26 @@ results review, checklist, and the required cells of risks, progress, feedback, 
 improvements."""
 from __future__ import annotations
 
-from collections import defaultdict
-from operator import itemgetter
 
 from ..lookup import fold, list_key
 from ..recompute import expected_value
 from ..registry import Rule, register
-from ..view import PlanView
-from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown
+from ..view import PlanView, _np
+from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
 from .structure import required_cells
+
+_NAN = float("nan")
 
 
 def _compare_rate(rule, plan, table_key, key, config, params):
     """Findings where a rate the workbook shows differs from its definition."""
     table = plan.table(table_key)
+    if table is None:
+        return
     tol = config["check"]["sum_tolerance"]
-    for row in plan.rows(table_key):
+    # The template's own formula shows the definition; an empty typed cell shows nothing.
+    maybe = table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
+    for row in table.rows_where(maybe):
         value, how = shown(plan, table, row, key)
         expected = expected_value(plan, table_key, key, row)
         if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)) or expected is None:
@@ -30,6 +34,24 @@ def _compare_rate(rule, plan, table_key, key, config, params):
                 yield rule.at(table, row.cell(key), actual=pct(value), expected=pct(expected), **params(row))
         elif not close(value, expected, tol, 1e-4):
             yield rule.at(table, row.cell(key), actual=pct(value), expected=pct(expected), **params(row))
+
+
+def _unplain(table, *keys):
+    """Rows where any of ``keys`` holds a cell the view's columns do not describe."""
+    return table.any_column(keys, lambda c: ~c.plain)
+
+
+def _clicks_near(table, key: str, above: bool):
+    """Rows where impressions × CTR (the clicks, before rounding) comes within one of ``key``'s
+    number: above it (clicks over impressions) or below it (conversions over clicks).
+
+    Only plain number cells are compared here (NaN compares false); _unplain picks the others.
+    """
+    imp, ctr, other = (table.column(k) for k in ("impressions", "ctr", key))
+    if imp is None or ctr is None or other is None:
+        return table.any_column([key], lambda c: c.empty | True)
+    product = imp.num * ctr.num
+    return product > other.num - 1 if above else product < other.num + 1
 
 
 def _decimals(raw) -> int | None:
@@ -54,7 +76,13 @@ class ClicksOverImpressions(Rule):
 
     def run(self, plan, config):
         table = plan.table("daily")
-        for row in plan.rows("daily"):
+        if table is None:
+            return
+        # Rows whose clicks are the template's round(impressions × CTR) hold no finding unless
+        # that product comes near the impressions.
+        maybe = _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
+            | _clicks_near(table, "impressions", above=True)
+        for row in table.rows_where(maybe):
             imp = row.num("impressions")
             clicks, how = shown(plan, table, row, "clicks")
             if how is None:
@@ -78,7 +106,11 @@ class ConversionsOverClicks(Rule):
 
     def run(self, plan, config):
         table = plan.table("daily")
-        for row in plan.rows("daily"):
+        if table is None:
+            return
+        maybe = _unplain(table, "conversions", "impressions", "ctr", "clicks") \
+            | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
+        for row in table.rows_where(maybe):
             conv = row.num("conversions")
             clicks = expected_value(plan, "daily", "clicks", row)
             if conv is not None and clicks is not None and conv > clicks:
@@ -136,15 +168,18 @@ class DailyDuplicate(Rule):
 
     def run(self, plan, config):
         table = plan.table("daily")
-        seen = {}
-        for row in plan.rows("daily"):
-            date, channel = row.date("date"), fold(row.text("channel"))
-            if date and channel:
-                key = (date, channel)
-                if key in seen:
-                    yield self.at(table, row.cell("date"), date=day(date), channel=row.text("channel"), first=seen[key])
-                else:
-                    seen[key] = row.row
+        if table is None:
+            return
+        np = _np()
+        days, channels, named = _day_channel(table)
+        found = np.flatnonzero(named & (channels > 0))  # a name that folds to nothing names no channel
+        keys = days[found] * (int(channels.max(initial=0)) + 1) + channels[found]
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        rows = table.rows
+        for at in np.flatnonzero(first[inverse] != np.arange(len(found))).tolist():
+            i, row = int(found[at]), rows[int(found[at])]
+            yield self.at(table, row.cell("date"), date=day(row.date("date")), channel=row.text("channel"),
+                          first=rows.numbers[int(found[first[inverse[at]]])])
 
 
 @register
@@ -165,23 +200,44 @@ class DailySpike(Rule):
         if table is None:
             return
         limit = config["check"]["spike_threshold"]
-        series = defaultdict(list)  # folded channel -> [(date, row)]; each cell read once
-        for row in table.rows:
-            date, channel = row.date("date"), row.text("channel")
-            if date and channel:
-                series[fold(channel)].append((date, row))
-        for rows in series.values():
-            rows.sort(key=itemgetter(0))  # by date only, stable: rows of one day keep their order
-            for (prev_day, prev), (cur_day, cur) in zip(rows, rows[1:]):
-                if (cur_day - prev_day).days != 1:
-                    continue
-                for key in ("conversions", "impressions"):
-                    a, b = prev.num(key), cur.num(key)
-                    if a and b is not None and abs(b - a) / a > limit:
-                        yield self.at(table, cur.cell(key), actual=num(b), before=num(a),
-                                      change=f"{(b - a) / a * 100:+.0f}%", channel=cur.text("channel"),
-                                      metric=table.label(key, plan.lang))
-                        break
+        np = _np()
+        days, channels, named = _day_channel(table)
+        found = np.flatnonzero(named)
+        # Each channel's rows by date; rows of one day keep their order.
+        order = found[np.lexsort((found, days[found], channels[found]))]
+        prev, cur = order[:-1], order[1:]
+        pairs = (channels[prev] == channels[cur]) & (days[cur] - days[prev] == 1)
+        prev, cur = prev[pairs], cur[pairs]
+        flagged = np.zeros(len(cur), dtype=bool)
+        rows = table.rows
+        for key in ("conversions", "impressions"):  # conversions first: one finding per row
+            values = table.values_of(key)
+            series = np.array([_NAN if v is None else v for v in values], dtype=float)
+            a, b = series[prev], series[cur]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                jump = (a != 0) & ~np.isnan(a) & ~np.isnan(b) & (np.abs(b - a) / a > limit) & ~flagged
+            for j in np.flatnonzero(jump).tolist():
+                x, y, row = values[int(prev[j])], values[int(cur[j])], rows[int(cur[j])]
+                yield self.at(table, row.cell(key), actual=num(y), before=num(x),
+                              change=f"{(y - x) / x * 100:+.0f}%", channel=row.text("channel"),
+                              metric=table.label(key, plan.lang))
+            flagged |= jump
+
+
+def _day_channel(table):
+    """(day ordinals, channel codes, named) over the daily rows: a code per folded channel name
+    (0 for a name that folds to nothing), and whether the row has both a date and a name."""
+    np = _np()
+    codes, folded = {}, {}
+    days, channels, named = [], [], []
+    for date, name in zip(table.values_of("date", "date"), table.values_of("channel", "text")):
+        ok = bool(date and name)
+        named.append(ok)
+        days.append(date.toordinal() if ok else 0)
+        if ok and name not in folded:
+            folded[name] = codes.setdefault(fold(name), len(codes) + 1) if fold(name) else 0
+        channels.append(folded[name] if ok else 0)
+    return (np.array(days, dtype=np.int64), np.array(channels, dtype=np.int64), np.array(named, dtype=bool))
 
 
 @register

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...spec import CHANNELS_LIST
 from ..lookup import fold, list_key
 from ..registry import Rule, register
-from ..view import PlanView
+from ..view import PlanView, _np
 from ._util import day
 
 NUMERIC = ("number", "money", "percent")
@@ -16,11 +16,17 @@ def _percent_slip(cell) -> bool:
     return cell.slip
 
 
-def _input_cells(plan: PlanView, kinds):
-    """(table, column, cell) for every filled input cell of the given kinds."""
+def _input_cells(plan: PlanView, kinds, also=None):
+    """(table, column, cell) for every filled input cell of the given kinds that may hold a
+    finding: those the view's columns do not describe as plain, and the plain ones that
+    ``also(table, spec column, view column)`` (a boolean array) picks."""
     for table in plan.tables.values():
         columns = [c for c in table.spec.columns if c.kind in kinds and c.key not in table.missing]
-        for row in table.rows:
+        if not columns:
+            continue
+        specs = {c.key: c for c in columns}
+        mask = table.any_column(specs, lambda c: ~c.plain if also is None else ~c.plain | also(table, specs[c.key], c))
+        for row in table.rows_where(mask):
             for col in columns:
                 cell = row.cell(col.key)
                 if cell is not None and cell.formula is None and cell.status != "empty":
@@ -138,7 +144,7 @@ class Negative(Rule):
     good = "数量: 2"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("number", "money")):
+        for table, col, cell in _input_cells(plan, ("number", "money"), lambda t, s, c: c.num < 0):
             if cell.ok and isinstance(cell.value, (int, float)) and cell.value < 0:
                 yield self.at(table, cell, actual=cell.value)
 
@@ -158,14 +164,25 @@ class NotInList(Rule):
 
     def run(self, plan, config):
         channels = {fold(r.text("channel")) for r in plan.rows("channels")} - {""}
-        for table, col, cell in _input_cells(plan, ("dropdown",)):
+
+        def outside(table, col, text: str) -> bool:
+            if col.list == CHANNELS_LIST:
+                return table.key != "daily" and bool(channels) and fold(text) not in channels  # daily: X281
+            return list_key(plan.spec, col.list, text) is None
+
+        def plain_outside(table, col, column):
+            verdicts = {t: outside(table, col, t) for t in set(column.text or ()) if t}
+            return _np().fromiter((bool(t) and verdicts[t] for t in column.text or [None] * len(column.raw)),
+                                  dtype=bool, count=len(column.raw))
+
+        for table, col, cell in _input_cells(plan, ("dropdown",), plain_outside):
             text = str(cell.raw).strip()
             if cell.status != "ok" or not text:
                 continue
             if col.list == CHANNELS_LIST:
-                if table.key != "daily" and channels and fold(text) not in channels:  # daily: X281
+                if outside(table, col, text):
                     yield self.at(table, cell, actual=text, expected="、".join(sorted(channels)))
-            elif list_key(plan.spec, col.list, text) is None:
+            elif outside(table, col, text):
                 yield self.at(table, cell, actual=text, expected=" / ".join(plan.spec.list_labels(col.list, plan.lang)))
 
 
@@ -186,7 +203,15 @@ class DateOutsideWindow(Rule):
         if not (plan.start and plan.end):
             return
         window = f"{day(plan.start)} – {day(plan.end)}"
-        for table, col, cell in _input_cells(plan, ("date",)):
+
+        def outside(table, col, column):
+            if col.dates != "campaign" or column.date is None:
+                return column.empty & False
+            start, end = plan.start, plan.end
+            return _np().fromiter((d is not None and not start <= d <= end for d in column.date), dtype=bool,
+                                  count=len(column.date))
+
+        for table, col, cell in _input_cells(plan, ("date",), outside):
             if col.dates == "campaign" and cell.ok and not plan.start <= cell.value <= plan.end:
                 yield self.at(table, cell, actual=day(cell.value), expected=window)
 
@@ -225,7 +250,9 @@ class ErrorValue(Rule):
 
     def run(self, plan, config):
         for table in plan.tables.values():
-            for row in list(table.rows) + ([table.totals] if table.totals else []):
+            maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
+                                     lambda c: ~c.plain)
+            for row in table.rows_where(maybe) + ([table.totals] if table.totals else []):
                 for cell in row.cells.values():
                     if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
                         yield self.at(table, cell, actual=cell.error or cell.raw.strip())
