@@ -355,7 +355,9 @@ class Column:
             nums = np.full(n, _NAN)
             plain = np.fromiter((d is not None for d in col.date), dtype=bool, count=n) | col.empty
         elif kind == "text":
-            col.text = [v.strip() if type(v) is str and v and _ordinary(v[0]) else None for v in raw]
+            odd = _NOT_ORDINARY  # _ordinary, inlined: this runs for every text cell
+            col.text = [v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff" and v[0] not in odd else None
+                        for v in raw]
             nums = np.full(n, _NAN)
             plain = np.fromiter((t is not None for t in col.text), dtype=bool, count=n) | col.empty
         else:
@@ -393,13 +395,9 @@ _INF, _NAN, _EXACT = float("inf"), float("nan"), float(2**53)
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTIONS = ("percent", "rate_target")
 _NUMERIC = ("number", "money") + _FRACTIONS
-_NOT_ORDINARY = frozenset("例比如待无無空")  # first characters of placeholders and empty marks
-
-
-def _ordinary(ch: str) -> bool:
-    """A first character after which text is read as itself: a CJK ideograph (no NFKC change)
-    that starts none of the placeholders (例如…, 待定) or empty marks (无, 空)."""
-    return "\u4e00" <= ch <= "\u9fff" and ch not in _NOT_ORDINARY
+# Text whose first character is a CJK ideograph (which NFKC leaves alone) other than these is
+# read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
+_NOT_ORDINARY = frozenset("例比如待无無空")
 
 
 def _np():

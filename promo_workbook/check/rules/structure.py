@@ -182,16 +182,28 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
 # Private API.
 
 def _example_like(table, known: set):
-    """Rows where two or more cells may hold example text (as _example_texts folds it)."""
+    """Rows where two or more cells may hold example text (as _example_texts folds it).
+
+    Folding is the cost (feedback text is unique row by row), so columns with few distinct
+    texts go first, and a column is folded only on rows that can still reach two.
+    """
     np = _np()
-    count = np.zeros(len(table.rows), dtype=np.int64)
+    n = len(table.rows)
+    columns = []
     for key in (c.key for c in table.spec.columns if c.key not in table.missing):
         col = table.column(key)
         if col is None:
-            return np.ones(len(table.rows), dtype=bool)
-        fold = quick_fold.__wrapped__  # each text once: the lru cache would only churn here
-        hits = {t: fold(t) in known for t in set(v for v in col.raw if isinstance(v, str))}
-        found = np.fromiter((isinstance(v, str) and hits[v] for v in col.raw), dtype=bool, count=len(col.raw))
+            return np.ones(n, dtype=bool)
+        columns.append((len(set(v for v in col.raw if isinstance(v, str))), key, col))
+    columns.sort(key=lambda c: c[0])
+    fold = quick_fold.__wrapped__  # each text once: the lru cache would only churn here
+    count = np.zeros(n, dtype=np.int64)
+    for k, (_, _, col) in enumerate(columns):
+        need = np.flatnonzero(count >= 2 - (len(columns) - k)).tolist()
+        raw = col.raw
+        hits = {t: fold(t) in known for t in {raw[i] for i in need} if isinstance(t, str)}
+        found = np.zeros(n, dtype=bool)
+        found[need] = [isinstance(raw[i], str) and hits[raw[i]] for i in need]
         if col.tid is not None and not col.derived:  # a copying formula shows another cell's text
             found |= col.tid >= 0
         count += found
