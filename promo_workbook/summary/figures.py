@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..check.lookup import direction_of_metric, fold, list_key, metric_kind
+from ..check import view as _view
 from ..check.recompute import budget_total, expected_value, line_amount
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -295,16 +296,27 @@ def _completeness(view, spec, lang: str, counted: dict | None = None) -> list[Co
                 item.filled = counted[table.key][1]
                 out.append(item)
                 continue
-            filled, skip = 0, EMPTY
-            for row in found.rows:
-                get = row.cells.get
-                for key in required:
-                    cell = get(key)
-                    if cell is not None and cell.status not in skip:
-                        filled += 1
-            item.filled = filled
+            item.filled = _filled(found, required)
         out.append(item)
     return out
+
+
+def _filled(table, keys) -> int:
+    """How many of the ``keys`` cells of the table's rows are filled in (status not in EMPTY);
+    from the columns where they describe the cell, else from the built row."""
+    rows = table.rows
+    columns = [table.column(key) for key in keys]
+    if any(c is None for c in columns) or not _view.PREFILTER:
+        return sum(1 for row in rows for key in keys
+                   if (cell := row.cells.get(key)) is not None and cell.status not in EMPTY)
+    filled = 0
+    for key, col in zip(keys, columns):
+        known = col.plain if col.tid is None else col.plain & (col.tid < 0)
+        filled += int((known & ~col.empty).sum())
+        for i in _view._np().flatnonzero(~known).tolist():
+            cell = rows[i].cells.get(key)
+            filled += cell is not None and cell.status not in EMPTY
+    return filled
 
 
 def _goals(view) -> list[Goal]:
@@ -405,53 +417,27 @@ def _daily(view):
                                             row.num("expected_conversions"), budget)
     groups: dict[tuple, list] = {}    # (date or None, channel key) -> [rows, impressions, clicks, conversions,
     keys: dict = {}                   #   target, conversions on rows with a target]; raw channel -> (key, name)
-    numbers, empty = NUMBERS, EMPTY
     filled = 0                        # of the cells in DAILY_READ, those filled in (for completeness)
-    for row in view.rows("daily"):
-        get = row.cells.get
-        c = get("channel")
-        if c is not None and c.status not in empty:
-            filled += 1
-        raw = None if c is None or c.status == "empty" else (c.value if isinstance(c.value, str) else c.raw)
+    for n, raw, date, impressions, ctr, typed_clicks, conversions, target in _daily_rows(view):
+        filled += n
         found = keys.get(raw)
         if found is None:
             name = str(raw).strip() if raw is not None else ""
             found = keys[raw] = (fold(name) if name else NONE, name)
-        c = get("date")
-        if c is not None and c.status not in empty:
-            filled += 1
-        date = c.value if c is not None and c.status == "ok" else None
-        if date is not None and type(date) is not dt.date:
-            date = date.date() if isinstance(date, dt.datetime) else date if isinstance(date, dt.date) else None
         group = groups.get((date, found))
         if group is None:
             group = groups[(date, found)] = [0, 0, 0, 0, 0, 0]
         group[0] += 1
-        c = get("impressions")
-        if c is not None and c.status not in empty:
-            filled += 1
-        impressions = c.value if c is not None and c.status == "ok" and type(c.value) in numbers else None
-        c = get("ctr")
-        if c is not None and c.status not in empty:
-            filled += 1
-        ctr = c.value if c is not None and c.status == "ok" and type(c.value) in numbers else None
         if impressions is not None:
             group[1] += impressions
             if ctr is not None:
                 group[2] += round(impressions * ctr)
-        if impressions is None or ctr is None:
-            c = get("clicks")
-            if c is not None and c.formula is None and c.status == "ok" and type(c.value) in numbers:
-                group[2] += c.value
-        c = get("conversions")
-        if c is not None and c.status not in empty:
-            filled += 1
-        if c is not None and c.status == "ok" and type(c.value) in numbers:
-            conversions = c.value
+        if (impressions is None or ctr is None) and typed_clicks is not None:
+            group[2] += typed_clicks
+        if conversions is not None:
             group[3] += conversions
-            c = get("daily_target")
-            if c is not None and c.status == "ok" and type(c.value) in numbers and c.value:
-                group[4] += c.value
+            if target:
+                group[4] += target
                 group[5] += conversions
 
     extra: dict[str, Channel] = {}
@@ -491,6 +477,65 @@ def _daily(view):
             if rest:
                 day.by_channel[OTHER] = rest
     return channels, total, [days[d] for d in sorted(days)], with_data, other, filled
+
+
+DAILY_ROW = ("channel", "date", "impressions", "ctr", "clicks", "conversions", "daily_target")
+
+
+def _daily_rows(view):
+    """Per daily row: (cells of DAILY_READ filled in, channel as typed, date, impressions, CTR,
+    clicks typed by hand, conversions, daily target), each None when not a usable value.
+
+    Rows whose cells the view's columns describe (Column.plain) are read from the columns;
+    the others are built and read cell by cell, the same way.
+    """
+    table = view.table("daily")
+    if table is None:
+        return
+    rows = table.rows
+    columns = {key: table.column(key) for key in DAILY_ROW}
+    if any(c is None for c in columns.values()) or not _view.PREFILTER:
+        yield from (_daily_row(row) for row in rows)
+        return
+    np = _view._np()
+    plain = np.logical_and.reduce([c.plain for c in columns.values()])
+    typed = columns["clicks"].tid < 0 if columns["clicks"].tid is not None else plain | True
+    lists = {}
+    for key in ("impressions", "ctr", "clicks", "conversions", "daily_target"):
+        values = columns[key].num.tolist()
+        whole = key != "ctr"  # a whole number is read as an int, as the parser reads it
+        lists[key] = [None if v != v else int(v) if whole and v.is_integer() else v for v in values]
+    channel, date = columns["channel"], columns["date"]
+    counted = np.add.reduce([~columns[k].empty for k in DAILY_READ]).tolist()
+    for i, ok in enumerate(plain.tolist()):
+        if not ok:
+            yield _daily_row(rows[i])
+            continue
+        clicks = lists["clicks"][i] if typed[i] else None
+        target = lists["daily_target"][i]
+        yield (counted[i], channel.text[i], date.date[i], lists["impressions"][i], lists["ctr"][i], clicks,
+               lists["conversions"][i], target if target else None)
+
+
+def _daily_row(row) -> tuple:
+    numbers, empty = NUMBERS, EMPTY
+    get = row.cells.get
+    filled = sum(1 for key in DAILY_READ if (c := get(key)) is not None and c.status not in empty)
+    c = get("channel")
+    raw = None if c is None or c.status == "empty" else (c.value if isinstance(c.value, str) else c.raw)
+    c = get("date")
+    date = c.value if c is not None and c.status == "ok" else None
+    if date is not None and type(date) is not dt.date:
+        date = date.date() if isinstance(date, dt.datetime) else date if isinstance(date, dt.date) else None
+
+    def number(key):
+        c = get(key)
+        return c.value if c is not None and c.status == "ok" and type(c.value) in numbers else None
+
+    c = get("clicks")
+    clicks = number("clicks") if c is not None and c.formula is None else None
+    target = number("daily_target")
+    return filled, raw, date, number("impressions"), number("ctr"), clicks, number("conversions"), target or None
 
 
 def _revenue(view) -> float | None:
