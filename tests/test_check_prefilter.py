@@ -73,7 +73,7 @@ def test_summary_figures_do_not_depend_on_row_picking(name):
 
 def test_rows_are_built_only_where_a_finding_can_be(tmp_path):
     """On a clean daily-metrics table of 2,000 rows the rules build almost no rows (the bench's
-    layout: formulas with cached results, a doubled day), and find and sum what they did."""
+    layout: formulas with cached results), and find and sum what they did."""
     import sys
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -96,3 +96,29 @@ def test_rows_are_built_only_where_a_finding_can_be(tmp_path):
     assert built.get("daily", 0) < 20 and built.get("feedback", 0) == 0, built
     _same_both_ways(path)
     assert _figures(read(path), True) == _figures(read(path), False)
+
+
+def test_stale_caches_are_found_the_same_with_row_picking(tmp_path):
+    """Saved results that disagree with the recomputation (F141, cached results trusted), on
+    daily rows whose inputs are plain: found with row picking as without."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_read import build
+
+    path = build(tmp_path / "bench.xlsx", daily_rows=300, feedback_rows=10)
+
+    def stale_plan():
+        plan = read(path)
+        plan.producer = types.SimpleNamespace(trust_cache=True, application="Microsoft Excel")
+        daily = plan.tables["daily"]
+        values = daily._builder.values
+        for n, (key, cached) in enumerate([("clicks", 1.5), ("cvr", "#DIV/0!"), ("achievement", ""),
+                                           ("clicks", None), ("cvr", 0.0001), ("achievement", 0.99)]):
+            row, col = daily.row_numbers[10 + 40 * n] - 1, daily.columns[key].index
+            values[row][col] = values[row][col] * cached if cached == 1.5 else "" if cached is None else cached
+        return plan
+
+    picked = _findings(stale_plan(), True)
+    assert picked == _findings(stale_plan(), False)
+    assert len([f for f in picked if f[0] == "F141"]) >= 5, picked

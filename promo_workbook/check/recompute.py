@@ -65,6 +65,35 @@ def achievement(target: float | None, actual: float | None, direction: str) -> f
     return target / actual if direction == "lower" else actual / target
 
 
+def daily_expected(table, key: str):
+    """The daily table's derived column ``key`` recomputed for every row at once, as
+    RECOMPUTE does row by row: (values, valid), numpy arrays over ``table.rows``.
+
+    ``values`` is NaN where RECOMPUTE gives None; ``valid`` marks the rows whose inputs the
+    view's columns describe (Column.plain), the only rows where ``values`` holds. None for a
+    column not recomputed here or a table without the columns.
+    """
+    import numpy as np
+
+    cols = {k: table.column(k) for k in ("impressions", "ctr", "clicks", "conversions", "daily_target")}
+    if any(c is None for c in cols.values()) or key not in ("clicks", "cvr", "achievement"):
+        return None
+    imp, ctr, clicks, conv, target = cols.values()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        product = np.round(imp.num * ctr.num)  # NaN when either is empty; rounds half to even, as round()
+        if key == "clicks":
+            return product, imp.plain & ctr.plain
+        if key == "cvr":
+            # Without impressions × CTR, _clicks reads a clicks cell that holds no formula.
+            typed = clicks.tid < 0 if clicks.tid is not None else np.ones(len(product), dtype=bool)
+            valid = imp.plain & ctr.plain & conv.plain & ~(np.isnan(product) & typed)
+            return np.where(product != 0, conv.num / product, np.nan), valid
+        # achievement: a plain achievement cell holds no "(目标500单)" target of its own
+        achieved = table.column("achievement")
+        valid = conv.plain & target.plain & (achieved.plain if achieved is not None else True)
+        return np.where(target.num != 0, conv.num / target.num, np.nan), valid
+
+
 # Private API.
 
 def _product(row: Row, a: str, b: str) -> float | None:
