@@ -3,10 +3,19 @@
 An adapter over the reader's Plan (``from_plan``) so rules stay short: ``row.num("quantity")``,
 ``row.text("owner")``, ``row.cell("subtotal").ref``. Only rows with at least one filled input
 cell are listed; the totals row is apart.
+
+A table's rows are built when first touched (LazyRows). Rules that would look at every row of
+a table (daily metrics and feedback can hold hundreds of thousands) read its columns as arrays
+instead (``table.column(key)``, a Column), pick the rows that can hold a finding, and build
+only those (``table.rows_where(mask)``); ``table.values_of(key)`` gives a column's values
+the way ``row.num``/``row.date``/``row.text`` would. Setting PREFILTER to False makes every
+rule look at every row: tests/test_check_prefilter.py holds the findings equal both ways.
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,7 +352,7 @@ class Column:
         col.tid, col.formulas = arrays.tids, arrays.formulas
         n = len(raw)
         col.text = col.date = None
-        col.empty = np.fromiter((v == "" for v in raw), dtype=bool, count=n)
+        col.empty = np.fromiter(map(_eq, raw, _repeat("")), dtype=bool, count=n)  # no Python frame per cell
         if kind in _NUMERIC:
             # Below 2**53 a float holds the number exactly, as the parser's own value does.
             lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
@@ -392,6 +401,7 @@ class Column:
 
 
 _INF, _NAN, _EXACT = float("inf"), float("nan"), float(2**53)
+_eq, _repeat = operator.eq, itertools.repeat
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTIONS = ("percent", "rate_target")
 _NUMERIC = ("number", "money") + _FRACTIONS

@@ -5,10 +5,13 @@ Values come from python-calamine (``to_python(skip_empty_area=False)``, so list 
 Excel positions), formulas and error values from scan.py; both are loaded once per sheet
 and kept. Calamine reads Excel error values (#DIV/0!) as empty cells: they are put back from
 the scan. A cell merged down one column is copied into the rows it covers, source noted.
+read() asks for sheets to be loaded ahead, on one worker thread, as their parts are scanned.
 """
 from __future__ import annotations
 
+import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import InputFileError
@@ -38,6 +41,11 @@ class Book:
         self._styles: dict[tuple[str, int], dict] = {}
         self._calamine = None
         self.problems: list[str] = []
+        # Sheets loaded ahead on a second thread (preload): name -> Future of (values, merged).
+        # One lock serialises every use of the calamine workbook between the two threads.
+        self._ahead: dict[str, Future] = {}
+        self._worker: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
         pkg.number_format(0)  # styles.xml is small: parse it while the package is open
         wb = self._workbook()
         self.sheet_names = [m.name for m in wb.sheets_metadata if _is_worksheet(m)]
@@ -92,10 +100,35 @@ class Book:
             self._values.pop(name, None)
             self._merged.pop(name, None)
 
+    def preload(self, name: str) -> None:
+        """Start loading a sheet's values on a second thread; values(name) then waits for it.
+
+        Only for sheets whose part has been scanned and counted (read._prescan): python-calamine
+        allocates the sheet's whole grid.
+        """
+        if name in self._ahead or name in self._values or name not in self.sheet_names:
+            return
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="promo-workbook-calamine")
+        self._ahead[name] = self._worker.submit(self._calamine_sheet, name)
+
     def close(self) -> None:
+        if self._worker is not None:  # let a sheet being loaded finish before the workbook closes
+            self._worker.shutdown(wait=True, cancel_futures=True)
+            self._worker = None
+            self._ahead.clear()  # a sheet asked for later is loaded then
         if self._calamine is not None:
             self._calamine.close()
             self._calamine = None
+
+    def _calamine_sheet(self, name: str) -> tuple[list, list]:
+        """(values, merged ranges) of a sheet from python-calamine; raises what calamine raises."""
+        with self._lock:
+            sheet = self._workbook().get_sheet_by_name(name)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+            sheet = None  # calamine's own copy of the sheet goes before the next one is read
+        return values, merged
 
     def _workbook(self):
         if self._calamine is None:
@@ -120,18 +153,15 @@ class Book:
         return zipfile.ZipFile(self.path)
 
     def _load(self, name: str) -> None:
-        errors = self.formulas(name).errors  # scanned first: its peak and calamine's never overlap
-        sheet = None
+        errors = self.formulas(name).errors  # scanned first (unless loaded ahead)
+        ahead = self._ahead.pop(name, None)
         try:
-            sheet = self._workbook().get_sheet_by_name(name)
-            values = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
+            values, merged = ahead.result() if ahead is not None else self._calamine_sheet(name)
         except (InputFileError, KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except BaseException as exc:  # noqa: BLE001 - an unreadable sheet (even a calamine panic) reads as empty, noted
             values, merged = [], []
             self.problems.append(f"sheet {name!r}: unreadable ({_calamine_problem(exc)})")
-        sheet = None  # calamine's own copy of the sheet goes before the next one is read
         self._values[name] = values
         self._merged[name] = _fill_merged(values, merged)
         _put_errors(values, errors)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from array import array
+from itertools import zip_longest
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -139,6 +140,7 @@ class _Builder:
                            cache={}) for key, info in extra.items()]
         present = set(columns)
         self.splits = [s for s in SPLITS if s[0] == table.key and s[1] in present]
+        self._transposed = None  # (row numbers, columns over them) for column_arrays
 
     # Rows.
 
@@ -205,8 +207,12 @@ class _Builder:
         col = next((c for c in self.cols if c.key == key), None)
         if col is None:
             return None
-        values, i = self.values, col.index
-        raw = [values[n - 1][i] for n in numbers]
+        if self._transposed is None or self._transposed[0] is not numbers:
+            # Every column of the rows at once: one C-level transpose instead of a pass per column.
+            values = self.values
+            self._transposed = (numbers, list(zip_longest(*(values[n - 1] for n in numbers), fillvalue="")))
+        columns, i = self._transposed[1], col.index
+        raw = list(columns[i]) if i < len(columns) else [""] * len(numbers)
         tids = None
         if col.has_formulas:
             tids = self.formulas.column_ids(i, numbers)

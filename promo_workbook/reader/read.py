@@ -16,9 +16,11 @@ read()); formula text comes from streaming the sheet parts. Nothing here raises 
 cell's content; a file that is not a workbook, or one past a limit (promo_workbook.limits:
 size, ratio, cells, time), raises InputFileError.
 
-Every sheet part is scanned before python-calamine opens the workbook: calamine builds each
+Every sheet part is scanned before python-calamine loads that sheet: calamine builds each
 sheet as a dense grid from its first to its last cell and aborts the process (it does not
-raise) when that grid cannot be allocated, so a cell at XFD1048576 must never reach it.
+raise) when that grid cannot be allocated, so a cell at XFD1048576 must never reach it. A
+sheet whose part is scanned and fits the cell limit is loaded on a second thread while the
+other parts are scanned (Book.preload; python-calamine releases the GIL).
 """
 from __future__ import annotations
 
@@ -56,13 +58,18 @@ def read(path, *, limits: Limits | dict | None = None) -> Plan:
     try:
         fmt = detect_format(path, budget)
         pkg = open_package(path, fmt, budget)
+        book = None
         try:
             producer = fingerprint(pkg)
-            formulas = _prescan(pkg, budget)
             book = Book(path, pkg)
+            # A sheet whose part is scanned and within the cell limit is loaded by python-calamine
+            # on a second thread (calamine releases the GIL) while the next part is scanned.
+            formulas = _prescan(pkg, budget, ready=book.preload)
             book._formulas.update(formulas)  # scanned already: Book would scan them again
             return _read(book, producer, load_spec(), budget)
         finally:
+            if book is not None:
+                book.close()
             pkg.close()
     except MemoryError:
         raise InputFileError(path, "too big to read: the computer ran out of memory (see the [limits] "
@@ -78,17 +85,33 @@ def read(path, *, limits: Limits | dict | None = None) -> Plan:
 
 # Private API.
 
-def _prescan(pkg: Package, budget: Budget) -> dict[str, SheetFormulas]:
+def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormulas]:
     """Scan every part that may be read as a sheet: formulas, and its used area counted
     against max_cells (with the shared strings) before python-calamine sees any of it. A part
-    counts once for every sheet that names it: calamine reads it for each."""
+    counts once for every sheet that names it: calamine reads it for each.
+
+    ``ready(sheet name)`` is called for each sheet as soon as its part is scanned and the
+    sheets announced so far fit in the cell limit together, so its values can be loaded
+    while the other parts are scanned; the limit itself is applied after all are scanned,
+    as before, so what is refused and the message do not change."""
     if pkg.format == "ods" and pkg.zip is not None and "content.xml" in pkg.zip.NameToInfo:
         budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
     by_part = {}
-    for part in sheet_parts(pkg):
+    announced = 0
+    parts = sheet_parts(pkg)
+    if ready is not None:  # smallest first: the big sheets are scanned while the small ones load
+        parts.sort(key=lambda part: pkg.zip.getinfo(part).file_size)
+    for part in parts:
         found = by_part[part] = scan_formulas(pkg.zip, part, budget)
         if found.cells > budget.room() and not found.exact:
             found.extent = measure_extent(pkg.zip, part, budget)  # the bound was loose: count exactly
+        if ready is not None:
+            sheets = [s.name for s in pkg.sheets if s.part == part]
+            cells = found.extent[0] * found.extent[1] * len(sheets)
+            if sheets and announced + cells <= budget.room():
+                announced += cells
+                for name in sheets:
+                    ready(name)
     named = {s.part for s in pkg.sheets}
     uses = [(f"sheet {show(s.name)!r}", s.part) for s in pkg.sheets if s.part in by_part]
     uses += [(f"part {show(part)}", part) for part in by_part if part not in named]

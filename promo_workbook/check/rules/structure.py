@@ -79,7 +79,7 @@ class ExampleLeft(Rule):
                 continue
             # The examples are kept in every language, so a script-preserving fold is enough.
             known = set().union(*examples)
-            for row in table.rows_where(_example_like(table, known)):
+            for row in table.rows_where(_example_like(table, examples)):
                 texts = {quick_fold(c.raw) for c in row.cells.values() if isinstance(c.raw, str)}
                 if len(texts & known) < 2:
                     continue
@@ -181,14 +181,17 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
 
 # Private API.
 
-def _example_like(table, known: set):
-    """Rows where two or more cells may hold example text (as _example_texts folds it).
+def _example_like(table, examples: list[set[str]]):
+    """Rows that may hold every text of an example (as _example_texts folds them).
 
     Folding is the cost (feedback text is unique row by row), so columns with few distinct
-    texts go first, and a column is folded only on rows that can still reach two.
+    texts go first, and a column is folded only on rows that can still match an example:
+    those where, for some example, the texts found so far plus the columns left reach its
+    size.
     """
     np = _np()
     n = len(table.rows)
+    examples = [e for e in examples if len(e) >= 2]
     columns = []
     for key in (c.key for c in table.spec.columns if c.key not in table.missing):
         col = table.column(key)
@@ -197,17 +200,29 @@ def _example_like(table, known: set):
         columns.append((len(set(v for v in col.raw if isinstance(v, str))), key, col))
     columns.sort(key=lambda c: c[0])
     fold = quick_fold.__wrapped__  # each text once: the lru cache would only churn here
-    count = np.zeros(n, dtype=np.int64)
+    counts = [np.zeros(n, dtype=np.int64) for _ in examples]
+    alive = np.ones(n, dtype=bool)
     for k, (_, _, col) in enumerate(columns):
-        need = np.flatnonzero(count >= 2 - (len(columns) - k)).tolist()
+        left = len(columns) - k
+        alive = np.logical_or.reduce([c + left >= len(e) for c, e in zip(counts, examples)] + [np.zeros(n, bool)])
+        need = np.flatnonzero(alive).tolist()
+        if not need:
+            break
         raw = col.raw
-        hits = {t: fold(t) in known for t in {raw[i] for i in need} if isinstance(t, str)}
-        found = np.zeros(n, dtype=bool)
-        found[need] = [isinstance(raw[i], str) and hits[raw[i]] for i in need]
-        if col.tid is not None and not col.derived:  # a copying formula shows another cell's text
-            found |= col.tid >= 0
-        count += found
-    return count >= 2
+        # Each distinct text once: a code per text (0: not text), and per example which codes hit it.
+        texts = list({raw[i] for i in need if isinstance(raw[i], str)})
+        code = {t: j + 1 for j, t in enumerate(texts)}
+        folded = [None] + [fold(t) for t in texts]
+        rows = np.array([code.get(raw[i], 0) if isinstance(raw[i], str) else 0 for i in need], dtype=np.int64)
+        wild = col.tid >= 0 if col.tid is not None and not col.derived else None  # a copy of another cell's text
+        for count, example in zip(counts, examples):
+            hits = np.array([f is not None and f in example for f in folded], dtype=bool)
+            hit = np.zeros(n, dtype=bool)
+            hit[need] = hits[rows]
+            if wild is not None:
+                hit |= wild
+            count += hit
+    return np.logical_or.reduce([c >= len(e) for c, e in zip(counts, examples)] + [np.zeros(n, bool)])
 
 
 def _example_texts(spec_table) -> list[set[str]]:
