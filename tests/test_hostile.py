@@ -371,3 +371,89 @@ def test_fuzz_smoke(tmp_path):
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     summary = json.loads((tmp_path / "fuzz.json").read_text(encoding="utf-8"))
     assert summary["count"] == 200 and summary["unexpected"] == [] and summary["crashes"] == []
+
+
+# read() lets python-calamine load a big sheet before its formulas are scanned when
+# quick_extent vouches for its extent: it must never vouch for less than the full scan finds.
+
+def _extents(zf, part, path):
+    from promo_workbook.limits import Budget
+    from promo_workbook.reader.scan import quick_extent
+
+    quick = full = None
+    try:
+        quick = quick_extent(zf, part, Budget(path, Limits()))
+    except InputFileError:
+        pass
+    try:
+        full = scan_formulas(zf, part, Budget(path, Limits())).extent
+    except InputFileError as exc:
+        full = exc
+    return quick, full
+
+
+def _covers(quick, full) -> bool:
+    if quick is None:
+        return True
+    if isinstance(full, Exception):  # refused by the full scan: only for reasons other than a cell outside
+        return "outside the sheet" not in str(full)
+    return quick[0] >= full[0] and quick[1] >= full[1]
+
+
+def test_quick_extent_never_vouches_for_less_than_the_scan(corpus):
+    folder, cases = corpus
+    checked = 0
+    for case in cases.values():
+        path = Path(case.path) if hasattr(case, "path") else folder / case.name
+        if not path.is_file() or not zipfile.is_zipfile(path):
+            continue
+        with zipfile.ZipFile(path) as zf:
+            for part in [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]:
+                quick, full = _extents(zf, part, path)
+                assert _covers(quick, full), (case.name, part, quick, full)
+                checked += quick is not None
+    assert checked > 10
+
+
+@pytest.mark.parametrize("cells, vouched", [
+    (b'<c r="A1"><v>1</v></c>', True),
+    (b'<c r="I20"><v>1</v></c>', True),
+    (b'<c r="J1"><v>1</v></c>', False),            # a column past the <dimension>
+    (b'<c r="A21000"><v>1</v></c>', False),        # a row past it (rounded up to 20...99)
+    (b'<c r="XFD1048576"><v>1</v></c>', False),
+    (b'<c><v>1</v></c>', False),                   # no address: placed by position
+    (b'<c s="1" r="A1"><v>1</v></c>', False),      # address not first
+    (b'<c\tr="A1"><v>1</v></c>', False),
+    (b'<x:c r="A1"><v>1</v></x:c>', False),        # a prefixed cell, which calamine reads too
+    (b'<c r="a1"><v>1</v></c>', False),            # lower-case address
+])
+def test_quick_extent_vouches_only_for_plain_cells_inside_the_dimension(tmp_path, cells, vouched):
+    xml = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<dimension ref="A1:I20"/><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>")
+    path = tmp_path / "s.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as zf:
+        quick, full = _extents(zf, "xl/worksheets/sheet1.xml", path)
+    assert (quick is not None) == vouched, quick
+    assert _covers(quick, full)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([b"", b" ", b' s="2"', b"\t"]),
+                          st.text("ABCIJXZabc", min_size=1, max_size=3), st.integers(0, 1_100_000)),
+                min_size=1, max_size=6),
+       st.sampled_from([b"A1:I20", b"A1:C5", b"B2:XFD1048576", b"", b"A1:A1"]))
+def test_quick_extent_property(tmp_path_factory, cells, dimension):
+    body = b"".join(b"<c" + lead + b' r="' + letters.encode() + str(row).encode() + b'"><v>1</v></c>'
+                    if lead != b" s=\"2\"" else b'<c s="2" r="' + letters.encode() + str(row).encode() + b'"><v>1</v></c>'
+                    for lead, letters, row in cells)
+    dim = b'<dimension ref="' + dimension + b'"/>' if dimension else b""
+    xml = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + dim + \
+        b'<sheetData><row r="1">' + body + b"</row></sheetData></worksheet>"
+    path = tmp_path_factory.mktemp("quick") / "s.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as zf:
+        quick, full = _extents(zf, "xl/worksheets/sheet1.xml", path)
+    assert _covers(quick, full), (quick, full, xml)

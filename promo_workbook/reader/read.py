@@ -36,13 +36,14 @@ from .identify import Location, find_by_headers, finish_columns, guess_language,
 from .model import Plan
 from .package import Package, detect_format, open_package, sheet_parts, show
 from .producer import fingerprint
-from .scan import SheetFormulas, measure_extent, ods_cells, scan_formulas
+from .scan import SheetFormulas, measure_extent, ods_cells, quick_extent, scan_formulas
 
 __all__ = ["read"]
 
 META_SHEET, LISTS_SHEET = "_meta", "_lists"
 COVER_MIN_LABELS = 3
 COVER_SCAN_ROWS = 60
+QUICK_EXTENT_SIZE = 8 * 1024 * 1024  # unzipped bytes: a part worth a second, capture-free pass
 
 
 # Public API.
@@ -98,20 +99,32 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
     by_part = {}
     announced = 0
+
+    def announce(part: str, extent: tuple[int, int]) -> bool:
+        nonlocal announced
+        sheets = [s.name for s in pkg.sheets if s.part == part]
+        cells = extent[0] * extent[1] * len(sheets)
+        if not sheets or announced + cells > budget.room():
+            return False
+        announced += cells
+        for name in sheets:
+            ready(name)
+        return True
+
     parts = sheet_parts(pkg)
     if ready is not None:  # smallest first: the big sheets are scanned while the small ones load
         parts.sort(key=lambda part: pkg.zip.getinfo(part).file_size)
     for part in parts:
+        early = False
+        if ready is not None and pkg.zip.getinfo(part).file_size >= QUICK_EXTENT_SIZE:
+            # A big part in the plain layout: its extent is known before its formulas are.
+            quick = quick_extent(pkg.zip, part, budget)
+            early = quick is not None and announce(part, quick)
         found = by_part[part] = scan_formulas(pkg.zip, part, budget)
         if found.cells > budget.room() and not found.exact:
             found.extent = measure_extent(pkg.zip, part, budget)  # the bound was loose: count exactly
-        if ready is not None:
-            sheets = [s.name for s in pkg.sheets if s.part == part]
-            cells = found.extent[0] * found.extent[1] * len(sheets)
-            if sheets and announced + cells <= budget.room():
-                announced += cells
-                for name in sheets:
-                    ready(name)
+        if ready is not None and not early:
+            announce(part, found.extent)
     named = {s.part for s in pkg.sheets}
     uses = [(f"sheet {show(s.name)!r}", s.part) for s in pkg.sheets if s.part in by_part]
     uses += [(f"part {show(part)}", part) for part in by_part if part not in named]

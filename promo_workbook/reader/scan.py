@@ -31,8 +31,8 @@ from ..errors import InputFileError
 from ..limits import Budget
 from .package import open_part, show
 
-__all__ = ["SheetFormulas", "col_index", "col_letter", "measure_extent", "ods_cells", "scan_formulas", "scan_styles",
-           "unescape"]
+__all__ = ["SheetFormulas", "col_index", "col_letter", "measure_extent", "ods_cells", "quick_extent", "scan_formulas",
+           "scan_styles", "unescape"]
 
 CHUNK = 4 * 1024 * 1024
 ROW_MARK = b"\x00"
@@ -197,6 +197,39 @@ def measure_extent(zf: zipfile.ZipFile, part: str, budget: Budget | None = None)
                 rows = max(rows, max(map(int, map(_ROW_OF, refs))))
                 cols = max(cols, max(col_index(c.decode()) for c in letters) + 1)
     return rows, cols
+
+
+def quick_extent(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[int, int] | None:
+    """The extent scan_formulas will find for a part in the plain layout, from a few C-level
+    passes that capture nothing; None when the part is not in that layout.
+
+    Plain layout: no namespace prefix, every cell element written ``<c r="…"`` (address
+    first, so python-calamine places each cell at its address) and no element under any
+    prefix named ``c``. Then the extent is the bound scan_formulas starts from (the
+    <dimension>'s, or DEFAULT_BOUND) whenever no address lies outside it, which one regex
+    search per chunk tells. read() uses it to let calamine load a big sheet while the sheet's
+    formulas are still being scanned; the full scan still counts it against the limit.
+    """
+    with _open(zf, part, budget) as fh:
+        prefix, head = _prefix(fh)
+        if prefix or b"\0" in head[:4096]:
+            return None
+        rows, cols = _bound(head, budget.room())
+        inside = (_at_most(col_letter(cols - 1), "AZ") + _at_most(str(rows), "09")).encode() + b'"'
+        outside = re.compile(rb'<c r="(?!' + inside + rb")")
+        for data, cut in _chunks(fh, head, b"", budget):
+            budget.tick(f"scanning {show(part)}")
+            if _ODD_CELL.search(data, 0, cut) or _PREFIXED_CELL.search(data, 0, cut) or outside.search(data, 0, cut):
+                return None
+    return rows, cols
+
+
+# Cell elements not written <c r="…": without attributes, with other white space, or under a
+# namespace prefix (scan_formulas takes its slow path or its foreign check for those).
+# (Two patterns, each with a literal start the regex engine can skip to: one alternation of
+# both would be tried at every byte, ten times slower.)
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
 def ods_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> int:
