@@ -457,3 +457,37 @@ def test_quick_extent_property(tmp_path_factory, cells, dimension):
     with zipfile.ZipFile(path) as zf:
         quick, full = _extents(zf, "xl/worksheets/sheet1.xml", path)
     assert _covers(quick, full), (quick, full, xml)
+
+
+_OUTCOMES = r"""
+import importlib, json, sys
+read_module = importlib.import_module("promo_workbook.reader.read")
+read_module.QUICK_EXTENT_SIZE = int(sys.argv[1])
+from promo_workbook import InputFileError
+out = {}
+for path in sys.argv[2:]:
+    try:
+        plan = read_module.read(path)
+        out[path] = ["read", sorted((k, len(t)) for k, t in plan.tables.items()), plan.notes]
+    except InputFileError as exc:
+        out[path] = ["refused", str(exc)]
+print(json.dumps(out))
+"""
+
+
+def test_loading_big_sheets_early_changes_no_outcome(corpus):
+    """Every case read with the quick extent used for every part (not only parts of 8 MB and
+    more) ends as it does otherwise: the same refusal, or the same tables and notes."""
+    folder, cases = corpus
+    paths = [str(c.path) for c in cases.values() if c.expect != "skip" and Path(c.path).is_file()]
+
+    def outcomes(size: int) -> dict:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        p = subprocess.run([sys.executable, "-c", _OUTCOMES, str(size), *paths], capture_output=True, text=True,
+                           env=env, timeout=300)
+        assert p.returncode == 0, p.stderr[-2000:]
+        return json.loads(p.stdout)
+
+    usual, early = outcomes(8 * 1024 * 1024), outcomes(0)
+    assert early == usual
+    assert sum(v[0] == "refused" for v in usual.values()) >= 10
