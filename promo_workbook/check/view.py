@@ -117,8 +117,7 @@ class TableView:
     _columns: dict = field(default_factory=dict, repr=False)
 
     def column(self, key: str) -> "Column | None":
-        """The column ``key`` as arrays over ``rows`` (see Column); None when it is absent or
-        its cells are filled from another column."""
+        """The column ``key`` as arrays over ``rows`` (see Column); None when it is absent."""
         if key not in self._columns:
             arrays = self.source.column_arrays(key) if self.source is not None else None
             col = self._columns[key] = Column.build(key, arrays, self.trust_cache) if arrays is not None else None
@@ -126,7 +125,7 @@ class TableView:
                 # The other column's cell fills an empty one here only when it is not plain
                 # ("X.1-X.3", "100%(目标500单)"): those rows are not described here.
                 source = self.column(arrays.split_from)
-                keep = source.plain if source is not None else col.empty & False
+                keep = source.plain if source is not None else _np().zeros(len(col.raw), dtype=bool)
                 col.plain, col.empty = col.plain & keep, col.empty & keep
         return self._columns[key]
 
@@ -144,8 +143,8 @@ class TableView:
     def any_column(self, keys, test) -> Any:
         """A boolean array over ``rows``: true where ``test(column)`` is true for any of ``keys``.
 
-        A column that cannot be read as arrays (absent, or filled from another column) counts
-        as true everywhere, so the rule looks at every row of it.
+        A column that cannot be read as arrays (absent from the table) counts as true
+        everywhere, so the rule looks at every row.
         """
         np = _np()
         out = np.zeros(len(self.rows), dtype=bool)
@@ -333,7 +332,8 @@ class Column:
     warnings, no error value; or a formula cell of a derived column whose saved result is a
     number or empty. Everything else is not plain, and a rule builds that row to look at it.
 
-        num     the number a plain cell holds (NaN otherwise; formula cells: see ``value_of``)
+        num     the number a plain cell holds; NaN otherwise, and for every formula cell
+                (``values_of`` builds those rows to read them)
         empty   plain and empty
         text    the stripped text of a plain text cell, else None (a list)
         date    the date of a plain date cell, else None (a list)
@@ -364,7 +364,7 @@ class Column:
             nums = np.full(n, _NAN)
             plain = np.fromiter((d is not None for d in col.date), dtype=bool, count=n) | col.empty
         elif kind == "text":
-            odd = _NOT_ORDINARY  # _ordinary, inlined: this runs for every text cell
+            odd = _NOT_ORDINARY  # a local name: this runs for every text cell
             col.text = [v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff" and v[0] not in odd else None
                         for v in raw]
             nums = np.full(n, _NAN)
@@ -394,13 +394,8 @@ class Column:
         col.plain, col.num = plain, nums
         return col
 
-    def formula_rows(self):
-        """Positions of the cells holding formulas (numpy)."""
-        np = _np()
-        return np.flatnonzero(self.tid >= 0) if self.tid is not None else np.zeros(0, dtype=np.int64)
 
-
-_INF, _NAN, _EXACT = float("inf"), float("nan"), float(2**53)
+_NAN, _EXACT = float("nan"), float(2**53)
 _eq, _repeat = operator.eq, itertools.repeat
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTIONS = ("percent", "rate_target")

@@ -499,7 +499,7 @@ def _daily_rows(view):
         return
     np = _view._np()
     plain = np.logical_and.reduce([c.plain for c in columns.values()])
-    typed = columns["clicks"].tid < 0 if columns["clicks"].tid is not None else plain | True
+    typed = columns["clicks"].tid < 0 if columns["clicks"].tid is not None else np.ones(len(plain), dtype=bool)
     lists = {}
     for key in ("impressions", "ctr", "clicks", "conversions", "daily_target"):
         values = columns[key].num.tolist()

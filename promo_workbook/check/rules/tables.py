@@ -49,7 +49,7 @@ def _clicks_near(table, key: str, above: bool):
     """
     imp, ctr, other = (table.column(k) for k in ("impressions", "ctr", key))
     if imp is None or ctr is None or other is None:
-        return table.any_column([key], lambda c: c.empty | True)
+        return _np().ones(len(table.rows), dtype=bool)
     product = imp.num * ctr.num
     return product > other.num - 1 if above else product < other.num + 1
 

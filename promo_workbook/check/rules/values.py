@@ -206,7 +206,7 @@ class DateOutsideWindow(Rule):
 
         def outside(table, col, column):
             if col.dates != "campaign" or column.date is None:
-                return column.empty & False
+                return _np().zeros(len(column.raw), dtype=bool)
             start, end = plan.start, plan.end
             return _np().fromiter((d is not None and not start <= d <= end for d in column.date), dtype=bool,
                                   count=len(column.date))
