@@ -55,6 +55,8 @@ class SheetInfo:
     name: str
     part: str | None      # "xl/worksheets/sheet3.xml"; None outside .xlsx/.xlsm
     hidden: bool = False
+    # The part is the one python-calamine opens for the sheet too (same path from the target).
+    canonical: bool = False
 
 
 @dataclass
@@ -463,7 +465,7 @@ def _parse_workbook(pkg: Package, workbook_part: str) -> tuple[list[SheetInfo], 
         for rel in parse_xml(pkg, rels_name, rels):
             target = rel.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            targets[rel.get("Id")] = part
+            targets[rel.get("Id")] = (part, part == _calamine_path(target))
     sheets, date1904 = [], False
     for el in root.iter():
         tag = local(el.tag)
@@ -471,8 +473,17 @@ def _parse_workbook(pkg: Package, workbook_part: str) -> tuple[list[SheetInfo], 
             date1904 = el.get("date1904", "").lower() in ("1", "true")
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
-            sheets.append(SheetInfo(el.get("name", ""), targets.get(rid), el.get("state", "visible") != "visible"))
+            part, canonical = targets.get(rid, (None, False))
+            sheets.append(SheetInfo(el.get("name", ""), part, el.get("state", "visible") != "visible", canonical))
     return sheets, date1904
+
+
+def _calamine_path(target: str) -> str:
+    """Where python-calamine looks for a sheet's part, from its relationship target as written
+    (calamine's xlsx reader: "/xl/…" and "xl/…" as they are, anything else under "xl/")."""
+    if target.startswith("/xl/"):
+        return target[1:]
+    return target if target.startswith("xl/") else "xl/" + target
 
 
 def _parse_styles(pkg: Package, data: bytes) -> tuple[dict, list]:

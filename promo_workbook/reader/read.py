@@ -99,10 +99,12 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
     by_part = {}
     announced = 0
+    parts = sheet_parts(pkg)
+    early_ok = _loads_as_named(pkg, parts)
 
     def announce(part: str, extent: tuple[int, int]) -> bool:
         nonlocal announced
-        sheets = [s.name for s in pkg.sheets if s.part == part]
+        sheets = [s.name for s in pkg.sheets if s.part == part and s.name in early_ok]
         cells = extent[0] * extent[1] * len(sheets)
         if not sheets or announced + cells > budget.room():
             return False
@@ -111,7 +113,6 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
             ready(name)
         return True
 
-    parts = sheet_parts(pkg)
     if ready is not None:  # smallest first: the big sheets are scanned while the small ones load
         parts.sort(key=lambda part: pkg.zip.getinfo(part).file_size)
     for part in parts:
@@ -132,6 +133,17 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         rows, columns = by_part[part].extent
         budget.take_cells(rows * columns, f"{what} ({rows:,} rows x {columns:,} columns from A1)")
     return {s.name: by_part[s.part] for s in pkg.sheets if s.part in by_part}
+
+
+def _loads_as_named(pkg: Package, parts: list[str]) -> set[str]:
+    """Sheets python-calamine can be let load before every part is scanned: it must open the
+    very part scanned for them. So: the same path from the relationship target for both
+    (SheetInfo.canonical), and no two parts whose names differ only in case (calamine may look
+    names up without case). Any other sheet is loaded after the whole scan."""
+    folded = [p.lower() for p in parts]
+    if len(set(folded)) != len(folded):
+        return set()
+    return {s.name for s in pkg.sheets if s.canonical and s.part in parts}
 
 
 def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:
