@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,7 +166,7 @@ class TableView:
         if col is None or not PREFILTER:
             getter = getattr(Row, how)
             return [getter(row, key) for row in rows]
-        known = col.plain if col.tid is None else col.plain & (col.tid < 0)
+        known = col.described
         if how == "num":
             known = known & (~_np().isnan(col.num) | col.empty)
             values = [None if v != v else v for v in col.num.tolist()]
@@ -289,8 +290,6 @@ class LazyRows:
 
     def index(self, excel_row: int) -> int | None:
         """The position of Excel row ``excel_row`` in the table, or None."""
-        from bisect import bisect_left
-
         i = bisect_left(self.numbers, excel_row)
         return i if i < len(self.numbers) and self.numbers[i] == excel_row else None
 
@@ -353,9 +352,9 @@ class Column:
         n = len(raw)
         col.text = col.date = None
         col.empty = np.fromiter(map(_eq, raw, _repeat("")), dtype=bool, count=n)  # no Python frame per cell
+        # Below 2**53 a float holds the number exactly, as the parser's own value does.
+        lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
         if kind in _NUMERIC:
-            # Below 2**53 a float holds the number exactly, as the parser's own value does.
-            lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
             nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
                                dtype=float, count=n)
             plain = ~np.isnan(nums) | col.empty
@@ -378,7 +377,6 @@ class Column:
                 cached_ok = np.fromiter((type(v) is not str or v == "" for v in raw), dtype=bool, count=n)
                 plain = np.where(formula, cached_ok, plain)
             elif arrays.derived:  # the cached result read as the cell's value
-                lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
                 numeric = kind in _NUMERIC
                 cached_ok = np.fromiter((v == "" or (numeric and (type(v) is float or type(v) is int) and lo <= v <= hi)
                                          for v in raw), dtype=bool, count=n)
@@ -393,6 +391,11 @@ class Column:
                 col.date = [None if f else d for d, f in zip(col.date, formula.tolist())]
         col.plain, col.num = plain, nums
         return col
+
+    @property
+    def described(self):
+        """Plain cells holding no formula: their value is the one held here."""
+        return self.plain if self.tid is None else self.plain & (self.tid < 0)
 
 
 _NAN, _EXACT = float("nan"), float(2**53)

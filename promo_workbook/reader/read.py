@@ -137,12 +137,9 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
 
 def _loads_as_named(pkg: Package, parts: list[str]) -> set[str]:
     """Sheets python-calamine can be let load before every part is scanned: it must open the
-    very part scanned for them. So: the same path from the relationship target for both
-    (SheetInfo.canonical), and no two parts whose names differ only in case (calamine may look
-    names up without case). Any other sheet is loaded after the whole scan."""
-    folded = [p.lower() for p in parts]
-    if len(set(folded)) != len(folded):
-        return set()
+    very part scanned for them: the same path from the relationship target for both
+    (SheetInfo.canonical). Names that differ only in case, which calamine might confuse, never
+    get here: open_package refuses them. Any other sheet is loaded after the whole scan."""
     return {s.name for s in pkg.sheets if s.canonical and s.part in parts}
 
 

@@ -311,7 +311,7 @@ def _filled(table, keys) -> int:
                    if (cell := row.cells.get(key)) is not None and cell.status not in EMPTY)
     filled = 0
     for key, col in zip(keys, columns):
-        known = col.plain if col.tid is None else col.plain & (col.tid < 0)
+        known = col.described
         filled += int((known & ~col.empty).sum())
         for i in _view._np().flatnonzero(~known).tolist():
             cell = rows[i].cells.get(key)

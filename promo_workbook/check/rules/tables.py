@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from ..lookup import fold, list_key
-from ..recompute import expected_value
+from ..recompute import daily_expected, expected_value
 from ..registry import Rule, register
 from ..view import PlanView, _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
@@ -42,16 +42,16 @@ def _unplain(table, *keys):
 
 
 def _clicks_near(table, key: str, above: bool):
-    """Rows where impressions × CTR (the clicks, before rounding) comes within one of ``key``'s
+    """Rows where the recomputed clicks (round(impressions × CTR)) come within one of ``key``'s
     number: above it (clicks over impressions) or below it (conversions over clicks).
 
     Only plain number cells are compared here (NaN compares false); _unplain picks the others.
     """
-    imp, ctr, other = (table.column(k) for k in ("impressions", "ctr", key))
-    if imp is None or ctr is None or other is None:
+    expected, other = daily_expected(table, "clicks"), table.column(key)
+    if expected is None or other is None:
         return _np().ones(len(table.rows), dtype=bool)
-    product = imp.num * ctr.num
-    return product > other.num - 1 if above else product < other.num + 1
+    clicks = expected[0]
+    return clicks > other.num - 1 if above else clicks < other.num + 1
 
 
 def _decimals(raw) -> int | None:
