@@ -432,7 +432,7 @@ def _styles(rng, parts):
     for i, (name, data) in enumerate(parts):
         if name.endswith("styles.xml"):
             ids = [b"14", b"9", b"-1", b"99999999999", b"x", b"57", b"10"]
-            data = re.sub(rb'numFmtId="[0-9]+"', lambda m: b'numFmtId="' + rng.choice(ids) + b'"'
+            data = re.sub(rb'numFmtId="[0-9]+"', lambda m, ids=ids: b'numFmtId="' + rng.choice(ids) + b'"'
                           if rng.random() < 0.3 else m.group(0), data)
             data = re.sub(rb'formatCode="[^"]*"', lambda m: b'formatCode="' + rng.choice(
                 [b"", b"0%", b"yyyy-mm-dd", b"[$-F800]dddd", b"\\", b"[Red]@", b"0" * 300]) + b'"'

@@ -278,7 +278,7 @@ def rules_command(code, lang):
     rule = REGISTRY.get(code.upper())
     if rule is None:
         raise click.BadParameter(f"no rule {code!r}; `promo-workbook rules` lists them", param_hint="CODE")
-    click.echo(f"{rule.code} {rule.name} ({rule.severity}, {rule.family}, CHECKS.md item {rule.item})\n")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity}, {rule.family}, docs/checks.md item {rule.item})\n")
     for title, text in (("What it finds", rule.what), ("Why it matters", rule.why), ("Bad", rule.bad), ("Good", rule.good)):
         click.echo(f"{title}:\n  {text}\n")
     click.echo(f"Message:\n  {rule.messages[lang]}")

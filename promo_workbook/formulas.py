@@ -14,7 +14,7 @@ Placeholders (the only syntax the spec's formulas use besides Excel itself):
     {i}                the 1-based position of the row in its block
 
 Only plain references and functions that Excel, WPS and LibreOffice share are used
-(READING.md: structured references came back from LibreOffice as #N/A).
+(structured references came back from LibreOffice as #N/A; see docs/reading.md).
 """
 from __future__ import annotations
 

@@ -392,7 +392,7 @@ IMPROVEMENTS = [
 class Mistake:
     what: str
     why: str
-    check: int                      # the item in CHECKS.md that should find it
+    check: int                      # the item in docs/checks.md that should find it
     table: str
     column: str
     row: int | None                 # 0-based row in the block; None: the totals row
@@ -623,8 +623,8 @@ def readme_text() -> str:
         "| `consistent-<lang>.xlsx` | a complete plan in which every table is filled and every number agrees |",
         "| `mistakes-<lang>.xlsx` | the consistent plan with the typical mistakes below, one edit each |",
         "| `mistakes-<lang>.cells.json` | those mistakes for tests: `[{what, table, sheet, cell, check, also?}]`; "
-        "`table` is the template number, `check` the CHECKS.md item, `also` other cells of the row where "
-        "a checker may equally report it |",
+        "`table` is the template number, `check` the item of [docs/checks.md](../docs/checks.md), `also` "
+        "other cells of the row where a checker may equally report it |",
         "",
         "## The consistent plan",
         "",
@@ -644,7 +644,7 @@ def readme_text() -> str:
         "## The mistakes",
         "",
         "Cells are the same in every language; sheet names are zh-CN / zh-TW / en. *Check* is the item in",
-        "`/work/shared/spec/CHECKS.md` that should report it. *Also expect* lists the knock-on findings.",
+        "[docs/checks.md](../docs/checks.md) that should report it. *Also expect* lists the knock-on findings.",
         "",
         "| # | what | check | sheet | cell | why it is wrong | also expect |",
         "|---|---|---|---|---|---|---|",

@@ -151,7 +151,7 @@ def test_example_text_is_never_cut(example_books, spec):
         wb = _open(example_books[lang])
         for tl in plan_layout(spec, lang, example=True).values():
             ws = wb[tl.block.sheet]
-            for index, values in enumerate(tl.table.example):
+            for index, _values in enumerate(tl.table.example):
                 row = tl.block.first_row + index + 1
                 height = ws.row_dimensions[row].height or 15
                 for col in tl.table.columns:

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-try:  # works whether or not /work/main itself is on sys.path
+try:  # works whether or not the repository root itself is on sys.path
     from tests.support import libreoffice as lo
 except ImportError:  # pragma: no cover - pytest's rootdir-less "prepend" mode
     from support import libreoffice as lo

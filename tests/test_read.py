@@ -16,18 +16,11 @@ from promo_workbook import InputFileError, load_spec, new_workbook
 from promo_workbook.reader import Plan, read
 from promo_workbook.values import is_empty_marker, is_placeholder
 from promo_workbook.writer.example import example_channels, example_rows
-from support.libreoffice import recalculate, requires_libreoffice
+from fixtures import lo_edit
+from support.libreoffice import recalculate, requires_libreoffice, requires_uno
 
 LANGS = ("zh-CN", "zh-TW", "en")
 START = dt.date(2026, 3, 1)
-
-try:
-    from fixtures import lo_edit
-
-    HAS_UNO = lo_edit.available()
-except Exception:  # noqa: BLE001
-    HAS_UNO = False
-requires_uno = pytest.mark.skipif(not HAS_UNO, reason="needs LibreOffice and the system Python's uno module")
 
 
 # Fixtures and helpers.

@@ -327,7 +327,7 @@ def test_checker_passes_the_consistent_plan(out, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_checker_finds_every_listed_mistake(out, lang):
-    """Each mistake is found at its cell (or one of its "also" cells) by a rule of its CHECKS.md
+    """Each mistake is found at its cell (or one of its "also" cells) by a rule of its docs/checks.md
     item: rule codes are a family letter, the two-digit item and an ordinal (T161 is item 16)."""
     check = pytest.importorskip("promo_workbook.check")
     report = check.check(out / f"mistakes-{lang}.xlsx", today=build.TODAY)
@@ -372,7 +372,7 @@ def test_recalculated_plan_figures(computed, lang):
     assert (plan.kpi("impressions"), plan.kpi("conversions")) == (1_050_000, 10_500)
     assert plan.kpi("roi") == pytest.approx(15.75)
     lines = plan.rows("budget")
-    for i, ch in enumerate(plan.rows("channels")):
+    for ch in plan.rows("channels"):
         assert ch["budget_amount"] == sum(line["subtotal"] for line in lines if line["channel"] == ch["channel"])
     for r in plan.rows("daily"):
         assert r["clicks"] == _round(r["impressions"] * r["ctr"])

@@ -25,7 +25,7 @@ SEED_COLUMNS = {
     15: ["成功经验", "具体描述", "应用场景", "负责人"],
     16: ["不足点", "具体描述", "改进措施", "负责人", "完成时限"],
 }
-# TEMPLATES.md's added columns, zh-CN label -> formula or input.
+# docs/templates.md's added columns, zh-CN label -> formula or input.
 ADDED_COLUMNS = {
     4: {"单位": False, "指标方向": False},
     5: {"开始日期": False, "结束日期": False, "天数": True},
@@ -34,7 +34,7 @@ ADDED_COLUMNS = {
     11: {"按计划完成": False},
     12: {"点击量": True, "日目标转化量": False},
 }
-# TEMPLATES.md "formula" among the seed's own columns.
+# docs/templates.md "formula" among the seed's own columns.
 SEED_FORMULAS = {7: {"合计(元)"}, 12: {"转化率", "目标达成率"}, 14: {"达成率"}, 5: {"日期"}}
 
 

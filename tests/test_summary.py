@@ -355,6 +355,7 @@ def test_the_charts_are_drawn(printed, name):
 
 # Big plans, outputs, the words file.
 
+@pytest.mark.slow
 def test_a_bench_size_plan_gives_a_small_summary_quickly(tmp_path):
     """200,000 daily rows and 200,000 findings of one rule: aggregated, the list capped, under 1 MB and 2 s."""
     view, report = _bench_view(200_000)

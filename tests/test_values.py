@@ -1,4 +1,4 @@
-# test_values.py: every form READING.md lists, the seed's example values, and "never raises".
+# test_values.py: every form docs/reading.md lists, the seed's example values, and "never raises".
 import datetime as dt
 import math
 from decimal import Decimal
@@ -341,7 +341,7 @@ CASES = [
     (D(2026, 3, 4), "yesno", {}, bad("not-yes-no")),
 ]
 
-# The seed's own sample values, each in the kind of column it sits in (TEMPLATES.md).
+# The seed's own sample values, each in the kind of column it sits in (docs/templates.md).
 SEED_CASES = [
     ("10万件", "number", {}, ok(100000, unit="件")),
     ("≤50元/人", "number", {}, ok(50, unit="元/人", direction="lower")),

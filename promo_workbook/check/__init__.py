@@ -1,4 +1,4 @@
-"""Check a completed plan for consistency within and across its tables (CHECKS.md).
+"""Check a completed plan for consistency within and across its tables (docs/checks.md).
 
     check(path) -> Report      read the workbook, run every selected rule, gather findings
 

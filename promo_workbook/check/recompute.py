@@ -2,7 +2,7 @@
 
 One function per derived column, keyed like the spec (`budget.subtotal`). Each returns the
 value the template's formula should show, or None when its inputs are not all there (the
-formula shows blank then). The definitions are TEMPLATES.md's; the spec's formulas compute
+formula shows blank then). The definitions are docs/templates.md's; the spec's formulas compute
 the same thing in the workbook, and the LibreOffice tests hold the two together.
 """
 from __future__ import annotations

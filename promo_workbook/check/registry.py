@@ -1,6 +1,6 @@
 """The rule registry: one small class per rule, registered by its stable code.
 
-Codes are a family letter and three digits: the first two are the CHECKS.md item the rule
+Codes are a family letter and three digits: the first two are the docs/checks.md item the rule
 implements, the third tells rules of one item apart (T161 budget.subtotal, T162 budget.total).
 
     S  structure        A 1-5     V  cell values     B 6-12     F  formulas   C 13-15

@@ -1,5 +1,5 @@
 """Reports for people (text, grouped by sheet, coloured on a terminal) and machines (JSON,
-the schema of CHECKS.md). Messages are rendered here, in the report's language."""
+the schema of docs/report-schema.md). Messages are rendered here, in the report's language."""
 from __future__ import annotations
 
 import json

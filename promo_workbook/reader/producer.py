@@ -21,7 +21,7 @@ and files seen in the wild):
 Cached formula results are trusted only when a calculating application (Excel, WPS,
 LibreOffice) saved the file and the file does not ask for a full recalculation on load.
 Note: LibreOffice keeps stale cached values of cells it did not recalculate unless its
-"recalculate on load" option is on (READING.md), so "libreoffice" is trusted as the brief
+"recalculate on load" option is on (docs/reading.md), so "libreoffice" is trusted as the brief
 asks, not proven.
 """
 from __future__ import annotations

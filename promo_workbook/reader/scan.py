@@ -187,7 +187,7 @@ def measure_extent(zf: zipfile.ZipFile, part: str, budget: Budget | None = None)
     with _open(zf, part, budget) as fh:
         prefix, head = _prefix(fh)
         p = re.escape(prefix)
-        valued = re.compile(rb"<" + p + rb'c r="([A-Za-z]+)([0-9]+)"[^>]*+(?<!/)>(?!</' + p + rb"c>)")
+        valued = re.compile(rb"<" + p + rb'c r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>(?!</' + p + rb"c>)")
         for data, cut in _chunks(fh, head, prefix, budget):
             if budget is not None:
                 budget.tick(f"measuring {show(part)}")
@@ -290,7 +290,7 @@ def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple
     with zf.open(part) as fh:
         prefix, head = _prefix(fh)
         letters = b"|".join(sorted(col_letter(c).encode() for c in columns))
-        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c r="(' + letters + rb')([0-9]+)"([^>]*+)>')
+        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c r="(' + letters + rb')([0-9]+)"([^>]*)>')
         for data, cut in _chunks(fh, head, prefix):
             for col, row, attrs in pattern.findall(data, 0, cut):
                 m = _STYLE.search(attrs)
@@ -533,14 +533,14 @@ def _patterns(prefix: bytes, rows: int, cols: int):
     """The plain, shared, error-value and foreign-prefix patterns for a prefix and a bound."""
     p = re.escape(prefix)
     inside = (_at_most(col_letter(cols - 1), "AZ") + _at_most(str(rows), "09")).encode() + b'"'
-    formula = rb"<" + p + rb"f(?: [^>/]*+)?>([^<]*+)</" + p + rb"f>"
-    shared_f = rb"(?:<" + p + rb"f([^>/]*+)>([^<]*+)</" + p + rb"f>|<" + p + rb"f([^>/]*+)/>)"
-    plain = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*+)"(?:[^>]*+>' + formula
-                       + rb')?|([A-Z]{1,3}+)([0-9]++)"[^>]*+>' + formula + rb')|(?! r=")([\s>/]))')
-    shared = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*+)"(?:[^>]*+>' + shared_f
-                        + rb')?|([A-Z]{1,3}+)([0-9]++)"[^>]*+>' + shared_f + rb')|(?! r=")([\s>/]))')
-    errors = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="[0-9]+")? t="e"[^>]*+>(?:<' + p
-                        + rb"f[^>]*+/>|<" + p + rb"f[^>]*+>[^<]*+</" + p + rb"f>)?<" + p + rb"v>([^<]*+)</")
+    formula = rb"<" + p + rb"f(?: [^>/]*)?>([^<]*)</" + p + rb"f>"
+    shared_f = rb"(?:<" + p + rb"f([^>/]*)>([^<]*)</" + p + rb"f>|<" + p + rb"f([^>/]*)/>)"
+    plain = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*)"(?:[^>]*>' + formula
+                       + rb')?|([A-Z]{1,3})([0-9]+)"[^>]*>' + formula + rb')|(?! r=")([\s>/]))')
+    shared = re.compile(rb"<" + p + rb'c(?: r="(?:(?!' + inside + rb')([^"]*)"(?:[^>]*>' + shared_f
+                        + rb')?|([A-Z]{1,3})([0-9]+)"[^>]*>' + shared_f + rb')|(?! r=")([\s>/]))')
+    errors = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="[0-9]+")? t="e"[^>]*>(?:<' + p
+                        + rb"f[^>]*/>|<" + p + rb"f[^>]*>[^<]*</" + p + rb"f>)?<" + p + rb"v>([^<]*)</")
     foreign = re.compile(rb"<(?!" + p + rb"c[\s>/])(?:[\w.-]+:)?c[\s>/]" if prefix else rb"<[\w.-]+:c[\s>/]")
     return plain, shared, errors, foreign
 

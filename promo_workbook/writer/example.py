@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..spec import CHANNELS_LIST, Spec, Table, Text, _text
+from ..spec import CHANNELS_LIST, Spec, Table, _text
 
 RELATIVE_DAY = re.compile(r"^X\.(\d+)$")
 

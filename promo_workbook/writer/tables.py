@@ -11,7 +11,7 @@ import math
 from .. import formulas
 from ..formulas import Context, cell
 from ..layout import FIRST_DATA_ROW, GUIDANCE_ROW, HEADER_ROW, TITLE_ROW, TableLayout
-from ..spec import CHANNELS_LIST, Column
+from ..spec import Column
 from . import validation
 
 ROW_HEIGHT = 15  # points per line of 10-point text

@@ -63,8 +63,8 @@ def build(folder: Path, libreoffice: bool | None = None) -> list[Case]:
 
         libreoffice = available()
     cases += _libreoffice_cases(folder) if libreoffice else [
-        Case(name, folder / name, "skip", why_skipped="LibreOffice (soffice with python3-uno) is not installed")
-        for name in ("legacy-biff.xls.xlsx", "encrypted-by-libreoffice.xlsx")]
+        Case(name, folder / file, "skip", why_skipped="LibreOffice (soffice with python3-uno) is not installed")
+        for name, file in LIBREOFFICE_FILES.items()]
     return cases
 
 
@@ -605,9 +605,13 @@ def _xxe_cases(folder: Path, canary: dict) -> list[Case]:
     return cases
 
 
+# The cases only LibreOffice can make: case name -> file name.
+LIBREOFFICE_FILES = {"legacy-biff": "legacy-biff.xls.xlsx", "encrypted-by-libreoffice": "encrypted-by-libreoffice.xlsx"}
+
+
 def _libreoffice_cases(folder: Path) -> list[Case]:
     """A real BIFF .xls renamed .xlsx, and a workbook encrypted by LibreOffice with a password."""
-    legacy, encrypted = folder / "legacy-biff.xls.xlsx", folder / "encrypted-by-libreoffice.xlsx"
+    legacy, encrypted = (folder / LIBREOFFICE_FILES[name] for name in ("legacy-biff", "encrypted-by-libreoffice"))
     from fixtures.lo_edit import run_job
 
     with tempfile.TemporaryDirectory(prefix="hostile-lo-") as tmp:

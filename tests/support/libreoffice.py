@@ -22,6 +22,7 @@ It skips when soffice is missing, EXCEPT when the environment variable
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -40,6 +41,9 @@ __all__ = [
     "pdf_to_pngs",
     "requires_libreoffice",
     "requires_pdftoppm",
+    "requires_uno",
+    "uno_available",
+    "SYSTEM_PYTHON",
     "is_ci",
     "should_skip",
     "TIMEOUT",
@@ -47,25 +51,30 @@ __all__ = [
 
 TIMEOUT = 180  # seconds per soffice / pdftoppm run
 
-_FALLBACK_SOFFICE = (
-    "/usr/bin/soffice",
-    "/usr/lib/libreoffice/program/soffice",
-)
+# The system interpreter that has Debian's python3-uno (a venv's Python does not).
+SYSTEM_PYTHON = "/usr/bin/python3"
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"  # one argv item, no shell quotes
 PDF_FILTER = "pdf:calc_pdf_Export"
 
 
 def soffice_path() -> str | None:
-    """Path of the soffice executable, or None when LibreOffice is missing."""
+    """Path of the soffice executable on PATH, or None when LibreOffice is missing. Only PATH
+    counts, so that taking LibreOffice off PATH is enough to see the tests skip."""
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    for candidate in _FALLBACK_SOFFICE:
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def uno_available() -> bool:
+    """LibreOffice on PATH and the system Python able to ``import uno`` (python3-uno)."""
+    if soffice_path() is None or not os.path.exists(SYSTEM_PYTHON):
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    return probe.returncode == 0
 
 
 def pdftoppm_path() -> str | None:
@@ -86,6 +95,11 @@ def should_skip(tool_path: str | None, environ: Mapping[str, str] | None = None)
 requires_libreoffice = pytest.mark.skipif(
     should_skip(soffice_path()),
     reason="LibreOffice (soffice) not installed; with CI=true this is a failure instead",
+)
+
+requires_uno = pytest.mark.skipif(
+    not uno_available() and not is_ci(),
+    reason="LibreOffice with python3-uno not installed; with CI=true this is a failure instead",
 )
 
 requires_pdftoppm = pytest.mark.skipif(

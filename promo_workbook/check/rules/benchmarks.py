@@ -1,4 +1,4 @@
-"""Family B, benchmarks (CHECKS.md F 33): the reference figures of the other seeds. Advice,
+"""Family B, benchmarks (docs/checks.md F 33): the reference figures of the other seeds. Advice,
 not laws: every rule here is info-level and its threshold configurable ([benchmarks])."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family T, the budget and the channel plan (CHECKS.md D 16-17)."""
+"""Family T, the budget and the channel plan (docs/checks.md D 16-17)."""
 from __future__ import annotations
 
 from ..lookup import fold, list_key
@@ -58,9 +58,9 @@ class BudgetTotal(Rule):
         if cell is None or expected is None:
             return
         if cell.formula:
-            value, how = _total_shown(plan, table, cell)
+            value, _how = _total_shown(plan, table, cell)
         else:
-            value, how = (cell.value if cell.ok else None), TYPED
+            value = cell.value if cell.ok else None
         if isinstance(value, (int, float)) and not close(value, expected, config["check"]["sum_tolerance"], 0.005):
             yield self.at(table, cell, actual=num(value), expected=num(expected))
 

@@ -1,11 +1,11 @@
-"""Family X, across tables (CHECKS.md E 25-32): goals against the review, the channel plan
+"""Family X, across tables (docs/checks.md E 25-32): goals against the review, the channel plan
 against goals and budget, daily metrics against the plan and the review, dates against the
 rhythm, misses against improvements, the persona against the channel plan."""
 from __future__ import annotations
 
 import re
 
-from ..lookup import fold, list_key, metric_kind
+from ..lookup import fold, metric_kind
 from ..recompute import budget_total, expected_value, line_amount
 from ..registry import Rule, register
 from ..view import PlanView

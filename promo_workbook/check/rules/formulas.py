@@ -1,4 +1,4 @@
-"""Family F, formulas (CHECKS.md C 13-15): formulas typed over, caches that disagree, totals
+"""Family F, formulas (docs/checks.md C 13-15): formulas typed over, caches that disagree, totals
 that no longer cover their rows."""
 from __future__ import annotations
 

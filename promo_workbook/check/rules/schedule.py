@@ -1,4 +1,4 @@
-"""Family T, the campaign's dates: rhythm phases (CHECKS.md D 18) and materials (D 23)."""
+"""Family T, the campaign's dates: rhythm phases (docs/checks.md D 18) and materials (D 23)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,8 +1,8 @@
-"""Family S, workbook structure (CHECKS.md A 1-5): templates and columns found, examples and
+"""Family S, workbook structure (docs/checks.md A 1-5): templates and columns found, examples and
 placeholders left in, rows half filled, sections the plan needs left empty."""
 from __future__ import annotations
 
-from ..lookup import fold, quick_fold
+from ..lookup import quick_fold
 from ..registry import Rule, register
 from ..view import PlanView, _np
 

@@ -1,4 +1,4 @@
-"""Family T, the execution and review tables (CHECKS.md D 19-22, 24): daily metrics, goals,
+"""Family T, the execution and review tables (docs/checks.md D 19-22, 24): daily metrics, goals,
 results review, checklist, and the required cells of risks, progress, feedback, lessons and
 improvements."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..lookup import fold, list_key
 from ..recompute import daily_expected, expected_value
 from ..registry import Rule, register
-from ..view import PlanView, _np
+from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
 from .structure import required_cells
 
@@ -177,7 +177,7 @@ class DailyDuplicate(Rule):
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         rows = table.rows
         for at in np.flatnonzero(first[inverse] != np.arange(len(found))).tolist():
-            i, row = int(found[at]), rows[int(found[at])]
+            row = rows[int(found[at])]
             yield self.at(table, row.cell("date"), date=day(row.date("date")), channel=row.text("channel"),
                           first=rows.numbers[int(found[first[inverse[at]]])])
 

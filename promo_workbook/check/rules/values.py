@@ -1,4 +1,4 @@
-"""Family V, cell values (CHECKS.md B 6-12): what was typed into each input cell."""
+"""Family V, cell values (docs/checks.md B 6-12): what was typed into each input cell."""
 from __future__ import annotations
 
 from ...spec import CHANNELS_LIST
@@ -25,7 +25,8 @@ def _input_cells(plan: PlanView, kinds, also=None):
         if not columns:
             continue
         specs = {c.key: c for c in columns}
-        mask = table.any_column(specs, lambda c: ~c.plain if also is None else ~c.plain | also(table, specs[c.key], c))
+        mask = table.any_column(specs, lambda c, table=table, specs=specs:
+                                ~c.plain if also is None else ~c.plain | also(table, specs[c.key], c))
         for row in table.rows_where(mask):
             for col in columns:
                 cell = row.cell(col.key)
@@ -47,7 +48,7 @@ class NotANumber(Rule):
     good = "曝光量: 50000 (or 5万, which is read as 50,000)"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, NUMERIC):
+        for table, _col, cell in _input_cells(plan, NUMERIC):
             if cell.status == "unreadable" and cell.error is None:
                 yield self.at(table, cell, actual=str(cell.raw))
 
@@ -66,7 +67,7 @@ class NotADate(Rule):
     good = "交付时间: 2026-02-27"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("date",)):
+        for table, _col, cell in _input_cells(plan, ("date",)):
             if cell.status == "unreadable" and cell.error is None:
                 yield self.at(table, cell, actual=str(cell.raw))
 
@@ -105,7 +106,7 @@ class RateOutOfRange(Rule):
     good = "点击率: 3.2%"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("percent",)):
+        for table, _col, cell in _input_cells(plan, ("percent",)):
             if cell.ok and not _percent_slip(cell) and not 0 <= cell.value <= 1:
                 yield self.at(table, cell, actual=f"{cell.value * 100:g}%", expected="0%–100%")
 
@@ -124,7 +125,7 @@ class PercentScale(Rule):
     good = "点击率: 3.2%"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("percent",)):
+        for table, _col, cell in _input_cells(plan, ("percent",)):
             if cell.ok and _percent_slip(cell):
                 shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
                 yield self.at(table, cell, actual=shown, expected=f"{shown}%")
@@ -144,7 +145,7 @@ class Negative(Rule):
     good = "数量: 2"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("number", "money"), lambda t, s, c: c.num < 0):
+        for table, _col, cell in _input_cells(plan, ("number", "money"), lambda t, s, c: c.num < 0):
             if cell.ok and isinstance(cell.value, (int, float)) and cell.value < 0:
                 yield self.at(table, cell, actual=cell.value)
 
@@ -230,7 +231,7 @@ class TwoDigitYear(Rule):
     good = "2026-03-04"
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, ("date",)):
+        for table, _col, cell in _input_cells(plan, ("date",)):
             if cell.ok and "two-digit-year" in cell.warnings:
                 yield self.at(table, cell, actual=str(cell.raw), value=day(cell.value))
 

@@ -1,0 +1,53 @@
+"""The repository stands alone: no code, test, doc or data file names a path outside the clone
+(a developer's home, the machine's shared folder, a sibling checkout). A contributor's fresh
+clone and CI's must need nothing but what the repository and its declared packages hold."""
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = {".py", ".yaml", ".yml", ".toml", ".cfg", ".md", ".txt", ".json", ".sh", ""}
+SKIP_DIRS = {"__pycache__", "build", "dist"}  # and hidden folders (.git, caches, venvs) but .ci
+# An absolute path in quotes or after whitespace: "/a/b" or '/a/b'.
+ABSOLUTE = re.compile(r"""(?:(?<=["'`\s(=])|^)(/[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]+)+)""", re.M)
+# First components that name the system's own programs and files, or paths inside a zip
+# package or LibreOffice's configuration tree, never a person's or a machine's data.
+SYSTEM = {"usr", "bin", "dev", "proc", "etc", "tmp", "xl", "docProps", "_rels", "customXml"}
+SIBLING = re.compile(r"\.\./shared\b|/work/shared|\.\./\.\./")
+
+
+def repo_files():
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT)
+        folders = rel.parts[:-1]
+        if any(part in SKIP_DIRS or part.endswith(".egg-info") or (part.startswith(".") and part != ".ci")
+               for part in folders):
+            continue
+        if path.is_file() and path.suffix in TEXT and path.stat().st_size < 2_000_000:
+            yield rel, path
+
+
+def outside_paths(text: str) -> list[str]:
+    found = []
+    for m in ABSOLUTE.finditer(text):
+        first = m.group(1).split("/")[1]
+        if first not in SYSTEM and not first.startswith("org.openoffice"):
+            found.append(m.group(1))
+    return found + SIBLING.findall(text)
+
+
+def test_no_file_names_a_path_outside_the_repository():
+    offenders = {}
+    for rel, path in repo_files():
+        if rel == Path("tests/test_self_contained.py"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if found := outside_paths(text):
+            offenders[str(rel)] = sorted(set(found))[:5]
+    assert not offenders, offenders
+
+
+def test_the_scan_would_catch_one():
+    assert outside_paths('SEED = Path("/work/shared/seeds/000.txt")') == ["/work/shared/seeds/000.txt", "/work/shared"]
+    assert outside_paths("open('/home/li/plan.xlsx')") == ["/home/li/plan.xlsx"]
+    assert outside_paths("see ../shared/spec/") == ["../shared"]
+    assert outside_paths('SYSTEM_PYTHON = "/usr/bin/python3"; part = "/xl/worksheets/sheet1.xml"') == []
