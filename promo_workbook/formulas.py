@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .a1 import col_letter
 from .errors import SpecError
 from .spec import PLACEHOLDER, Column, Spec, Table
 
@@ -27,16 +28,6 @@ SUFFIXES = ("[]", "#", ".total")
 
 
 # Public API.
-
-def col_letter(index: int) -> str:
-    """0-based column index to letters: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
     """0-based row and column to an A1 reference."""

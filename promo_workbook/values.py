@@ -186,8 +186,11 @@ _NUMBER = re.compile(
 )
 _RATE_TARGET = re.compile(r"(?P<rate>[^()]+?)\s*\(\s*(?:目标|目標|target)\s*:?\s*"
                           r"(?P<target>[^()]+?)\s*\)", re.I)
-_EXCEL_ERROR = re.compile(r"#(?:N/A|DIV/0!|REF!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|"
-                          r"GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)", re.I)
+# Excel's error values: the ones a formula returns, and the newer data-type and connection
+# ones that only count when typed (one home for every module that recognises them).
+ERROR_VALUES = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+NEWER_ERROR_VALUES = ("#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+_EXCEL_ERROR = re.compile("|".join(map(re.escape, ERROR_VALUES + NEWER_ERROR_VALUES)), re.I)
 
 _SEP = r"\s*(?:-+|~+|–|—+|―|〜|至|到)\s*"
 _RANGE_SEP = re.compile(_SEP)

@@ -307,7 +307,7 @@ def test_at_most_pattern_compares_numbers(top, n):
 
 @given(top=st.integers(0, 16383), n=st.integers(0, 16383))
 def test_at_most_pattern_compares_column_letters(top, n):
-    from promo_workbook.reader.scan import col_letter
+    from promo_workbook.a1 import col_letter
 
     assert bool(re.fullmatch(_at_most(col_letter(top), "AZ"), col_letter(n))) == (n <= top)
 
@@ -334,7 +334,7 @@ def test_scan_bound_covers_what_calamine_builds(tmp_path_factory, cells, dimensi
     smaller than the grid python-calamine builds for the sheet."""
     import python_calamine
 
-    from promo_workbook.reader.scan import col_letter
+    from promo_workbook.a1 import col_letter
 
     path = tmp_path_factory.mktemp("bound") / "bound.xlsx"
     rows = "".join('<row r="{}">{}</row>'.format(

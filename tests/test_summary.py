@@ -435,3 +435,20 @@ def test_every_text_the_code_asks_for_is_in_the_words_file():
         for lang in LANGS:
             assert words().text(key, lang, campaign="x", file="x", today="x", days=1, errors=1, warnings=1, infos=1,
                                 met=1, total=1, rules=1, count=1, sheet="x", shown=1, per_rule=1, row=1)
+
+
+def test_the_summary_judges_the_reserve_by_the_checks_config(tmp_path):
+    """A reserve inside the default 10-15% but outside a configured range is coloured as the
+    check reports it, whether the config comes with the report's view or is given."""
+    from promo_workbook.check.config import load_config
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "consistent-en.xlsx"
+    toml = tmp_path / "strict.toml"
+    toml.write_text("[check]\nreserve_min = 0.2\nreserve_max = 0.3\n", encoding="utf-8")
+    config = load_config(toml)
+    default = check(sample, today=dt.date(2026, 3, 20))
+    strict = check(sample, today=dt.date(2026, 3, 20), config=config)
+    assert summary_figures(sample, default).budget.reserve_status == "good"
+    assert summary_figures(sample, strict).budget.reserve_status == "bad"
+    assert summary_figures(sample, default, config=config).budget.reserve_status == "bad"
+    assert any(f.code.startswith("T16") or "reserve" in f.name for f in strict.findings)

@@ -28,12 +28,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..check.model import SEVERITY_RANK
 from ..errors import InputFileError, UsageError
 from .sheet import FILLS
 
 __all__ = ["annotate", "Annotated", "FILLS", "MAX_NOTES"]
 
-RANK = {"error": 0, "warning": 1, "info": 2}
+RANK = SEVERITY_RANK
 MAX_NOTES = 10_000          # comments written; every finding's cell is still highlighted
 
 

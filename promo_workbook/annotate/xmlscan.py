@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from ..a1 import col_letter
 from ..errors import InputFileError
 
 CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})$")
@@ -167,11 +168,8 @@ def cell_index(ref: str | None):
 
 
 def letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """1-based column number to letters (expat-era callers count from 1)."""
+    return col_letter(col - 1)
 
 
 # Private API.

@@ -41,7 +41,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     lang = lang or plan.language or "en"
     config = config or load_config()
     with gc_paused():
-        view = from_plan(plan, spec, lang, today or dt.date.today())
+        view = from_plan(plan, spec, lang, today or dt.date.today(), config)
         findings: list[Finding] = []
         for rule in selected(select, ignore):
             findings.extend(rule.run(view, config))

@@ -26,35 +26,39 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ..limits import Limits
 
-DEFAULTS = {
-    "check": {
-        "reserve_min": 0.10,
-        "reserve_max": 0.15,
-        "sum_tolerance": 0.005,
-        "spike_threshold": 0.5,
-        "phase_days": {"warmup": 3, "burst": 7, "sustain": 5},
-        "goal_coverage": 0.8,
-    },
-    "benchmarks": {
-        "phase_budget": {"warmup": 0.2, "burst": 0.5, "sustain": 0.3},
-        "phase_budget_tolerance": 0.1,
-        "roi_min": 3.0,
-        "ltv_cac_min": 3.0,
-        "cpm_max": 30.0,
-        "cpa_max": 150.0,
-    },
-    "limits": {
-        "max_unzipped_bytes": 500_000_000,
-        "max_ratio": 200.0,
-        "max_cells": 10_000_000,
-        "max_seconds": 60.0,
-        "max_parts": 10_000,
-    },
-}
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """[check]: the thresholds the rules compare with (the seed's own figures)."""
+    reserve_min: float = 0.10
+    reserve_max: float = 0.15
+    sum_tolerance: float = 0.005
+    spike_threshold: float = 0.5
+    phase_days: dict = field(default_factory=lambda: {"warmup": 3, "burst": 7, "sustain": 5})
+    goal_coverage: float = 0.8
+
+
+@dataclass(frozen=True)
+class BenchmarkSettings:
+    """[benchmarks]: reference figures from the other seeds (info rules)."""
+    phase_budget: dict = field(default_factory=lambda: {"warmup": 0.2, "burst": 0.5, "sustain": 0.3})
+    phase_budget_tolerance: float = 0.1
+    roi_min: float = 3.0
+    ltv_cac_min: float = 3.0
+    cpm_max: float = 30.0
+    cpa_max: float = 150.0
+
+
+# Every section's defaults, derived from its dataclass: one home per default.
+SECTIONS = {"check": CheckSettings, "benchmarks": BenchmarkSettings, "limits": Limits}
+DEFAULTS = {name: dataclasses.asdict(cls()) for name, cls in SECTIONS.items()}
 
 
 # Public API.

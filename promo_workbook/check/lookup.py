@@ -1,34 +1,17 @@
 """Matching what people typed to what the spec means: dropdown labels in any language,
 goal metrics by kind (impressions, conversions, revenue, acquisition cost), channel names.
 
-Text is folded before comparing: NFKC (full-width forms), case, spaces and punctuation, and
-Traditional characters to Simplified when OpenCC is installed.
+Text is folded before comparing, as the reader folds headers (``reader/fold.py``: one
+folding for the whole tool).
 """
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
+from ..reader.fold import fold, fold_script
 
-PUNCT = re.compile(r"[\s\u3000·・,，、;；:：()（）\[\]【】\"'“”‘’《》<>!！?？。.\-_/]+")
+__all__ = ["fold", "fold_script", "list_key", "metric_kind", "direction_of_metric"]
 
 
 # Public API.
-
-@functools.lru_cache(maxsize=65536)
-def fold(text: str | None) -> str:
-    """Folded for matching across scripts: also Traditional to Simplified (OpenCC, slow)."""
-    return _t2s(quick_fold(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def quick_fold(text: str | None) -> str:
-    """Folded within one script: full-width forms, case, spaces and punctuation."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", str(text)).lower()
-    return PUNCT.sub("", text)
-
 
 def list_key(spec, list_name: str, text: str | None) -> str | None:
     """The key of the dropdown item whose label (in any language) the text is, else None."""
@@ -82,19 +65,3 @@ def _list_index(spec, list_name: str) -> dict[str, str]:
             index[fold(label)] = item.key
         index.setdefault(fold(item.key), item.key)
     return index
-
-
-@functools.lru_cache(maxsize=1)
-def _converter():
-    try:
-        import opencc
-    except ImportError:
-        return None
-    return opencc.OpenCC("t2s")
-
-
-def _t2s(text: str) -> str:
-    if text.isascii():
-        return text
-    conv = _converter()
-    return conv.convert(text) if conv else text

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # worst first
 
 
 # Public API.

@@ -20,6 +20,7 @@ CODE = re.compile(r"^[SVFTXB]\d{3}$")
 FAMILIES = {"S": "structure", "V": "values", "F": "formulas", "T": "within-table", "X": "cross-table",
             "B": "benchmark"}
 REGISTRY: dict[str, "Rule"] = {}
+_CHECKED: set[str] = set()  # codes whose declarations were checked against the spec
 
 
 # Public API.
@@ -35,6 +36,23 @@ class Rule:
     why = ""             # why it matters
     bad = ""             # an example that fires
     good = ""            # the same, fixed
+    # Ownership, declared where it is true and collected by ``owned``: a table whose required
+    # cells this rule reports (the generic S041 leaves them), a derived value "table.column"
+    # this rule checks (the generic F133 leaves it).
+    owns_required: str | None = None
+    owns_value: str | None = None
+    # Columns the rule reads by key, {table key: (column keys)}: checked against the spec when
+    # the rules are first listed, so that a misspelt key fails loudly instead of reading None.
+    reads: dict[str, tuple[str, ...]] = {}
+
+    def declared_columns(self) -> list[tuple[str, str | None]]:
+        """(table key, column key or None) for everything this rule declares it reads or owns."""
+        out = [(table, column) for table, columns in self.reads.items() for column in columns]
+        if self.owns_required:
+            out.append((self.owns_required, None))
+        if self.owns_value:
+            out.append(tuple(self.owns_value.split(".", 1)))
+        return out
 
     @property
     def item(self) -> int:
@@ -72,7 +90,34 @@ def register(cls: type[Rule]) -> type[Rule]:
 def all_rules() -> list[Rule]:
     from . import rules  # noqa: F401  (importing registers every rule)
 
-    return sorted(REGISTRY.values(), key=lambda r: (r.item, r.code))
+    ordered = sorted(REGISTRY.values(), key=lambda r: (r.item, r.code))
+    if len(_CHECKED) != len(ordered):
+        check_declarations(ordered)
+        _CHECKED.update(rule.code for rule in ordered)
+    return ordered
+
+
+def check_declarations(rules) -> None:
+    """Raise SpecError naming the rule when a table or column it declares is not in the spec."""
+    from ..errors import SpecError
+    from ..spec import load_spec
+
+    spec = load_spec()
+    for rule in rules:
+        for table_key, column in rule.declared_columns():
+            try:
+                table = spec.table(table_key)
+                if column is not None:
+                    table.column(column)
+            except KeyError:
+                where = f"{table_key}.{column}" if column else table_key
+                raise SpecError(f"rule {rule.code}", "reads" if column else "owns_required",
+                                f"declares {where!r}, which the template spec does not have") from None
+
+
+def owned(attribute: str) -> set[str]:
+    """What the registered rules declare they own (``owns_required`` or ``owns_value``)."""
+    return {value for rule in all_rules() if (value := getattr(rule, attribute))}
 
 
 def selected(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:

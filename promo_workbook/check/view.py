@@ -20,6 +20,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..values import ERROR_VALUES
+
 
 # Public API.
 
@@ -203,6 +205,8 @@ class PlanView:
     today: dt.date
     sheets: int = 0
     workbook_lang: str = "en"   # the language the workbook was written in (its formulas' labels)
+    # The thresholds the plan is judged by (check/config.py): the check's, and so the summary's.
+    config: dict = field(default_factory=dict, repr=False)
 
     def table(self, key: str) -> TableView | None:
         return self.tables.get(key)
@@ -217,8 +221,13 @@ class PlanView:
         return table.values_of(key, how) if table else []
 
 
-def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
-    """Adapt the reader's Plan (promo_workbook.reader.model) to the rules' view."""
+def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None) -> PlanView:
+    """Adapt the reader's Plan (promo_workbook.reader.model) to the rules' view; ``config`` as
+    check/config.py's load_config() gives (its defaults when None)."""
+    if config is None:
+        from .config import load_config
+
+        config = load_config()
     tables = {}
     rows_total = 0
     for key, data in plan.tables.items():
@@ -246,7 +255,7 @@ def from_plan(plan, spec, lang: str, today: dt.date) -> PlanView:
                     start=start if isinstance(start, dt.date) else None, end=end if isinstance(end, dt.date) else None,
                     trust_cache=plan.trust_cache, producer=str(getattr(plan.producer, "application", "") or ""),
                     schema_version=_int(meta.get("schema_version")), today=today, sheets=len(plan.sheets),
-                    workbook_lang=plan.language or lang)
+                    workbook_lang=plan.language or lang, config=config)
     view.rows_total = rows_total
     return view
 
@@ -421,7 +430,7 @@ def _int(value):
         return None
 
 
-ERRORS = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+ERRORS = ERROR_VALUES
 
 
 def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:

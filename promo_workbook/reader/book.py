@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from .package import Package
-from .scan import SheetFormulas, col_letter, scan_formulas, scan_styles
+from ..a1 import col_letter
+from .scan import SheetFormulas, scan_formulas, scan_styles
 
 __all__ = ["Book"]
 

@@ -78,7 +78,7 @@ def build_table(ctx: Context, loc: Location, columns: dict[str, ColumnInfo],
 
 def cell_value(ctx: Context, sheet: str, col: int, row: int, kind: str, items=None) -> CellValue:
     """One stand-alone cell (the Cover's fields), read like a table cell."""
-    from .scan import col_letter
+    from ..a1 import col_letter
 
     values = ctx.book.values(sheet) or []
     raw = values[row - 1][col] if row - 1 < len(values) and col < len(values[row - 1]) else ""

@@ -28,7 +28,7 @@ from ..spec import LANGUAGES, Spec, Table
 from .fold import fold, fold_script
 from .model import ColumnInfo, MissingColumn
 from .rules import ALIASES
-from .scan import col_index, col_letter
+from ..a1 import col_index, col_letter
 
 __all__ = ["Location", "MetaInfo", "find_by_headers", "finish_columns", "guess_language", "is_title_row",
            "location_from_meta", "parse_ref", "read_meta"]

@@ -27,11 +27,12 @@ from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 
+from ..a1 import col_index, col_letter
 from ..errors import InputFileError
 from ..limits import Budget
 from .package import open_part, show
 
-__all__ = ["SheetFormulas", "col_index", "col_letter", "measure_extent", "ods_cells", "quick_extent", "scan_formulas",
+__all__ = ["SheetFormulas", "measure_extent", "ods_cells", "quick_extent", "scan_formulas",
            "scan_styles", "unescape"]
 
 CHUNK = 4 * 1024 * 1024
@@ -304,24 +305,6 @@ def unescape(text: bytes) -> str:
     if "&" not in s:
         return s
     return _ENTITY.sub(_entity, s)
-
-
-def col_letter(index: int) -> str:
-    """0-based column index to letters: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """Column letters to a 0-based index: A -> 0, AA -> 26."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 # Private API.

@@ -28,14 +28,17 @@ __all__ = ["write_summary", "summary_figures"]
 
 # Public API.
 
-def write_summary(source, report, out_path, lang: str | None = None, *, today: dt.date | None = None) -> Path:
-    """Write the summary of ``source`` (checked as ``report``) to ``out_path``; returns the path."""
+def write_summary(source, report, out_path, lang: str | None = None, *, today: dt.date | None = None,
+                  config: dict | None = None) -> Path:
+    """Write the summary of ``source`` (checked as ``report``) to ``out_path``; returns the path.
+    Thresholds (the reserve's range, tolerances) are the check's: ``config`` when given, else
+    the one the report's view was checked with, else the defaults."""
     from .. import atomic
 
     out = Path(out_path)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the summary is an .xlsx workbook; name it *.xlsx")
-    view = _view(source, report, today)
+    view = _view(source, report, today, config)
     atomic.refuse_input(out, view.path, report.file)
     # No cyclic collection while the summary is built: many small objects next to a plan of
     # millions, and each full collection would walk them all (seconds on a bench-size plan).
@@ -43,11 +46,11 @@ def write_summary(source, report, out_path, lang: str | None = None, *, today: d
         return _write(view, report, out, lang)
 
 
-def summary_figures(source, report, *, today: dt.date | None = None):
+def summary_figures(source, report, *, today: dt.date | None = None, config: dict | None = None):
     """The Figures the summary shows (for tests and other outputs): see figures.py."""
     from .figures import compute
 
-    return compute(_view(source, report, today), report)
+    return compute(_view(source, report, today, config), report)
 
 
 # Private API.
@@ -82,23 +85,24 @@ def _write(view, report, out: Path, lang: str | None) -> Path:
     return out
 
 
-def _view(source, report, today):
-    """The checker's PlanView of the plan: given, carried by the report, or built from a Plan/path."""
+def _view(source, report, today, config=None):
+    """The checker's PlanView of the plan: given, carried by the report, or built from a Plan/path;
+    with ``config`` when given (a view's own thresholds otherwise)."""
+    import dataclasses
+
     from ..check.view import PlanView, from_plan
     from ..spec import load_spec
 
-    if isinstance(source, PlanView):
-        return source
-    view = getattr(report, "view", None)
+    view = source if isinstance(source, PlanView) else getattr(report, "view", None)
     if isinstance(view, PlanView):
-        return view
+        return view if config is None else dataclasses.replace(view, config=config)
     plan = source
     if isinstance(source, (str, os.PathLike)):
         from ..reader import read
 
         plan = read(source)
     lang = report.lang or plan.language or "en"
-    return from_plan(plan, load_spec(), lang, today or dt.date.today())
+    return from_plan(plan, load_spec(), lang, today or dt.date.today(), config)
 
 
 def _link_base(plan_path, out: Path) -> str | None:

@@ -16,11 +16,12 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..check.model import SEVERITY_RANK
 from ..check.lookup import direction_of_metric, fold, list_key, metric_kind
 from ..check import view as _view
 from ..check.recompute import budget_total, expected_value, line_amount
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ORDER = SEVERITY_RANK
 MAX_DAY_CHANNELS = 8          # channel columns (chart series) on the daily sheet; the rest are "other"
 MAX_FINDING_ROWS = 5000       # findings listed one per row; all are counted by rule
 MAX_PER_RULE = 500            # of one rule: 200,000 "daily change" notes are a count, not a list
@@ -99,6 +100,16 @@ class Budget:
     items: list[BudgetItem]
     channels: list[ChannelBudget]
     channel_lines: bool         # whether any budget line names its channel
+    reserve_range: tuple = (0.10, 0.15)  # the check's [check] reserve_min/reserve_max
+
+    @property
+    def reserve_status(self) -> str | None:
+        """"good" when the reserve's share is inside the configured range, "bad" outside, None unknown."""
+        share = self.reserve_share
+        if share is None:
+            return None
+        low, high = self.reserve_range
+        return "good" if low - 1e-9 <= share <= high + 1e-9 else "bad"
 
     @property
     def difference(self) -> float | None:
@@ -216,12 +227,10 @@ class Figures:
 def compute(view, report, *, lang: str | None = None, file: str | None = None) -> Figures:
     """All figures of the summary, from the checker's PlanView and the check's Report; labels
     (table titles, budget items) in ``lang``, by default the report's."""
-    from ..check.config import load_config
-
     lang = lang or report.lang or view.lang
     spec = view.spec
     counts = {s: report.count(s) for s in SEVERITY_ORDER}
-    budget = _budget(view, lang, load_config()["check"]["sum_tolerance"])
+    budget = _budget(view, lang, view.config["check"])
     channels, total, days, day_channels, other, daily_filled = _daily(view)
     revenue = _revenue(view)
     if revenue is not None and total.conversions:
@@ -353,7 +362,8 @@ def _goal(view, metric, goal, review) -> Goal:
         analysis=review.text("analysis") if review is not None else None)
 
 
-def _budget(view, lang: str, tolerance: float) -> Budget:
+def _budget(view, lang: str, settings: dict) -> Budget:
+    tolerance = settings["sum_tolerance"]
     spec = view.spec
     total = budget_total(view)
     amounts: dict[str, list] = {}
@@ -396,7 +406,8 @@ def _budget(view, lang: str, tolerance: float) -> Budget:
         else:
             status = "agrees" if math.isclose(spent, planned, rel_tol=max(tolerance, 0.005), abs_tol=0.5) else "differs"
         channels.append(ChannelBudget(name, share, planned, spent, status))
-    return Budget(cover, total, reserve, items, channels, bool(tied))
+    return Budget(cover, total, reserve, items, channels, bool(tied),
+                  (settings["reserve_min"], settings["reserve_max"]))
 
 
 def _daily(view):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..check.config import load_config
 from . import charts
 from ..check.render import message
 from .figures import MAX_PER_RULE, NONE, OTHER, Figures
@@ -95,9 +94,8 @@ def write_overview(ctx: Context, ws, names: dict, goal_rows, daily_chart) -> Non
     row += 2
     g.text(row, LEFT, ctx.t("overview.kpi_title"), "section", measure=False)
     g.blank(row, LEFT + 1, "section")
-    limits = load_config()["check"]
     share = budget.reserve_share
-    reserve_status = None if share is None else ("good" if limits["reserve_min"] - 1e-9 <= share <= limits["reserve_max"] + 1e-9 else "bad")
+    reserve_status = budget.reserve_status
     met, goals = figs.goals_met, len(figs.goals)
     states = {goal.status for goal in figs.goals}
     goals_status = "bad" if "missed" in states else "warn" if "pending" in states else "good"

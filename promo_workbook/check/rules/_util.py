@@ -6,6 +6,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from ... import formulas as spec_formulas
+from ...a1 import col_index
 from ..evaluate import NotEvaluable, evaluate, normalise
 from ..recompute import expected_value
 from ..view import PlanView, Row, TableView
@@ -162,15 +163,8 @@ def _blocks(plan: PlanView) -> dict:
     for key, table in plan.tables.items():
         if table.first_row is None or not table.letters:
             continue
-        columns = {k: _col_index(letter) for k, letter in table.letters.items()}
+        columns = {k: col_index(letter) for k, letter in table.letters.items()}
         totals = table.totals_row - 1 if table.totals_row else None
         blocks[key] = Block(table.sheet, columns, table.first_row - 1, table.last_row - 1, totals)
     plan._blocks = blocks
     return blocks
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1

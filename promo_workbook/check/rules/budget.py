@@ -11,6 +11,7 @@ from ._util import CACHED, EVALUATED, TYPED, close, num, pct, shown
 @register
 class BudgetSubtotal(Rule):
     code, name, severity = "T161", "budget.subtotal", "error"
+    owns_value = "budget.subtotal"  # F133 leaves this derived value to this rule
     messages = {
         "zh-CN": "合计 {actual} 不等于 数量 {qty} × 单价 {price} = {expected}。",
         "zh-TW": "合計 {actual} 不等於 數量 {qty} × 單價 {price} = {expected}。",

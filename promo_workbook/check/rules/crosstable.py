@@ -52,6 +52,7 @@ class GoalMissingFromReview(Rule):
 @register
 class ReviewTargetDiffers(Rule):
     code, name, severity = "X252", "review.target-differs", "error"
+    owns_required = "review"  # the review's rows mirror the goals: X25x compare them
     messages = {
         "zh-CN": "“{metric}”在复盘表中的目标值 {actual} 与活动目标表的 {expected} 不一致。",
         "zh-TW": "「{metric}」在復盤表中的目標值 {actual} 與活動目標表的 {expected} 不一致。",

@@ -8,12 +8,11 @@ import numpy as np
 
 from ..evaluate import normalise
 from ..recompute import daily_expected, expected_value
-from ..registry import Rule, register
+from ..registry import Rule, owned, register
 from ..view import PlanView, TableView
 from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
-OWN_VALUE_RULES = {"budget.subtotal", "daily.cvr", "daily.achievement", "review.achievement"}
 _NAN = float("nan")
 RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 
@@ -112,7 +111,7 @@ class WrongResult(Rule):
         tol = config["check"]["sum_tolerance"]
         for table in plan.tables.values():
             for col in _derived(table):
-                if f"{table.key}.{col.key}" in OWN_VALUE_RULES or col.value_format == "text":
+                if f"{table.key}.{col.key}" in owned("owns_value") or col.value_format == "text":
                     continue
                 # A template formula shows the definition itself; an empty typed cell shows nothing.
                 maybe = table.any_column([col.key], lambda c: ~c.empty) & ~template_cells(plan, table, col.key)

@@ -2,12 +2,10 @@
 placeholders left in, rows half filled, sections the plan needs left empty."""
 from __future__ import annotations
 
-from ..lookup import quick_fold
-from ..registry import Rule, register
+from ..lookup import fold_script
+from ..registry import Rule, owned, register
 from ..view import PlanView, _np
 
-# Tables whose required cells have rules of their own (goals: T20x; item 24: T24x).
-OWN_REQUIRED_RULES = {"goals", "risks", "progress", "feedback", "lessons", "improvements", "review"}
 NEEDED_SECTIONS = ("goals", "channels", "budget")
 
 
@@ -80,13 +78,13 @@ class ExampleLeft(Rule):
             # The examples are kept in every language, so a script-preserving fold is enough.
             known = set().union(*examples)
             for row in table.rows_where(_example_like(table, examples)):
-                texts = {quick_fold(c.raw) for c in row.cells.values() if isinstance(c.raw, str)}
+                texts = {fold_script(c.raw) for c in row.cells.values() if isinstance(c.raw, str)}
                 if len(texts & known) < 2:
                     continue
                 for example in examples:
                     if len(example) >= 2 and example <= texts:
                         first = next(k for k in row.cells if isinstance(row.cells[k].raw, str)
-                                     and quick_fold(row.cells[k].raw) in example)
+                                     and fold_script(row.cells[k].raw) in example)
                         yield self.at(table, row.cells[first], actual=row.text(first))
                         break
 
@@ -132,7 +130,7 @@ class RowIncomplete(Rule):
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
-            if table.key in OWN_REQUIRED_RULES:
+            if table.key in owned("owns_required"):  # a table's own rule words its required cells
                 continue
             yield from required_cells(self, plan, table, [c.key for c in table.spec.columns if c.required])
 
@@ -179,6 +177,24 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
                               column=table.label(key, plan.lang))
 
 
+class RequiredCells(Rule):
+    """Started rows of one table that leave one of its ``required`` cells empty, worded by the
+    table's own rule (subclasses set code, messages, ``table_key`` and ``required``)."""
+
+    table_key = ""
+    required: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.owns_required = cls.table_key
+        cls.reads = {cls.table_key: cls.required}
+
+    def run(self, plan, config):
+        table = plan.table(self.table_key)
+        if table is not None:
+            yield from required_cells(self, plan, table, self.required)
+
+
 # Private API.
 
 def _example_like(table, examples: list[set[str]]):
@@ -199,7 +215,7 @@ def _example_like(table, examples: list[set[str]]):
             return np.ones(n, dtype=bool)
         columns.append((len(set(v for v in col.raw if isinstance(v, str))), key, col))
     columns.sort(key=lambda c: c[0])
-    fold = quick_fold.__wrapped__  # each text once: the lru cache would only churn here
+    fold = fold_script.__wrapped__  # each text once: the lru cache would only churn here
     counts = [np.zeros(n, dtype=np.int64) for _ in examples]
     alive = np.ones(n, dtype=bool)
     for k, (_, _, col) in enumerate(columns):
@@ -232,7 +248,7 @@ def _example_texts(spec_table) -> list[set[str]]:
             texts = set()
             for value in row.values():
                 if isinstance(value, dict):
-                    texts.add(quick_fold(value.get(lang.replace("_", "-"))))
+                    texts.add(fold_script(value.get(lang.replace("_", "-"))))
             texts.discard("")
             if texts:
                 out.append(texts)

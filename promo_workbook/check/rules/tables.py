@@ -9,7 +9,7 @@ from ..recompute import daily_expected, expected_value
 from ..registry import Rule, register
 from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
-from .structure import required_cells
+from .structure import RequiredCells
 
 _NAN = float("nan")
 
@@ -120,6 +120,7 @@ class ConversionsOverClicks(Rule):
 @register
 class ConversionRate(Rule):
     code, name, severity = "T193", "daily.conversion-rate", "error"
+    owns_value = "daily.cvr"  # F133 leaves this derived value to this rule
     messages = {
         "zh-CN": "转化率应为 转化量 {conv} ÷ 点击量 {clicks} = {expected}，表中为 {actual}。",
         "zh-TW": "轉化率應為 轉化量 {conv} ÷ 點擊量 {clicks} = {expected}，表中為 {actual}。",
@@ -139,6 +140,7 @@ class ConversionRate(Rule):
 @register
 class DailyAchievement(Rule):
     code, name, severity = "T194", "daily.achievement", "error"
+    owns_value = "daily.achievement"  # F133 leaves this derived value to this rule
     messages = {
         "zh-CN": "目标达成率应为 转化量 ÷ 日目标 = {expected}，表中为 {actual}。",
         "zh-TW": "目標達成率應為 轉化量 ÷ 日目標 = {expected}，表中為 {actual}。",
@@ -267,7 +269,7 @@ class GoalWithoutNumber(Rule):
 
 
 @register
-class GoalRequired(Rule):
+class GoalRequired(RequiredCells):
     code, name, severity = "T202", "goals.owner-deadline", "warning"
     messages = {
         "zh-CN": "目标缺少“{column}”。",
@@ -279,15 +281,13 @@ class GoalRequired(Rule):
     bad = "销量 | 100000 | 负责人 (blank)"
     good = "负责人 王敏, 完成时限 2026-03-15"
 
-    def run(self, plan, config):
-        table = plan.table("goals")
-        if table is not None:
-            yield from required_cells(self, plan, table, ["dimension", "metric", "direction", "owner", "deadline"])
+    table_key, required = "goals", ("dimension", "metric", "direction", "owner", "deadline")
 
 
 @register
 class ReviewAchievement(Rule):
     code, name, severity = "T211", "review.achievement", "error"
+    owns_value = "review.achievement"  # F133 leaves this derived value to this rule
     messages = {
         "zh-CN": "“{metric}”的达成率应为 {expected}（{how}），表中为 {actual}。",
         "zh-TW": "「{metric}」的達成率應為 {expected}（{how}），表中為 {actual}。",
@@ -384,7 +384,7 @@ class LaunchReadiness(Rule):
 
 
 @register
-class RisksRequired(Rule):
+class RisksRequired(RequiredCells):
     code, name, severity = "T241", "risks.required", "warning"
     messages = {
         "zh-CN": "风险预案缺少“{column}”。",
@@ -396,14 +396,11 @@ class RisksRequired(Rule):
     bad = "负面舆情 | (blank) | (blank) | *公关"
     good = "负面舆情 | 单日负面评论超50条 | 客服2小时内响应 | 李娜"
 
-    def run(self, plan, config):
-        table = plan.table("risks")
-        if table is not None:
-            yield from required_cells(self, plan, table, ["risk_type", "trigger", "response", "owner"])
+    table_key, required = "risks", ("risk_type", "trigger", "response", "owner")
 
 
 @register
-class ProgressDeviation(Rule):
+class ProgressDeviation(RequiredCells):
     code, name, severity = "T242", "progress.deviation", "warning"
     messages = {
         "zh-CN": "未按计划完成，需要填写“{column}”（24小时内响应）。",
@@ -414,6 +411,7 @@ class ProgressDeviation(Rule):
     why = "The seed asks for every deviation to be explained and answered within 24 hours."
     bad = "按计划完成 否 | 偏差说明 (blank)"
     good = "偏差说明 素材审核未通过 | 解决措施 修改素材后重新提交"
+    table_key, required = "progress", ("date", "planned", "actual")
 
     def run(self, plan, config):
         table = plan.table("progress")
@@ -425,12 +423,11 @@ class ProgressDeviation(Rule):
                     letter = table.letters.get(key)
                     yield self.at(table, ref=f"{letter}{row.row}" if letter else None, row=row.row,
                                   column=table.label(key, plan.lang))
-        if table is not None:
-            yield from required_cells(self, plan, table, ["date", "planned", "actual"])
+        yield from super().run(plan, config)
 
 
 @register
-class FeedbackAction(Rule):
+class FeedbackAction(RequiredCells):
     code, name, severity = "T243", "feedback.action", "warning"
     messages = {
         "zh-CN": "用户反馈缺少“{column}”。",
@@ -442,14 +439,11 @@ class FeedbackAction(Rule):
     bad = "活动规则 | 门槛太高 | (blank)"
     good = "处理建议: 降低门槛至满100减30"
 
-    def run(self, plan, config):
-        table = plan.table("feedback")
-        if table is not None:
-            yield from required_cells(self, plan, table, ["type", "content", "action"])
+    table_key, required = "feedback", ("type", "content", "action")
 
 
 @register
-class LessonsRequired(Rule):
+class LessonsRequired(RequiredCells):
     code, name, severity = "T244", "lessons.required", "warning"
     messages = {
         "zh-CN": "成功经验缺少“{column}”。",
@@ -461,14 +455,11 @@ class LessonsRequired(Rule):
     bad = "社群裂变 | (blank)"
     good = "社群裂变 | 带动新增用户2000人,成本25元/人 | 老用户激活 | 李娜"
 
-    def run(self, plan, config):
-        table = plan.table("lessons")
-        if table is not None:
-            yield from required_cells(self, plan, table, ["lesson", "details", "owner"])
+    table_key, required = "lessons", ("lesson", "details", "owner")
 
 
 @register
-class ImprovementsRequired(Rule):
+class ImprovementsRequired(RequiredCells):
     code, name, severity = "T245", "improvements.required", "warning"
     messages = {
         "zh-CN": "改进计划缺少“{column}”。",
@@ -480,7 +471,4 @@ class ImprovementsRequired(Rule):
     bad = "客服响应慢 | ... | (blank)"
     good = "增加2名兼职客服 | 张伟 | 2026-03-31"
 
-    def run(self, plan, config):
-        table = plan.table("improvements")
-        if table is not None:
-            yield from required_cells(self, plan, table, ["shortfall", "action", "owner", "deadline"])
+    table_key, required = "improvements", ("shortfall", "action", "owner", "deadline")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from ...spec import CHANNELS_LIST
+from ...values import ERROR_VALUES
 from ..lookup import fold, list_key
 from ..registry import Rule, register
 from ..view import PlanView, _np
 from ._util import day
 
 NUMERIC = ("number", "money", "percent")
-ERROR_VALUES = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
 def _percent_slip(cell) -> bool:
