@@ -20,6 +20,13 @@ COLUMN_KINDS = ("text", "number", "money", "percent", "date", "dropdown", "formu
 FORMATS = ("text", "integer", "number", "money", "percent", "date", "ratio")
 ORIGINS = ("seed", "added")
 DATE_RANGES = ("campaign", "any")
+# How a column's cells may be read besides its kind: the seed's combined cells.
+READ_AS = ("daterange", "rate_target")
+# What a combined seed cell gives the column it fills (values.Value attributes).
+SPLIT_TAKES = ("range_start", "range_end", "target", "direction", "unit")
+# A formula column's (or totals cell's) number format -> the parse kind of its values.
+FORMAT_KINDS = {"percent": "percent", "money": "money", "integer": "number", "number": "number",
+                "ratio": "number", "date": "date", "text": "text"}
 CHANNELS_LIST = "@channels"  # a dropdown fed by the channel plan's names
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -63,6 +70,12 @@ class Column:
     blank_if_zero: tuple[str, ...] = ()
     only_if: str | None = None
     link: str | None = None
+    # The seed's own layout (a hand-made workbook): header texts it uses besides the labels,
+    # how its cells are read when the kind is not enough, and the columns one of its cells
+    # fills, as (column, what to take from the parsed value).
+    aliases: tuple[str, ...] = ()
+    read_as: str | None = None
+    splits: tuple[tuple[str, str], ...] = ()
 
     @property
     def derived(self) -> bool:
@@ -74,6 +87,17 @@ class Column:
         if self.format:
             return self.format
         return {"dropdown": "text", "number": "number"}.get(self.kind, self.kind)
+
+    @property
+    def parse_kind(self) -> str:
+        """The values.parse kind for this column's cells."""
+        if self.read_as:
+            return self.read_as
+        if self.kind == "dropdown":
+            return "text"
+        if self.kind == "formula":
+            return FORMAT_KINDS.get(self.value_format, "text")
+        return self.kind
 
 
 @dataclass(frozen=True)
@@ -115,6 +139,18 @@ class Table:
 
     def has_column(self, key: str) -> bool:
         return any(col.key == key for col in self.columns)
+
+    def splits(self, present) -> list[tuple[str, str, str]]:
+        """(source, target, take) for each combined seed cell among the ``present`` columns."""
+        return [(col.key, into, take) for col in self.columns if col.key in present for into, take in col.splits]
+
+    def split_targets(self, present) -> list[str]:
+        """Columns this table's rows may get from a combined seed cell, given the columns found."""
+        targets = []
+        for _, into, _ in self.splits(present):
+            if into not in targets:
+                targets.append(into)
+        return targets
 
 
 @dataclass(frozen=True)
@@ -265,6 +301,9 @@ def _load_column(file: str, path: str, data: Any) -> Column:
         blank_if_zero=tuple(node.get("blank_if_zero", list, [])),
         only_if=node.get("only_if", str, None),
         link=node.get("link", str, None),
+        aliases=tuple(node.get("aliases", list, [])),
+        read_as=node.choice("read_as", READ_AS, None),
+        splits=tuple(_load_split(file, f"{path}.splits[{i}]", s) for i, s in enumerate(node.get("splits", list, []))),
     )
     node.done()
     if (column.kind == "formula") != (column.formula is not None):
@@ -274,6 +313,13 @@ def _load_column(file: str, path: str, data: Any) -> Column:
     if (column.kind == "date") != (column.dates is not None):
         raise SpecError(file, path, "kind date needs dates: campaign or any")
     return column
+
+
+def _load_split(file: str, path: str, data: Any) -> tuple[str, str]:
+    node = _Node(file, path, data)
+    split = (node.get("into", str), node.choice("take", SPLIT_TAKES))
+    node.done()
+    return split
 
 
 def _load_table(path: Path, lists: dict) -> Table:
@@ -365,6 +411,9 @@ def _cross_check(spec: Spec, root: Path) -> None:
                 other, _, other_col = col.link.partition(".")
                 if not (other in {t.key for t in spec.tables} and spec.table(other).has_column(other_col)):
                     raise SpecError(file, f"{where}.link", f"unknown column {col.link!r}")
+            for j, (into, _) in enumerate(col.splits):
+                if not table.has_column(into):
+                    raise SpecError(file, f"{where}.splits[{j}].into", f"unknown column {into!r}")
         if table.totals:
             for key, text in table.totals.cells.items():
                 if not table.has_column(key):

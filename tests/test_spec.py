@@ -138,3 +138,29 @@ def test_traditional_text_is_in_sync():
     for path in templates_dir().glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert sync.sync(text, converter) == text, f"{path.name}: run tools/sync_zh_tw.py"
+
+
+def test_seed_layout_data_lives_in_the_spec():
+    """The seed's own layout (aliases, how its combined cells are read and split) is spec data."""
+    spec = load_spec()
+    daily, rhythm = spec.table("daily"), spec.table("rhythm")
+    assert "率" in daily.column("ctr").aliases
+    assert daily.column("achievement").parse_kind == "rate_target"
+    assert rhythm.column("dates").parse_kind == "daterange"
+    assert rhythm.split_targets({"dates"}) == ["start", "end"]
+    assert spec.table("goals").splits({"target"}) == [("target", "direction", "direction"), ("target", "unit", "unit")]
+    assert "合计" in spec.workbook["totals_labels"]
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("splits: [{into: quantity_unit, take: unit}]", "splits: [{into: units, take: unit}]",
+     r"columns\[2\].splits\[0\].into: unknown column 'units'"),
+    ("splits: [{into: quantity_unit, take: unit}]", "splits: [{into: quantity_unit, take: colour}]",
+     r"columns\[2\].splits\[0\].take: 'colour' is not one of"),
+])
+def test_a_bad_split_names_file_and_path(tmp_path, old, new, where):
+    root = _copy_templates(tmp_path)
+    path = root / "07-budget.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"templates/07-budget.yaml: " + where):
+        _load_fresh(root)

@@ -8,7 +8,7 @@ table's header or the end of the sheet. Rows whose input cells are all empty are
 out, and so are title rows between stacked tables.
 
 How a cell becomes a CellValue:
-- a typed value is parsed by values.parse with the column's kind (rules.parse_kind), the
+- a typed value is parsed by values.parse with the column's kind (spec Column.parse_kind), the
   campaign start from the Cover and the workbook's date system; percent and date cells
   whose meaning depends on the number format get it from the cell's style;
 - a formula cell that only copies another cell (=IF('活动目标'!$B$5="","",'活动目标'!$B$5))
@@ -17,7 +17,7 @@ How a cell becomes a CellValue:
   cache), else status "unreadable", reason "formula-not-calculated": the checker
   recomputes derived values itself;
 - dropdown labels are mapped to their list item key in any language (CellValue.item);
-- the seed's combined cells fill the columns the template split them into (rules.SPLITS).
+- the seed's combined cells fill the columns the template split them into (a column's `splits` in the spec).
 """
 from __future__ import annotations
 
@@ -28,12 +28,11 @@ from itertools import zip_longest
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ..spec import CHANNELS_LIST, Spec, Table
+from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
 from ..values import DateRange, Value, parse
 from .fold import fold
 from .identify import Location, is_title_row, parse_ref
 from .model import CellValue, ColumnInfo, MissingColumn, Row, TableData
-from .rules import FORMAT_KINDS, SPLITS, TOTALS_LABELS, parse_kind
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
@@ -106,9 +105,9 @@ class ColumnArrays:
     tids: object              # numpy int array: the formula template id of row i, -1 for none; or None
     formulas: object          # scan.SheetFormulas of the sheet, for a template's text
     index: int                # 0-based column index
-    kind: str                 # the parse kind (rules.parse_kind)
+    kind: str                 # the parse kind (spec Column.parse_kind)
     derived: bool
-    split_from: str | None = None  # the column whose cell fills an empty one here (rules.SPLITS)
+    split_from: str | None = None  # the column whose cell fills an empty one here (a column's `splits` in the spec)
 
 
 @dataclass
@@ -139,7 +138,7 @@ class _Builder:
         self.extra = [_Col(key, info.index, info.letter, "text", has_formulas=info.index in formula_cols,
                            cache={}) for key, info in extra.items()]
         present = set(columns)
-        self.splits = [s for s in SPLITS if s[0] == table.key and s[1] in present]
+        self.splits = table.splits(present)  # (source, target, take): the seed's combined cells
         self._transposed = None  # (row numbers, columns over them) for column_arrays
 
     # Rows.
@@ -195,14 +194,14 @@ class _Builder:
 
     def column_values(self, key: str, numbers) -> list[Value]:
         col = next((c for c in self.cols if c.key == key), None)
-        if col is None or any(s[2] == key for s in self.splits):
+        if col is None or any(s[1] == key for s in self.splits):
             return [cell.value if (cell := self.row(n).cells.get(key)) else None for n in numbers]
         values, i = self.values, col.index
         return [self._cell(col, n, values[n - 1][i] if i < len(values[n - 1]) else "").value for n in numbers]
 
     def column_arrays(self, key: str, numbers) -> "ColumnArrays | None":
         """One column's raw values and formula template ids over ``numbers``, for checks that
-        look at a whole column at once; None when the column is absent. A split (rules.SPLITS)
+        look at a whole column at once; None when the column is absent. A split (a column's `splits` in the spec)
         may fill an empty cell of it from another column: ColumnArrays.split_from names that."""
         col = next((c for c in self.cols if c.key == key), None)
         if col is None:
@@ -216,7 +215,7 @@ class _Builder:
         tids = None
         if col.has_formulas:
             tids = self.formulas.column_ids(i, numbers)
-        split_from = next((s[1] for s in self.splits if s[2] == key), None)
+        split_from = next((s[0] for s in self.splits if s[1] == key), None)
         return ColumnArrays(raw, tids, self.formulas, i, col.kind, col.derived, split_from)
 
     # Cells.
@@ -226,7 +225,7 @@ class _Builder:
         items = None
         if spec_col.list and spec_col.list != CHANNELS_LIST:
             items = list_items(self.ctx.spec, spec_col.list)
-        return _Col(info.key, info.index, info.letter, parse_kind(self.table, spec_col), spec_col.derived, items,
+        return _Col(info.key, info.index, info.letter, spec_col.parse_kind, spec_col.derived, items,
                     spec_col.list == "yes_no", info.index in formula_cols, {})
 
     def _cell(self, col: _Col, n: int, raw) -> CellValue:
@@ -285,15 +284,15 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     end = loc.region_end or len(values)
     totals = loc.totals_row
     if totals is None and loc.identified_by == "headers":
-        totals = _find_totals(loc.table, columns, values, first, end)
+        totals = _find_totals(ctx.spec, loc.table, columns, values, first, end)
     if totals is not None and totals > loc.header_row:
         end = min(end, totals - 1)
     return first, end, totals
 
 
-def _find_totals(table: Table, columns: dict, values: list, first: int, end: int) -> int | None:
+def _find_totals(spec: Spec, table: Table, columns: dict, values: list, first: int, end: int) -> int | None:
     """A hand-made table's totals row: its first column says 合计 / 總計 / Total."""
-    labels = {fold(x) for x in TOTALS_LABELS}
+    labels = {fold(x) for x in spec.workbook["totals_labels"]}
     if table.totals:
         labels |= {fold(x) for x in table.totals.label.all()}
     lo = min((c.index for c in columns.values()), default=0)
@@ -346,7 +345,7 @@ def _link(formula: str, here: str) -> tuple[str, int, int] | None:
 
 
 def _apply_split(ctx: Context, split: tuple, cells: dict) -> None:
-    _, src_key, dst_key, what = split
+    src_key, dst_key, what = split
     src = cells.get(src_key)
     dst = cells.get(dst_key)
     if src is None or not src.ok or (dst is not None and (dst.status != "empty" or dst.formula)):
@@ -371,6 +370,6 @@ def _apply_split(ctx: Context, split: tuple, cells: dict) -> None:
         if not v.unit:
             return
         new = Value(v.raw, v.unit, "text", "ok", from_text=True)
-    else:  # pragma: no cover - rules.SPLITS lists only the cases above
+    else:  # pragma: no cover - spec.SPLIT_TAKES lists only the cases above
         return
     cells[dst_key] = CellValue(new, src.sheet, src.column, src.row, item=item, source=f"split:{src_key}")

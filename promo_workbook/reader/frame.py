@@ -4,12 +4,11 @@
 Columns: ``row`` (the Excel row), then per template column its normalised value under the
 column key and what the cell held under ``<key>_raw``; unknown extra columns follow as
 ``extra:<header>`` with their raw values. Date ranges become "start/end" ISO text (or the
-seed's "X.1/X.3"). Columns filled from a combined seed cell (rules.SPLITS) are included.
+seed's "X.1/X.3"). Columns filled from a combined seed cell (a column's `splits` in the spec) are included.
 """
 from __future__ import annotations
 
 from ..values import DateRange
-from .rules import split_targets
 
 __all__ = ["range_text", "table_frame"]
 
@@ -20,7 +19,7 @@ def table_frame(table):
     import pandas as pd
 
     data = {"row": list(table.row_numbers)}
-    keys = list(table.columns) + [k for k in split_targets(table.key, table.columns) if k not in table.columns]
+    keys = list(table.columns) + [k for k in table.template.split_targets(table.columns) if k not in table.columns]
     for key in keys:
         values = table.column_values(key)
         data[key] = [_plain(v.value) if v is not None and v.ok else None for v in values]

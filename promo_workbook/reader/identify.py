@@ -5,7 +5,7 @@
    block and column header cells ('预算明细'!$C$4). Spreadsheet apps rewrite them when a
    sheet is renamed, rows are inserted or a column moves, so their TEXT locates the table.
 2. Headers: every other sheet is scanned for a row whose cells fold (fold.py) to a
-   template's column labels in any language (or a seed alias, rules.py); in the first 30
+   template's column labels in any language (or a seed alias, the column's `aliases`); in the first 30
    rows a header that holds a label counts too ("曝光量(次)"). A row counts when at least
    two labels and 40% of the template's columns match; each template takes its best row,
    each row one template. Large sheets are scanned in their first 30 rows; small ones in
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from ..spec import LANGUAGES, Spec, Table
 from .fold import fold, fold_script
 from .model import ColumnInfo, MissingColumn
-from .rules import ALIASES
 from ..a1 import col_index, col_letter
 
 __all__ = ["Location", "MetaInfo", "find_by_headers", "finish_columns", "guess_language", "is_title_row",
@@ -275,7 +274,7 @@ def _label_index(spec: Spec) -> dict[str, tuple[tuple[str, str, str], ...]]:
     for table in spec.tables:
         for col in table.columns:
             texts = [(label, "exact") for label in col.label.all()]
-            texts += [(alias, "alias") for alias in ALIASES.get((table.key, col.key), ())]
+            texts += [(alias, "alias") for alias in col.aliases]
             for text, how in texts:
                 entry = (table.key, col.key, how)
                 bucket = index.setdefault(fold(text), [])
