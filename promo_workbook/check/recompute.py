@@ -59,6 +59,15 @@ def shown_budget_total(plan: PlanView) -> float | None:
         return budget_total(plan)
 
 
+def clicks(impressions: float | None, ctr: float | None, typed: float | None) -> float | None:
+    """The daily clicks: impressions × CTR rounded (as the template's ROUND does, half to even
+    like round()); without both, the clicks typed by hand (``typed``: a clicks cell holding no
+    formula), else None. ``daily_expected`` computes the same over whole columns."""
+    if impressions is not None and ctr is not None:
+        return float(round(impressions * ctr))
+    return typed
+
+
 def achievement(target: float | None, actual: float | None, direction: str) -> float | None:
     if not target or not actual:
         return None
@@ -107,10 +116,9 @@ def _ratio(row: Row, num: str, den: str) -> float | None:
 
 
 def _clicks(row: Row) -> float | None:
-    product = _product(row, "impressions", "ctr")
-    if product is not None:
-        return float(round(product))
-    return row.num("clicks") if row.cell("clicks") is not None and row.cell("clicks").formula is None else None
+    cell = row.cell("clicks")
+    typed = row.num("clicks") if cell is not None and cell.formula is None else None
+    return clicks(row.num("impressions"), row.num("ctr"), typed)
 
 
 def _cvr(plan, row: Row) -> float | None:

@@ -20,6 +20,7 @@ from ..check.model import SEVERITY_RANK
 from ..check.lookup import direction_of_metric, fold, list_key, metric_kind
 from ..check import view as _view
 from ..check.recompute import budget_total, expected_value, line_amount
+from ..check.recompute import clicks as clicks_of
 
 SEVERITY_ORDER = SEVERITY_RANK
 MAX_DAY_CHANNELS = 8          # channel columns (chart series) on the daily sheet; the rest are "other"
@@ -414,10 +415,8 @@ def _daily(view):
     """One pass over the daily metrics, gathered per (date, channel); channels, days and the
     total are then added up from those few groups.
 
-    Clicks are recomputed as the checker does (``recompute._clicks``: impressions × CTR,
-    rounded; a typed number only where the cell holds no formula), inlined because this loop
-    runs once per row of a table that can hold hundreds of thousands of rows; the tests hold
-    the two together row by row."""
+    Clicks are the checker's (``recompute.clicks``: impressions × CTR rounded; a typed number
+    only where the cell holds no formula)."""
     plan_channels: dict[str, Channel] = {}
     for row in view.rows("channels"):
         name = row.text("channel")
@@ -441,10 +440,9 @@ def _daily(view):
         group[0] += 1
         if impressions is not None:
             group[1] += impressions
-            if ctr is not None:
-                group[2] += round(impressions * ctr)
-        if (impressions is None or ctr is None) and typed_clicks is not None:
-            group[2] += typed_clicks
+        row_clicks = clicks_of(impressions, ctr, typed_clicks)
+        if row_clicks is not None:
+            group[2] += row_clicks
         if conversions is not None:
             group[3] += conversions
             if target:
