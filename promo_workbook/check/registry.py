@@ -6,15 +6,19 @@ implements, the third tells rules of one item apart (T161 budget.subtotal, T162 
     S  structure        A 1-5     V  cell values     B 6-12     F  formulas   C 13-15
     T  within a table   D 16-24   X  across tables   E 25-32    B  benchmarks F 33
 
-Rules yield findings; they never print. Messages are templates per language, rendered by
-``render.py`` at output time.
+Rules yield findings; they never print. A rule's class holds its logic; its name, severity,
+messages (templates per language, rendered by ``render.py`` at output time) and documentation
+are data, in ``templates/rules.yaml``, joined to the class by code when it is registered.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
 from .model import Finding
+
+_new = tuple.__new__
 
 CODE = re.compile(r"^[SVFTXB]\d{3}$")
 FAMILIES = {"S": "structure", "V": "values", "F": "formulas", "T": "within-table", "X": "cross-table",
@@ -72,25 +76,64 @@ class Rule:
         excel_row = row if row is not None else getattr(cell, "row", None)
         label = column if column is not None else getattr(cell, "label", None)
         sheet = getattr(table, "sheet", None) or getattr(cell, "sheet", None)
-        return Finding(self.code, self.name, severity or self.severity,
-                       getattr(table, "number", None), sheet, ref, excel_row, label,
-                       params, expected, actual)
+        # Finding's own fields in order, made as the tuple it is: this runs once per finding.
+        return _new(Finding, (self.code, self.name, severity or self.severity, getattr(table, "number", None),
+                              sheet, ref, excel_row, label, params or None, expected, actual))
 
 
 def register(cls: type[Rule]) -> type[Rule]:
-    rule = cls()
-    if not CODE.match(rule.code):
-        raise ValueError(f"bad rule code {rule.code!r}")
-    if rule.code in REGISTRY:
-        raise ValueError(f"duplicate rule code {rule.code}")
-    REGISTRY[rule.code] = rule
+    """Register a rule class under its code, with its name, severity, messages and docs from
+    templates/rules.yaml."""
+    if not CODE.match(cls.code):
+        raise ValueError(f"bad rule code {cls.code!r}")
+    if cls.code in REGISTRY:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    meta = rule_data().get(cls.code)
+    if meta is None:
+        raise ValueError(f"rule {cls.code} ({cls.__name__}) has no entry in templates/rules.yaml")
+    for key, value in meta.items():
+        setattr(cls, key, value)
+    REGISTRY[cls.code] = cls()
     return cls
+
+
+@functools.lru_cache(maxsize=1)
+def rule_data() -> dict[str, dict]:
+    """templates/rules.yaml, checked: each code has exactly the keys of RULE_KEYS, a known
+    severity and a message in every language."""
+    import yaml
+
+    from ..errors import SpecError
+    from ..spec import LANGUAGES, templates_dir
+    from .model import SEVERITIES
+
+    path = templates_dir() / "rules.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for code, meta in data.items():
+        if not CODE.match(str(code)) or not isinstance(meta, dict):
+            raise SpecError("templates/rules.yaml", str(code), "expected a rule code with a mapping")
+        if set(meta) != set(RULE_KEYS):
+            wrong = sorted(set(meta) ^ set(RULE_KEYS))[0]
+            raise SpecError("templates/rules.yaml", f"{code}.{wrong}", "unknown key" if wrong in meta else "required key missing")
+        if meta["severity"] not in SEVERITIES:
+            raise SpecError("templates/rules.yaml", f"{code}.severity", f"{meta['severity']!r} is not one of {', '.join(SEVERITIES)}")
+        if not isinstance(meta["messages"], dict) or set(meta["messages"]) != set(LANGUAGES):
+            raise SpecError("templates/rules.yaml", f"{code}.messages", f"expected one message in each of {', '.join(LANGUAGES)}")
+    return data
+
+
+RULE_KEYS = ("name", "severity", "messages", "what", "why", "bad", "good")
 
 
 def all_rules() -> list[Rule]:
     from . import rules  # noqa: F401  (importing registers every rule)
 
     ordered = sorted(REGISTRY.values(), key=lambda r: (r.item, r.code))
+    if set(rule_data()) != set(REGISTRY):  # an entry in rules.yaml with no rule class
+        from ..errors import SpecError
+
+        stray = sorted(set(rule_data()) - set(REGISTRY))[0]
+        raise SpecError("templates/rules.yaml", stray, "no rule class is registered under this code")
     if len(_CHECKED) != len(ordered):
         check_declarations(ordered)
         _CHECKED.update(rule.code for rule in ordered)

@@ -25,16 +25,7 @@ def _daily_sum(plan: PlanView, column: str):
 
 @register
 class Roi(Rule):
-    code, name, severity = "B331", "benchmark.roi", "info"
-    messages = {
-        "zh-CN": "ROI 为 1:{actual}（收入 {revenue} ÷ 预算 {budget}），低于电商参考值 1:{expected}。",
-        "zh-TW": "ROI 為 1:{actual}（收入 {revenue} ÷ 預算 {budget}），低於電商參考值 1:{expected}。",
-        "en": "ROI is 1:{actual} (revenue {revenue} ÷ budget {budget}), below the e-commerce reference of 1:{expected}.",
-    }
-    what = "Revenue (a GMV/销售额 metric in the review, else its goal) ÷ budget below 1:3."
-    why = "The reference seed's e-commerce campaigns aim for ROI ≥ 1:3."
-    bad = "GMV 90000 on a budget of 39000 (1:2.3)"
-    good = "GMV 120000 (1:3.1)"
+    code = "B331"
 
     def run(self, plan, config):
         row, revenue, source = _actual(plan, "revenue")
@@ -50,16 +41,7 @@ class Roi(Rule):
 
 @register
 class Cpm(Rule):
-    code, name, severity = "B332", "benchmark.cpm", "info"
-    messages = {
-        "zh-CN": "千次曝光成本 {actual} 元（预算 {budget} ÷ 曝光 {impressions} × 1000），高于品牌参考值 {expected} 元。",
-        "zh-TW": "千次曝光成本 {actual} 元（預算 {budget} ÷ 曝光 {impressions} × 1000），高於品牌參考值 {expected} 元。",
-        "en": "Cost per thousand impressions is {actual} (budget {budget} ÷ {impressions} impressions × 1000), above the brand reference of {expected}.",
-    }
-    what = "Budget ÷ impressions × 1000 above 30 (brand campaigns)."
-    why = "A reference seed's brand campaigns keep CPM at or below 30 yuan."
-    bad = "39000 for 1000000 impressions is 39"
-    good = "Under 30"
+    code = "B332"
 
     def run(self, plan, config):
         row, impressions, source = _actual(plan, "impressions")
@@ -78,16 +60,7 @@ class Cpm(Rule):
 
 @register
 class Cpa(Rule):
-    code, name, severity = "B333", "benchmark.cpa", "info"
-    messages = {
-        "zh-CN": "每次转化成本 {actual} 元（预算 {budget} ÷ 转化 {conversions}），高于参考值 {expected} 元。",
-        "zh-TW": "每次轉化成本 {actual} 元（預算 {budget} ÷ 轉化 {conversions}），高於參考值 {expected} 元。",
-        "en": "Cost per conversion is {actual} (budget {budget} ÷ {conversions} conversions), above the reference of {expected}.",
-    }
-    what = "Budget ÷ conversions above 150 (lead-generation CPA)."
-    why = "A reference seed keeps the cost per lead at or below 150 yuan."
-    bad = "39000 for 200 conversions is 195"
-    good = "Under 150"
+    code = "B333"
 
     def run(self, plan, config):
         row, conversions, source = _actual(plan, "conversions")
@@ -106,16 +79,7 @@ class Cpa(Rule):
 
 @register
 class LtvCac(Rule):
-    code, name, severity = "B334", "benchmark.ltv-cac", "info"
-    messages = {
-        "zh-CN": "用户终身价值 {ltv} 只有获客成本 {cac} 的 {actual} 倍，参考值至少 {expected} 倍。",
-        "zh-TW": "用戶終身價值 {ltv} 只有獲客成本 {cac} 的 {actual} 倍，參考值至少 {expected} 倍。",
-        "en": "Lifetime value {ltv} is only {actual} × the acquisition cost {cac}; the reference is at least {expected} ×.",
-    }
-    what = "A lifetime-value metric below 3 × the acquisition-cost metric."
-    why = "A reference seed asks for LTV ≥ 3 × CAC for acquisition to pay back."
-    bad = "LTV 120, CAC 50"
-    good = "LTV 200, CAC 50"
+    code = "B334"
 
     def run(self, plan, config):
         ltv_row, ltv, _ = _actual(plan, "ltv")
@@ -131,16 +95,7 @@ class LtvCac(Rule):
 
 @register
 class PhaseBudgetSplit(Rule):
-    code, name, severity = "B335", "benchmark.phase-budget", "info"
-    messages = {
-        "zh-CN": "“{phase}”的预算占 {actual}，参考分配为 {expected}（预热20% / 爆发50% / 长尾30%）。",
-        "zh-TW": "「{phase}」的預算佔 {actual}，參考分配為 {expected}（預熱20% / 爆發50% / 長尾30%）。",
-        "en": "“{phase}” takes {actual} of the budget; the reference split is {expected} (warm-up 20% / peak 50% / long tail 30%).",
-    }
-    what = "When budget lines name a phase in their details, each phase's share against 20% / 50% / 30%."
-    why = "A reference seed spends most in the peak and keeps a long tail."
-    bad = "预热期 lines 60% of the phase-tagged budget"
-    good = "Around 20% / 50% / 30%"
+    code = "B335"
 
     def run(self, plan, config):
         totals, tagged = {}, 0.0

@@ -10,17 +10,8 @@ from ._util import CACHED, EVALUATED, TYPED, close, num, pct, shown
 
 @register
 class BudgetSubtotal(Rule):
-    code, name, severity = "T161", "budget.subtotal", "error"
+    code = "T161"
     owns_value = "budget.subtotal"  # F133 leaves this derived value to this rule
-    messages = {
-        "zh-CN": "合计 {actual} 不等于 数量 {qty} × 单价 {price} = {expected}。",
-        "zh-TW": "合計 {actual} 不等於 數量 {qty} × 單價 {price} = {expected}。",
-        "en": "Subtotal {actual} is not quantity {qty} × unit price {price} = {expected}.",
-    }
-    what = "A budget line whose subtotal is not quantity × unit price."
-    why = "The seed's own part-time staff line (2 people, 10 days at 300) comes to 6000 only if the quantity says 20 person-days."
-    bad = "兼职客服(2人) | 10天 | 300/天 | 6000"
-    good = "兼职客服 | 20 | 人天 | 300 | 6000"
 
     def run(self, plan: PlanView, config):
         table = plan.table("budget")
@@ -39,16 +30,7 @@ class BudgetSubtotal(Rule):
 
 @register
 class BudgetTotal(Rule):
-    code, name, severity = "T162", "budget.total", "error"
-    messages = {
-        "zh-CN": "总计 {actual} 不等于各行合计之和 {expected}。",
-        "zh-TW": "總計 {actual} 不等於各行合計之和 {expected}。",
-        "en": "The total {actual} is not the sum of the lines, {expected}.",
-    }
-    what = "A budget total that is not the sum of the line subtotals."
-    why = "The total is the figure a manager approves."
-    bad = "总计 38000 over lines adding up to 39000"
-    good = "总计 = SUM of the subtotals"
+    code = "T162"
 
     def run(self, plan: PlanView, config):
         table = plan.table("budget")
@@ -83,16 +65,7 @@ def _total_shown(plan, table, cell):
 
 @register
 class ReserveShare(Rule):
-    code, name, severity = "T163", "budget.reserve-share", "warning"
-    messages = {
-        "zh-CN": "风险备用金占预算 {actual}，建议 {expected}。",
-        "zh-TW": "風險備用金佔預算 {actual}，建議 {expected}。",
-        "en": "The contingency reserve is {actual} of the budget; the toolkit advises {expected}.",
-    }
-    what = "A contingency reserve outside 10%–15% of the budget (seed, section 三(三)3), or none."
-    why = "Too little leaves no room for the risks planned for; too much is money not working."
-    bad = "风险备用金 10000 of 39000 (25.6%)"
-    good = "风险备用金 5000 of 45000 (11.1%)"
+    code = "T163"
 
     def run(self, plan: PlanView, config):
         table = plan.table("budget")
@@ -111,16 +84,7 @@ class ReserveShare(Rule):
 
 @register
 class LineWithoutAmount(Rule):
-    code, name, severity = "T164", "budget.no-amount", "warning"
-    messages = {
-        "zh-CN": "预算行“{item}”没有金额（数量、单价或合计）。",
-        "zh-TW": "預算行「{item}」沒有金額（數量、單價或合計）。",
-        "en": "The budget line “{item}” has no amount (quantity, unit price or subtotal).",
-    }
-    what = "A budget line with no amount."
-    why = "It is planned spending that the total leaves out."
-    bad = "物料制作 | 主视觉海报设计 | (blank) | (blank)"
-    good = "物料制作 | 主视觉海报设计 | 1 | 套 | 3000"
+    code = "T164"
 
     def run(self, plan: PlanView, config):
         table = plan.table("budget")
@@ -137,18 +101,9 @@ class LineWithoutAmount(Rule):
 
 @register
 class ChannelShareSum(Rule):
-    code, name, severity = "T171", "channels.share-sum", "warning"
-    messages = {
-        "zh-CN": "各渠道预算占比合计 {actual}{reserve}，应为 100%。",
-        "zh-TW": "各渠道預算佔比合計 {actual}{reserve}，應為 100%。",
-        "en": "Channel budget shares add up to {actual}{reserve}; they should make 100%.",
-    }
+    code = "T171"
     reserve_text = {"zh-CN": "（加上风险备用金 {0} 为 {1}）", "zh-TW": "（加上風險備用金 {0} 為 {1}）",
                     "en": " ({1} with the {0} reserve)"}
-    what = "Channel budget shares above 100% (error), or short of 100% with no reserve to explain the rest."
-    why = "Shares decide each channel's money; over 100% is money that does not exist."
-    bad = "抖音 40% + 小红书 30% + 社群 20% = 90%, and a 25.6% reserve"
-    good = "Shares of 90% and a 10% reserve, or shares of 100%"
 
     def run(self, plan: PlanView, config):
         table = plan.table("channels")
@@ -178,16 +133,7 @@ class ChannelShareSum(Rule):
 
 @register
 class ConversionsOverImpressions(Rule):
-    code, name, severity = "T172", "channels.conversions-over-impressions", "error"
-    messages = {
-        "zh-CN": "预计转化量 {actual} 超过了目标曝光量 {expected}。",
-        "zh-TW": "預計轉化量 {actual} 超過了目標曝光量 {expected}。",
-        "en": "Expected conversions {actual} exceed target impressions {expected}.",
-    }
-    what = "A channel expecting more conversions than it has impressions."
-    why = "Nobody converts without seeing the ad; one of the two numbers is wrong."
-    bad = "社群 | 目标曝光量 2000 | 预计转化量 20000"
-    good = "社群 | 目标曝光量 200000 | 预计转化量 2000"
+    code = "T172"
 
     def run(self, plan: PlanView, config):
         table = plan.table("channels")
@@ -199,16 +145,7 @@ class ConversionsOverImpressions(Rule):
 
 @register
 class DuplicateChannel(Rule):
-    code, name, severity = "T173", "channels.duplicate", "error"
-    messages = {
-        "zh-CN": "渠道“{actual}”重复出现（第一次在第 {first} 行）。",
-        "zh-TW": "渠道「{actual}」重複出現（第一次在第 {first} 列）。",
-        "en": "The channel “{actual}” appears twice (first in row {first}).",
-    }
-    what = "The same channel name on two rows of the channel plan."
-    why = "Its budget share and targets are counted twice; daily metrics cannot tell the rows apart."
-    bad = "抖音 on rows 5 and 8"
-    good = "One row per channel; split formats in 投放形式."
+    code = "T173"
 
     def run(self, plan: PlanView, config):
         table = plan.table("channels")

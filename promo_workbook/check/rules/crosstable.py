@@ -27,16 +27,7 @@ def _review_rows(plan: PlanView, kind: str):
 
 @register
 class GoalMissingFromReview(Rule):
-    code, name, severity = "X251", "review.goal-missing", "error"
-    messages = {
-        "zh-CN": "目标“{metric}”没有出现在效果复盘表中。",
-        "zh-TW": "目標「{metric}」沒有出現在效果復盤表中。",
-        "en": "The goal “{metric}” is missing from the results review.",
-    }
-    what = "A goal of the goals table that the results review leaves out."
-    why = "A goal dropped from the review is usually the one that was missed."
-    bad = "Goals 销量, 新客获取成本, 曝光量; review 销量, 曝光量"
-    good = "All three reviewed"
+    code = "X251"
 
     def run(self, plan, config):
         if not _review_started(plan):
@@ -51,17 +42,8 @@ class GoalMissingFromReview(Rule):
 
 @register
 class ReviewTargetDiffers(Rule):
-    code, name, severity = "X252", "review.target-differs", "error"
+    code = "X252"
     owns_required = "review"  # the review's rows mirror the goals: X25x compare them
-    messages = {
-        "zh-CN": "“{metric}”在复盘表中的目标值 {actual} 与活动目标表的 {expected} 不一致。",
-        "zh-TW": "「{metric}」在復盤表中的目標值 {actual} 與活動目標表的 {expected} 不一致。",
-        "en": "The review's target for “{metric}”, {actual}, differs from the goals table's {expected}.",
-    }
-    what = "A goal reviewed against a different target than the one planned."
-    why = "Moving the target after the fact turns a miss into a hit."
-    bad = "Goals 销量 100000; review 销量 target 95000"
-    good = "Review target 100000 (linked from the goals table)"
 
     def run(self, plan, config):
         goals = {fold(r.text("metric")): r for r in plan.rows("goals") if r.text("metric")}
@@ -97,46 +79,19 @@ class _CoverageRule(Rule):
 
 @register
 class ImpressionsCoverGoal(_CoverageRule):
-    code, name, severity = "X261", "channels.impressions-vs-goal", "warning"
+    code = "X261"
     kind, column = "impressions", "target_impressions"
-    messages = {
-        "zh-CN": "各渠道目标曝光量合计 {actual}，只覆盖“{metric}”目标 {expected} 的 {share}。",
-        "zh-TW": "各渠道目標曝光量合計 {actual}，只涵蓋「{metric}」目標 {expected} 的 {share}。",
-        "en": "Channel target impressions add up to {actual}, only {share} of the “{metric}” goal of {expected}.",
-    }
-    what = "Σ channel target impressions below the impressions goal."
-    why = "If every channel hits its target, the goal is still missed."
-    bad = "Goal 曝光量 1000000; channels 500000 + 300000"
-    good = "Channels adding up to 1000000"
 
 
 @register
 class ConversionsCoverGoal(_CoverageRule):
-    code, name, severity = "X262", "channels.conversions-vs-goal", "warning"
+    code = "X262"
     kind, column = "conversions", "expected_conversions"
-    messages = {
-        "zh-CN": "各渠道预计转化量合计 {actual}，只覆盖“{metric}”目标 {expected} 的 {share}。",
-        "zh-TW": "各渠道預計轉化量合計 {actual}，只涵蓋「{metric}」目標 {expected} 的 {share}。",
-        "en": "Channel expected conversions add up to {actual}, only {share} of the “{metric}” goal of {expected}.",
-    }
-    what = "Σ channel expected conversions below the sales or conversion goal."
-    why = "The seed's own example plans 10,000 conversions for a 100,000-unit sales goal: the plan cannot reach it."
-    bad = "Goal 销量 100000; channels 5000 + 3000 + 2000"
-    good = "Expected conversions adding up to the goal"
 
 
 @register
 class ChannelBudgetVsLines(Rule):
-    code, name, severity = "X271", "budget.channel-share-vs-lines", "warning"
-    messages = {
-        "zh-CN": "“{channel}”预算占比 {share} × 总预算 = {expected}，但预算明细中关联它的金额为 {actual}。",
-        "zh-TW": "「{channel}」預算佔比 {share} × 總預算 = {expected}，但預算明細中關聯它的金額為 {actual}。",
-        "en": "“{channel}” gets {share} × the budget = {expected}, but the budget lines tied to it come to {actual}.",
-    }
-    what = "A channel's budget share × total budget against the budget lines tied to that channel."
-    why = "Two numbers for one channel's money: the plan and the spending disagree."
-    bad = "抖音 40% of 39000 = 15600; line 抖音KOL合作 20000"
-    good = "Lines tied to 抖音 adding up to 15600"
+    code = "X271"
 
     def run(self, plan, config):
         budget_rows = [r for r in plan.rows("budget") if r.text("channel")]
@@ -160,16 +115,7 @@ class ChannelBudgetVsLines(Rule):
 
 @register
 class UnknownChannel(Rule):
-    code, name, severity = "X281", "daily.channel-unknown", "error"
-    messages = {
-        "zh-CN": "渠道“{actual}”不在推广渠道规划表中（{expected}）。",
-        "zh-TW": "渠道「{actual}」不在推廣渠道規劃表中（{expected}）。",
-        "en": "The channel “{actual}” is not in the channel plan ({expected}).",
-    }
-    what = "A channel in the daily metrics that the channel plan does not have."
-    why = "Its results count toward no channel target; often a typo (抖音 vs 抖音号)."
-    bad = "数据日报 渠道 快手 with a plan of 抖音, 小红书, 社群"
-    good = "Add 快手 to the channel plan, or fix the name"
+    code = "X281"
 
     def run(self, plan, config):
         names = {fold(r.text("channel")): r.text("channel") for r in plan.rows("channels") if r.text("channel")}
@@ -201,46 +147,19 @@ class _DailyVsReview(Rule):
 
 @register
 class ImpressionsVsReview(_DailyVsReview):
-    code, name, severity = "X291", "review.impressions-vs-daily", "warning"
+    code = "X291"
     kind, column = "impressions", "impressions"
-    messages = {
-        "zh-CN": "复盘中“{metric}”实际值 {actual}，但数据日报的曝光量合计为 {expected}。",
-        "zh-TW": "復盤中「{metric}」實際值 {actual}，但數據日報的曝光量合計為 {expected}。",
-        "en": "The review's actual “{metric}” is {actual}, but the daily metrics add up to {expected} impressions.",
-    }
-    what = "Σ daily impressions against the impressions actual in the results review."
-    why = "The review should rest on the numbers recorded during the campaign."
-    bad = "Daily impressions adding up to 80000; review 曝光量 1100000"
-    good = "The same figure in both"
 
 
 @register
 class ConversionsVsReview(_DailyVsReview):
-    code, name, severity = "X292", "review.conversions-vs-daily", "warning"
+    code = "X292"
     kind, column = "conversions", "conversions"
-    messages = {
-        "zh-CN": "复盘中“{metric}”实际值 {actual}，但数据日报的转化量合计为 {expected}。",
-        "zh-TW": "復盤中「{metric}」實際值 {actual}，但數據日報的轉化量合計為 {expected}。",
-        "en": "The review's actual “{metric}” is {actual}, but the daily metrics add up to {expected} conversions.",
-    }
-    what = "Σ daily conversions against the sales/conversions actual in the results review."
-    why = "The review should rest on the numbers recorded during the campaign."
-    bad = "Daily conversions adding up to 780; review 销量 95000"
-    good = "The same figure in both"
 
 
 @register
 class DatesOutsideRhythm(Rule):
-    code, name, severity = "X301", "dates.outside-rhythm", "warning"
-    messages = {
-        "zh-CN": "{actual} 不在活动节奏的时间范围（{expected}）内。",
-        "zh-TW": "{actual} 不在活動節奏的時間範圍（{expected}）內。",
-        "en": "{actual} falls outside the rhythm's span ({expected}).",
-    }
-    what = "Dates in progress, daily metrics and materials outside the span of the rhythm's phases (materials: due after it ends)."
-    why = "Work logged outside every phase belongs to no part of the plan."
-    bad = "Progress on 03-20 with phases ending 03-15"
-    good = "Dates inside the phases"
+    code = "X301"
 
     def run(self, plan, config):
         spans = [p for p in phases(plan) if p[2] <= p[3]]
@@ -262,16 +181,7 @@ class DatesOutsideRhythm(Rule):
 
 @register
 class MissWithoutImprovement(Rule):
-    code, name, severity = "X311", "review.miss-without-improvement", "info"
-    messages = {
-        "zh-CN": "“{metric}”未达成（{actual}），改进计划表中没有对应的改进项。",
-        "zh-TW": "「{metric}」未達成（{actual}），改進計劃表中沒有對應的改進項。",
-        "en": "“{metric}” was missed ({actual}) and no improvement item mentions it.",
-    }
-    what = "A missed goal that no improvement item mentions."
-    why = "The seed's last step turns every miss into a dated improvement."
-    bad = "销量 95%, improvement plan about customer service only"
-    good = "An improvement item about 销量 / 曝光量"
+    code = "X311"
 
     def run(self, plan, config):
         texts = " ".join(fold(r.text(k)) for r in plan.rows("improvements") for k in ("shortfall", "details", "action"))
@@ -288,16 +198,7 @@ PREFERRED = re.compile(r"(偏好渠道|偏好管道|preferred channels?)\s*[:：
 
 @register
 class PersonaChannels(Rule):
-    code, name, severity = "X321", "persona.channels", "info"
-    messages = {
-        "zh-CN": "用户画像中的偏好渠道“{actual}”不在推广渠道规划表中。",
-        "zh-TW": "用戶畫像中的偏好渠道「{actual}」不在推廣渠道規劃表中。",
-        "en": "The persona's preferred channel “{actual}” is not in the channel plan.",
-    }
-    what = "A channel the persona prefers that the channel plan does not use."
-    why = "The seed builds the channel strategy on the persona's preferred channels."
-    bad = "偏好渠道: 小红书、抖音, plan: 抖音, 社群"
-    good = "小红书 in the channel plan"
+    code = "X321"
 
     def run(self, plan, config):
         planned = {fold(r.text("channel")) for r in plan.rows("channels") if r.text("channel")}

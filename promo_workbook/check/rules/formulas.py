@@ -41,16 +41,7 @@ def _typed(col) -> object:
 
 @register
 class FormulaOverwritten(Rule):
-    code, name, severity = "F131", "formula.overwritten", "error"
-    messages = {
-        "zh-CN": "“{column}”的公式被改成了固定值 {actual}；按公式应为 {expected}。",
-        "zh-TW": "「{column}」的公式被改成了固定值 {actual}；按公式應為 {expected}。",
-        "en": "The “{column}” formula was replaced by the constant {actual}; the formula gives {expected}.",
-    }
-    what = "A derived cell whose formula was replaced by a typed constant."
-    why = "The most common spreadsheet error: the number stops following its inputs."
-    bad = "合计(元) = 20000 typed over =IF(OR(C5=\"\",E5=\"\"),\"\",C5*E5)"
-    good = "The template's formula left in place."
+    code = "F131"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -68,16 +59,7 @@ class FormulaOverwritten(Rule):
 
 @register
 class FormulaChanged(Rule):
-    code, name, severity = "F132", "formula.changed", "warning"
-    messages = {
-        "zh-CN": "“{column}”的公式与模板不同（{actual}），结果无法核对；模板公式为 {expected}。",
-        "zh-TW": "「{column}」的公式與範本不同（{actual}），結果無法核對；範本公式為 {expected}。",
-        "en": "The “{column}” formula differs from the template's ({actual}) and its result cannot be verified; the template has {expected}.",
-    }
-    what = "A derived cell whose formula is not the template's and is too complex to evaluate."
-    why = "The checker cannot vouch for a number it cannot recompute."
-    bad = "达成率 = IF(D5>0, VLOOKUP(...), 0)"
-    good = "The template's formula, or plain arithmetic over the row's cells."
+    code = "F132"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -96,16 +78,7 @@ class FormulaChanged(Rule):
 
 @register
 class WrongResult(Rule):
-    code, name, severity = "F133", "formula.wrong-result", "error"
-    messages = {
-        "zh-CN": "“{column}”显示 {actual}，按定义应为 {expected}。",
-        "zh-TW": "「{column}」顯示 {actual}，按定義應為 {expected}。",
-        "en": "“{column}” shows {actual}; by its definition it is {expected}.",
-    }
-    what = "A derived value (clicks, expected conversion rate, budget amount, days, reserve share) that does not equal its definition."
-    why = "A changed formula or a typed number gives a figure the plan's other numbers do not support."
-    bad = "点击量 = 1500 where 曝光量 50000 × 点击率 3.2% = 1600"
-    good = "点击量 = 1600"
+    code = "F133"
 
     def run(self, plan: PlanView, config):
         tol = config["check"]["sum_tolerance"]
@@ -125,16 +98,7 @@ class WrongResult(Rule):
 
 @register
 class StaleCache(Rule):
-    code, name, severity = "F141", "formula.stale-cache", "warning"
-    messages = {
-        "zh-CN": "“{column}”保存的计算结果是 {actual}，重新计算应为 {expected}；请在表格软件中重新计算后保存。",
-        "zh-TW": "「{column}」儲存的計算結果是 {actual}，重新計算應為 {expected}；請在試算表軟體中重新計算後儲存。",
-        "en": "“{column}” was saved showing {actual} but recomputes to {expected}; recalculate in your spreadsheet app and save.",
-    }
-    what = "A formula's saved result that disagrees with the recomputation, in a file saved by an app that calculates."
-    why = "Whoever opens the file without recalculating (a phone preview, a viewer) sees the old number."
-    bad = "合计 cached 18000 while 数量 × 单价 = 20000 (calculation set to manual)"
-    good = "Saved after a recalculation."
+    code = "F141"
 
     def run(self, plan: PlanView, config):
         if not plan.trust_cache:
@@ -160,16 +124,7 @@ class StaleCache(Rule):
 
 @register
 class TotalRangeShort(Rule):
-    code, name, severity = "F151", "total.range-short", "error"
-    messages = {
-        "zh-CN": "合计公式 {actual} 没有覆盖第 {rows} 行的数据。",
-        "zh-TW": "合計公式 {actual} 沒有涵蓋第 {rows} 列的資料。",
-        "en": "The total {actual} leaves out the data in row(s) {rows}.",
-    }
-    what = "A total whose range no longer covers all the line rows (rows added below the range)."
-    why = "The total, and everything built on it, is short by the rows it misses."
-    bad = "=SUM(F5:F19) with a line added in row 20"
-    good = "=SUM(F5:F20), or rows inserted inside the range so it grows."
+    code = "F151"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():

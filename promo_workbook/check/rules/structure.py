@@ -11,16 +11,7 @@ NEEDED_SECTIONS = ("goals", "channels", "budget")
 
 @register
 class TemplateMissing(Rule):
-    code, name, severity = "S011", "workbook.template-missing", "warning"
-    messages = {
-        "zh-CN": "工作簿中没有找到模板{number}《{title}》；其余表格照常检查。",
-        "zh-TW": "工作簿中沒有找到範本{number}《{title}》；其餘表格照常檢查。",
-        "en": "Template {number} ({title}) was not found in the workbook; the other tables are still checked.",
-    }
-    what = "A template table that is in neither the workbook's metadata nor any sheet's headers."
-    why = "Cross-table checks need every table; a renamed header or a deleted sheet hides one."
-    bad = "A workbook with no sheet whose headers are 渠道名称 / 投放形式 / 目标曝光量 ..."
-    good = "Every table present, under any sheet name and in any order."
+    code = "S011"
 
     def run(self, plan: PlanView, config):
         for number in plan.missing_templates:
@@ -30,18 +21,9 @@ class TemplateMissing(Rule):
 
 @register
 class ColumnMissing(Rule):
-    code, name, severity = "S021", "table.column-missing", "warning"
-    messages = {
-        "zh-CN": "缺少“{expected}”列{closest}。",
-        "zh-TW": "缺少「{expected}」欄{closest}。",
-        "en": "The column “{expected}” is missing{closest}.",
-    }
+    code = "S021"
     closest_text = {"zh-CN": "（最接近的表头是“{0}”，是否改了名？）", "zh-TW": "（最接近的表頭是「{0}」，是否改了名？）",
                     "en": " (the closest header is “{0}” — was it renamed?)"}
-    what = "A template column not found among the sheet's headers; moved columns are fine."
-    why = "Checks of that column, and formulas over it, cannot run without it."
-    bad = "The budget sheet's header 单价(元) retyped as 价格."
-    good = "Headers as the template has them, in any order, with extra columns anywhere."
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -59,16 +41,7 @@ class ColumnMissing(Rule):
 
 @register
 class ExampleLeft(Rule):
-    code, name, severity = "S031", "row.example-left", "warning"
-    messages = {
-        "zh-CN": "这一行还是模板示例（“{actual}”），请换成本次活动的内容。",
-        "zh-TW": "這一行還是範本示例（「{actual}」），請換成本次活動的內容。",
-        "en": "This row is still the template's example (“{actual}”); replace it with your campaign's.",
-    }
-    what = "A row whose text is the seed's example row, word for word (in any language)."
-    why = "An example left in a plan reads as a real commitment to the manager."
-    bad = "竞品名称 A品牌, 近期活动主题 “618新品直降300” left from the example."
-    good = "Your own competitors, channels and goals."
+    code = "S031"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -91,16 +64,7 @@ class ExampleLeft(Rule):
 
 @register
 class Placeholder(Rule):
-    code, name, severity = "S032", "cell.placeholder", "warning"
-    messages = {
-        "zh-CN": "“{actual}”是占位符，尚未填写。",
-        "zh-TW": "「{actual}」是佔位符，尚未填寫。",
-        "en": "“{actual}” is a placeholder, not filled in yet.",
-    }
-    what = "Placeholders never replaced: X月X日, X.4, *经理 (a starred role), XXX, (如:…)."
-    why = "A deadline of X月X日 or an owner of *经理 means nobody is accountable yet."
-    bad = "负责人 *经理, 完成时限 X月X日."
-    good = "负责人 王敏, 完成时限 2026-03-15."
+    code = "S032"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -117,16 +81,7 @@ class Placeholder(Rule):
 
 @register
 class RowIncomplete(Rule):
-    code, name, severity = "S041", "row.incomplete", "warning"
-    messages = {
-        "zh-CN": "这一行已填写，但缺少必填项“{column}”。",
-        "zh-TW": "這一行已填寫，但缺少必填項「{column}」。",
-        "en": "This row is filled in but its required “{column}” is empty.",
-    }
-    what = "A partly filled row lacking a required cell (owner, due date, quantity, ...)."
-    why = "Half a line is worse than none: it looks planned and is not."
-    bad = "A materials row with 物料名称 and 规格要求 but no 交付时间 or 负责人."
-    good = "Every required cell of a started row filled."
+    code = "S041"
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -137,16 +92,7 @@ class RowIncomplete(Rule):
 
 @register
 class SectionEmpty(Rule):
-    code, name, severity = "S051", "section.empty", "error"
-    messages = {
-        "zh-CN": "《{title}》是空的；没有它，计划无法成立。",
-        "zh-TW": "《{title}》是空的；沒有它，計劃無法成立。",
-        "en": "{title} is empty; the plan does not stand without it.",
-    }
-    what = "No goals, no channels or no budget lines."
-    why = "Everything else is measured against goals, channels and budget."
-    bad = "A plan with rhythm and materials but an empty goals table."
-    good = "At least one goal, one channel and one budget line."
+    code = "S051"
 
     def run(self, plan: PlanView, config):
         for key in NEEDED_SECTIONS:

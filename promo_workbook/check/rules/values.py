@@ -36,16 +36,7 @@ def _input_cells(plan: PlanView, kinds, also=None):
 
 @register
 class NotANumber(Rule):
-    code, name, severity = "V061", "value.not-a-number", "error"
-    messages = {
-        "zh-CN": "“{column}”需要数字，这里是“{actual}”，无法计算。",
-        "zh-TW": "「{column}」需要數字，這裡是「{actual}」，無法計算。",
-        "en": "“{column}” needs a number; “{actual}” cannot be computed with.",
-    }
-    what = "Text where a number is needed, quoted as typed (约五万, 若干, 待定)."
-    why = "Every sum, share and rate that uses the cell silently drops it."
-    bad = "曝光量: 约五万"
-    good = "曝光量: 50000 (or 5万, which is read as 50,000)"
+    code = "V061"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, NUMERIC):
@@ -55,16 +46,7 @@ class NotANumber(Rule):
 
 @register
 class NotADate(Rule):
-    code, name, severity = "V062", "value.not-a-date", "error"
-    messages = {
-        "zh-CN": "“{column}”需要日期，这里是“{actual}”。",
-        "zh-TW": "「{column}」需要日期，這裡是「{actual}」。",
-        "en": "“{column}” needs a date; found “{actual}”.",
-    }
-    what = "Text where a date is needed (下周, 月底, 2026-02-30)."
-    why = "Schedules, windows and overdue items cannot be checked against words."
-    bad = "交付时间: 下周"
-    good = "交付时间: 2026-02-27"
+    code = "V062"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, ("date",)):
@@ -74,16 +56,7 @@ class NotADate(Rule):
 
 @register
 class NumberAsText(Rule):
-    code, name, severity = "V071", "value.number-as-text", "info"
-    messages = {
-        "zh-CN": "“{actual}”是以文本形式保存的数字，已按 {value} 读取；表格里的公式不会把它当数字。",
-        "zh-TW": "「{actual}」是以文字形式儲存的數字，已按 {value} 讀取；表格裡的公式不會把它當數字。",
-        "en": "“{actual}” is a number stored as text, read as {value}; the workbook's own formulas will not count it.",
-    }
-    what = "Numbers typed with units or magnitudes (10万件, ≤50元/人, '123): read, but not by Excel."
-    why = "The checker understands them; SUM and the Dashboard in the workbook do not."
-    bad = "目标值: 10万件 (text)"
-    good = "目标值: 100000, 单位: 件"
+    code = "V071"
 
     def run(self, plan, config):
         for table, col, cell in _input_cells(plan, NUMERIC):
@@ -94,16 +67,7 @@ class NumberAsText(Rule):
 
 @register
 class RateOutOfRange(Rule):
-    code, name, severity = "V081", "value.rate-out-of-range", "error"
-    messages = {
-        "zh-CN": "“{column}”为 {actual}，比率应在 0% 到 100% 之间。",
-        "zh-TW": "「{column}」為 {actual}，比率應在 0% 到 100% 之間。",
-        "en": "“{column}” is {actual}; a rate lies between 0% and 100%.",
-    }
-    what = "A click-through rate or budget share below 0% or above 100%."
-    why = "Clicks and budget amounts computed from it are impossible."
-    bad = "点击率: 320%"
-    good = "点击率: 3.2%"
+    code = "V081"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, ("percent",)):
@@ -113,16 +77,7 @@ class RateOutOfRange(Rule):
 
 @register
 class PercentScale(Rule):
-    code, name, severity = "V082", "value.percent-scale", "warning"
-    messages = {
-        "zh-CN": "“{column}”填了 {actual}，看起来是想填 {actual}%（照原样计算会大100倍）。",
-        "zh-TW": "「{column}」填了 {actual}，看起來是想填 {actual}%（照原樣計算會大100倍）。",
-        "en": "“{column}” holds {actual}, which looks meant as {actual}% (taken literally it is 100 times too big).",
-    }
-    what = "3.2 typed where 3.2% was meant: a number above 1 in a percent column."
-    why = "As typed it means 320%; every click count computed from it is a hundred times too high."
-    bad = "点击率: 3.2"
-    good = "点击率: 3.2%"
+    code = "V082"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, ("percent",)):
@@ -133,16 +88,7 @@ class PercentScale(Rule):
 
 @register
 class Negative(Rule):
-    code, name, severity = "V091", "value.negative", "error"
-    messages = {
-        "zh-CN": "“{column}”不能为负数（{actual}）。",
-        "zh-TW": "「{column}」不能為負數（{actual}）。",
-        "en": "“{column}” cannot be negative ({actual}).",
-    }
-    what = "A negative quantity, price, impression or conversion count."
-    why = "It subtracts from totals that should only grow."
-    bad = "数量: -2"
-    good = "数量: 2"
+    code = "V091"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, ("number", "money"), lambda t, s, c: c.num < 0):
@@ -152,16 +98,7 @@ class Negative(Rule):
 
 @register
 class NotInList(Rule):
-    code, name, severity = "V101", "value.not-in-list", "warning"
-    messages = {
-        "zh-CN": "“{actual}”不在“{column}”的下拉列表中（{expected}）。",
-        "zh-TW": "「{actual}」不在「{column}」的下拉清單中（{expected}）。",
-        "en": "“{actual}” is not one of the “{column}” choices ({expected}).",
-    }
-    what = "A value outside its dropdown list (pasting bypasses Excel's validation)."
-    why = "Counts by category (reserve share, readiness, status) miss the row."
-    bad = "项目名称: 备用金 (the list says 风险备用金)"
-    good = "项目名称: 风险备用金"
+    code = "V101"
 
     def run(self, plan, config):
         channels = {fold(r.text("channel")) for r in plan.rows("channels")} - {""}
@@ -189,16 +126,7 @@ class NotInList(Rule):
 
 @register
 class DateOutsideWindow(Rule):
-    code, name, severity = "V111", "date.outside-window", "warning"
-    messages = {
-        "zh-CN": "{actual} 不在活动期间（{expected}）内。",
-        "zh-TW": "{actual} 不在活動期間（{expected}）內。",
-        "en": "{actual} is outside the campaign ({expected}).",
-    }
-    what = "A date in a campaign-dated column (rhythm, progress, daily metrics, goal deadlines) outside the Cover's start–end."
-    why = "Either the date or the campaign window is wrong, and windowed totals miss the row."
-    bad = "日期 2026-04-02 in a campaign running 2026-03-01 to 2026-03-15"
-    good = "日期 2026-03-04"
+    code = "V111"
 
     def run(self, plan, config):
         if not (plan.start and plan.end):
@@ -219,16 +147,7 @@ class DateOutsideWindow(Rule):
 
 @register
 class TwoDigitYear(Rule):
-    code, name, severity = "V112", "date.two-digit-year", "warning"
-    messages = {
-        "zh-CN": "“{actual}”只写了两位年份，已按 {value} 读取，请写完整年份。",
-        "zh-TW": "「{actual}」只寫了兩位年份，已按 {value} 讀取，請寫完整年份。",
-        "en": "“{actual}” has a two-digit year, read as {value}; write the full year.",
-    }
-    what = "A text date with a two-digit year (26/3/4)."
-    why = "Apps disagree on the century; Excel's cutoff is 2029."
-    bad = "26/3/4"
-    good = "2026-03-04"
+    code = "V112"
 
     def run(self, plan, config):
         for table, _col, cell in _input_cells(plan, ("date",)):
@@ -238,16 +157,7 @@ class TwoDigitYear(Rule):
 
 @register
 class ErrorValue(Rule):
-    code, name, severity = "V121", "cell.error-value", "error"
-    messages = {
-        "zh-CN": "单元格显示错误值 {actual}。",
-        "zh-TW": "儲存格顯示錯誤值 {actual}。",
-        "en": "The cell shows the error value {actual}.",
-    }
-    what = "An Excel error value in a cell: #DIV/0!, #REF!, #VALUE!, #NAME?, #N/A."
-    why = "Everything that refers to the cell inherits the error."
-    bad = "转化率: #DIV/0!"
-    good = "转化率 blank until clicks are known (the template's formulas do this)."
+    code = "V121"
 
     def run(self, plan, config):
         for table in plan.tables.values():
