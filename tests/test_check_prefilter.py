@@ -1,23 +1,22 @@
 """The rules' row picking (check/view.py: Column, rows_where) never changes what is found.
 
 Rules that would visit every row of a table first pick, from the table's columns, the rows
-that can hold a finding, and build only those. With view.PREFILTER off they visit every row
+that can hold a finding, and build only those. Checked exhaustively they visit every row
 as before. Both must give the same findings, message data included, on every rule case (the
 messy cells of tests/rules/cases.yaml), the samples, and with cached results trusted (as for
 a file saved by Excel) as well as not.
 """
 import datetime as dt
-import importlib
 import types
 from pathlib import Path
 
 import pytest
 
 from promo_workbook.check import check_plan
+from promo_workbook.check.view import LazyRows
 from promo_workbook.reader import read
 from test_rules import CASES, _case_id, _config, apply_edits
 
-view = importlib.import_module("promo_workbook.check.view")
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 3, 20)
 
@@ -26,20 +25,12 @@ def _figures(plan, prefilter: bool):
     """The summary's figures, computed with row picking on or off."""
     from promo_workbook.summary.figures import compute
 
-    view.PREFILTER = prefilter
-    try:
-        report = check_plan(plan, today=TODAY)
-        return compute(report.view, report)
-    finally:
-        view.PREFILTER = True
+    report = check_plan(plan, today=TODAY, exhaustive=not prefilter)
+    return compute(report.view, report)
 
 
 def _findings(plan, prefilter: bool, config=None):
-    view.PREFILTER = prefilter
-    try:
-        report = check_plan(plan, today=TODAY, config=config)
-    finally:
-        view.PREFILTER = True
+    report = check_plan(plan, today=TODAY, config=config, exhaustive=not prefilter)
     return [(f.code, f.sheet, f.cell, f.row, f.column, repr(f.expected), repr(f.actual), repr(sorted(f.params.items())))
             for f in report.findings]
 
@@ -81,19 +72,22 @@ def test_rows_are_built_only_where_a_finding_can_be(tmp_path):
 
     path = build(tmp_path / "bench.xlsx", daily_rows=2_000, feedback_rows=500)
     built = {}
-    original = view.LazyRows._build
+    original = LazyRows._build
 
     def counting(self, i):
         built[self._data.key] = built.get(self._data.key, 0) + 1
         return original(self, i)
 
-    view.LazyRows._build = counting
+    LazyRows._build = counting
     try:
         report = check_plan(read(path), today=TODAY)
+        assert report.rows > 2_500
+        assert built.get("daily", 0) < 20 and built.get("feedback", 0) == 0, built
+        built.clear()
+        check_plan(read(path), today=TODAY, exhaustive=True)  # the oracle visits every row
+        assert built.get("daily", 0) >= 2_000, built
     finally:
-        view.LazyRows._build = original
-    assert report.rows > 2_500
-    assert built.get("daily", 0) < 20 and built.get("feedback", 0) == 0, built
+        LazyRows._build = original
     _same_both_ways(path)
     assert _figures(read(path), True) == _figures(read(path), False)
 

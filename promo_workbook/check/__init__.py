@@ -30,7 +30,10 @@ def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.
         return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
 
 
-def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=None, started=None) -> Report:
+def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=None, started=None,
+               exhaustive: bool = False) -> Report:
+    """Check a Plan already read; ``exhaustive``: every rule visits every row (the tests' oracle
+    for the rules' row picking; slow on big tables)."""
     from ..spec import load_spec
     from .config import load_config
     from .registry import selected
@@ -41,7 +44,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     lang = lang or plan.language or "en"
     config = config or load_config()
     with gc_paused():
-        view = from_plan(plan, spec, lang, today or dt.date.today(), config)
+        view = from_plan(plan, spec, lang, today or dt.date.today(), config, exhaustive=exhaustive)
         findings: list[Finding] = []
         for rule in selected(select, ignore):
             findings.extend(rule.run(view, config))

@@ -8,8 +8,9 @@ A table's rows are built when first touched (LazyRows). Rules that would look at
 a table (daily metrics and feedback can hold hundreds of thousands) read its columns as arrays
 instead (``table.column(key)``, a Column), pick the rows that can hold a finding, and build
 only those (``table.rows_where(mask)``); ``table.values_of(key)`` gives a column's values
-the way ``row.num``/``row.date``/``row.text`` would. Setting PREFILTER to False makes every
-rule look at every row: tests/test_check_prefilter.py holds the findings equal both ways.
+the way ``row.num``/``row.date``/``row.text`` would. An exhaustive view (``from_plan(...,
+exhaustive=True)``) makes every rule look at every row: tests/test_check_prefilter.py holds
+the findings equal both ways.
 """
 from __future__ import annotations
 
@@ -117,6 +118,7 @@ class TableView:
 
     source: Any = None                      # the reader's TableData, for whole-column arrays
     trust_cache: bool = False               # formula cells hold their cached result as their value
+    exhaustive: bool = False                # rows_where lists every row (the oracle for row picking)
     _columns: dict = field(default_factory=dict, repr=False)
 
     def column(self, key: str) -> "Column | None":
@@ -138,7 +140,7 @@ class TableView:
         Rules that would visit every row of a 200,000-row table compute from the columns which
         rows can hold a finding, and build only those.
         """
-        if not PREFILTER:
+        if self.exhaustive:
             return list(self.rows)
         rows = self.rows
         return [rows[i] for i in _np().flatnonzero(mask).tolist()]
@@ -165,7 +167,7 @@ class TableView:
         if key in self.missing:
             return [None] * len(rows)
         col = self.column(key)
-        if col is None or not PREFILTER:
+        if col is None or self.exhaustive:
             getter = getattr(Row, how)
             return [getter(row, key) for row in rows]
         known = col.described
@@ -207,6 +209,7 @@ class PlanView:
     workbook_lang: str = "en"   # the language the workbook was written in (its formulas' labels)
     # The thresholds the plan is judged by (check/config.py): the check's, and so the summary's.
     config: dict = field(default_factory=dict, repr=False)
+    exhaustive: bool = False    # every table's rows_where lists every row (see TableView)
 
     def table(self, key: str) -> TableView | None:
         return self.tables.get(key)
@@ -221,9 +224,11 @@ class PlanView:
         return table.values_of(key, how) if table else []
 
 
-def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None) -> PlanView:
+def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None, *,
+              exhaustive: bool = False) -> PlanView:
     """Adapt the reader's Plan (promo_workbook.reader.model) to the rules' view; ``config`` as
-    check/config.py's load_config() gives (its defaults when None)."""
+    check/config.py's load_config() gives (its defaults when None). ``exhaustive``: rules visit
+    every row instead of the rows their columns pick (slow; the oracle in the tests)."""
     if config is None:
         from .config import load_config
 
@@ -245,7 +250,8 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None)
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
             labels=labels, missing={k: m.closest for k, m in data.missing_columns.items()},
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
-            totals_row=data.totals_row, letters=letters, source=data, trust_cache=plan.trust_cache)
+            totals_row=data.totals_row, letters=letters, source=data, trust_cache=plan.trust_cache,
+            exhaustive=exhaustive)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
@@ -255,13 +261,9 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None)
                     start=start if isinstance(start, dt.date) else None, end=end if isinstance(end, dt.date) else None,
                     trust_cache=plan.trust_cache, producer=str(getattr(plan.producer, "application", "") or ""),
                     schema_version=_int(meta.get("schema_version")), today=today, sheets=len(plan.sheets),
-                    workbook_lang=plan.language or lang, config=config)
+                    workbook_lang=plan.language or lang, config=config, exhaustive=exhaustive)
     view.rows_total = rows_total
     return view
-
-
-# Set to False (tests) to make rows_where list every row: the findings must not change.
-PREFILTER = True
 
 
 class LazyRows:

@@ -316,7 +316,7 @@ def _filled(table, keys) -> int:
     from the columns where they describe the cell, else from the built row."""
     rows = table.rows
     columns = [table.column(key) for key in keys]
-    if any(c is None for c in columns) or not _view.PREFILTER:
+    if any(c is None for c in columns) or table.exhaustive:
         return sum(1 for row in rows for key in keys
                    if (cell := row.cells.get(key)) is not None and cell.status not in EMPTY)
     filled = 0
@@ -503,7 +503,7 @@ def _daily_rows(view):
         return
     rows = table.rows
     columns = {key: table.column(key) for key in DAILY_ROW}
-    if any(c is None for c in columns.values()) or not _view.PREFILTER:
+    if any(c is None for c in columns.values()) or table.exhaustive:
         yield from (_daily_row(row) for row in rows)
         return
     np = _view._np()
