@@ -29,7 +29,8 @@ from promo_workbook.check.config import DEFAULTS, load_config
 from promo_workbook.errors import UsageError
 from promo_workbook.limits import Limits
 from promo_workbook.reader import read
-from promo_workbook.reader.scan import _at_most, measure_extent, scan_formulas
+from promo_workbook.reader.extent import measure_extent
+from promo_workbook.reader.scan import _at_most, scan_formulas
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 import build_corpus  # noqa: E402
@@ -378,7 +379,7 @@ def test_fuzz_smoke(tmp_path):
 
 def _extents(zf, part, path):
     from promo_workbook.limits import Budget
-    from promo_workbook.reader.scan import quick_extent
+    from promo_workbook.reader.extent import quick_extent
 
     quick = full = None
     try:

@@ -17,7 +17,8 @@ from pathlib import Path
 from ..errors import InputFileError
 from .package import Package
 from ..a1 import col_letter
-from .scan import SheetFormulas, scan_formulas, scan_styles
+from .scan import SheetFormulas, scan_formulas
+from .xmlchunks import scan_styles
 
 __all__ = ["Book"]
 

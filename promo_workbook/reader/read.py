@@ -36,7 +36,8 @@ from .identify import Location, find_by_headers, finish_columns, guess_language,
 from .model import Plan
 from .package import Package, detect_format, open_package, sheet_parts, show
 from .producer import fingerprint
-from .scan import SheetFormulas, measure_extent, ods_cells, quick_extent, scan_formulas
+from .extent import measure_extent, ods_cells, quick_extent
+from .scan import SheetFormulas, scan_formulas
 
 __all__ = ["read"]
 

@@ -30,12 +30,12 @@ from operator import itemgetter
 from ..a1 import col_index, col_letter
 from ..errors import InputFileError
 from ..limits import Budget
-from .package import open_part, show
+from .package import show
+from .xmlchunks import COLUMNS as _COLS, unescape
+from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix
 
-__all__ = ["SheetFormulas", "measure_extent", "ods_cells", "quick_extent", "scan_formulas",
-           "scan_styles", "unescape"]
+__all__ = ["SheetFormulas", "scan_formulas"]
 
-CHUNK = 4 * 1024 * 1024
 ROW_MARK = b"\x00"
 SHARED_MARK = b"\x01"
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's grid: A1:XFD1048576
@@ -179,203 +179,12 @@ def scan_formulas(zf: zipfile.ZipFile, part: str, budget: Budget | None = None) 
     return found
 
 
-def measure_extent(zf: zipfile.ZipFile, part: str, budget: Budget | None = None) -> tuple[int, int]:
-    """The used area from A1 of a sheet whose cells all carry their address first (as
-    scan_formulas found): rows and columns up to the last cell with any content; calamine
-    builds its grid up to the last cell with a value, so this is never less. Slower than the
-    scan's bound; asked for only when that bound would refuse the sheet."""
-    rows = cols = 0
-    with _open(zf, part, budget) as fh:
-        prefix, head = _prefix(fh)
-        p = re.escape(prefix)
-        valued = re.compile(rb"<" + p + rb'c r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>(?!</' + p + rb"c>)")
-        for data, cut in _chunks(fh, head, prefix, budget):
-            if budget is not None:
-                budget.tick(f"measuring {show(part)}")
-            refs = valued.findall(data, 0, cut)
-            if refs:
-                letters = {ref[0].upper() for ref in refs}
-                rows = max(rows, max(map(int, map(_ROW_OF, refs))))
-                cols = max(cols, max(col_index(c.decode()) for c in letters) + 1)
-    return rows, cols
-
-
-def quick_extent(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[int, int] | None:
-    """The extent scan_formulas will find for a part in the plain layout, from a few C-level
-    passes that capture nothing; None when the part is not in that layout.
-
-    Plain layout: no namespace prefix, every cell element written ``<c r="…"`` (address
-    first, so python-calamine places each cell at its address) and no element under any
-    prefix named ``c``. Then the extent is the bound scan_formulas starts from (the
-    <dimension>'s, or DEFAULT_BOUND) whenever no address lies outside it, which one regex
-    search per chunk tells. read() uses it to let calamine load a big sheet while the sheet's
-    formulas are still being scanned; the full scan still counts it against the limit.
-    """
-    with _open(zf, part, budget) as fh:
-        prefix, head = _prefix(fh)
-        if prefix or b"\0" in head[:4096]:
-            return None
-        rows, cols = _bound(head, budget.room())
-        inside = (_at_most(col_letter(cols - 1), "AZ") + _at_most(str(rows), "09")).encode() + b'"'
-        outside = re.compile(rb'<c r="(?!' + inside + rb")")
-        for data, cut in _chunks(fh, head, b"", budget):
-            budget.tick(f"scanning {show(part)}")
-            if _ODD_CELL.search(data, 0, cut) or _PREFIXED_CELL.search(data, 0, cut) or outside.search(data, 0, cut):
-                return None
-    return rows, cols
-
-
-# Cell elements not written <c r="…": without attributes, with other white space, or under a
-# namespace prefix (scan_formulas takes its slow path or its foreign check for those).
-# (Two patterns, each with a literal start the regex engine can skip to: one alternation of
-# both would be tried at every byte, ten times slower.)
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
-_PREFIXED_CELL = re.compile(rb":c[\s>/]")
-
-
-def ods_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> int:
-    """Cells python-calamine materialises for an .ods: per table, the rows up to the last
-    row holding a value times the widest such row, repeats (number-rows-repeated,
-    number-columns-repeated) counted out. Empty repeated rows and cells, which LibreOffice
-    writes to the sheet's edge, count nothing."""
-    total = 0
-    with _open(zf, "content.xml", budget) as fh:
-        carry = b""
-        rows = width = last = 0        # this table: rows so far, widest row, rows up to the last value
-        repeat = column = filled = 0   # this row
-        while True:
-            more = fh.read(CHUNK)
-            data = carry + more
-            cut = data.rfind(b"<") if more else len(data)
-            if budget is not None:
-                budget.tick("scanning content.xml")
-            for m in _ODS_TOKEN.finditer(data, 0, max(cut, 0)):
-                kind, attrs, empty = m.groups()
-                if kind == b"table":
-                    total += last * width
-                    rows = width = last = 0
-                elif kind == b"table-row":
-                    repeat, column, filled = _repeat(attrs, _ROWS_REPEATED), 0, 0
-                    if empty:
-                        rows += repeat
-                elif kind is None:  # </table:table-row>
-                    if filled:
-                        width, last = max(width, filled), rows + repeat
-                    rows += repeat
-                else:
-                    column += _repeat(attrs, _COLUMNS_REPEATED)
-                    if b"value-type" in attrs or not empty:
-                        filled = column
-            if not more:
-                break
-            carry = data[cut:] if cut >= 0 else data
-    return total + last * width
-
-
-def _repeat(attrs: bytes, pattern) -> int:
-    m = pattern.search(attrs)
-    return _number(m.group(1)) or 1 if m else 1
-
-
-_ODS_TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
-                        rb"|</table:table-row>")
-_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
-_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
-
-
-def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple[int, int], int]:
-    """Style index (s="…") of every cell in the given 0-based columns: (column, row) -> style."""
-    if not columns:
-        return {}
-    styles = {}
-    with zf.open(part) as fh:
-        prefix, head = _prefix(fh)
-        letters = b"|".join(sorted(col_letter(c).encode() for c in columns))
-        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c r="(' + letters + rb')([0-9]+)"([^>]*)>')
-        for data, cut in _chunks(fh, head, prefix):
-            for col, row, attrs in pattern.findall(data, 0, cut):
-                m = _STYLE.search(attrs)
-                styles[(_COLS[col], int(row))] = int(m.group(1)) if m else 0
-    return styles
-
-
-def unescape(text: bytes) -> str:
-    """XML character data to text: the five entities and numeric character references."""
-    s = text.decode("utf-8", "replace")
-    if "&" not in s:
-        return s
-    return _ENTITY.sub(_entity, s)
-
-
 # Private API.
 
-_STYLE = re.compile(rb' s="([0-9]+)"')
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*"([^"]{0,40})"')
 
 
-class _ColumnIndex(dict):
-    """b"AB" -> 27, filled on first use."""
-
-    def __missing__(self, letters: bytes) -> int:
-        self[letters] = value = col_index(letters.decode())
-        return value
-
-
-_COLS = _ColumnIndex()
 _SI = re.compile(rb'si="([0-9]+)"')
-_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|quot|amp|lt|gt|apos);")
-_NAMED = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "apos": "'"}
-_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
-
-
-def _entity(m: re.Match) -> str:
-    name = m.group(1)
-    if name.startswith("#"):
-        try:
-            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
-        except ValueError:
-            return m.group(0)
-        if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
-            return chr(code)
-        return m.group(0)  # not a character XML allows (a surrogate, NUL): kept as written
-    return _NAMED[name]
-
-
-def _open(zf: zipfile.ZipFile, part: str, budget: Budget | None):
-    return open_part(zf, part) if budget is not None and zf.filename else zf.open(part)
-
-
-def _prefix(fh) -> tuple[bytes, bytes]:
-    """The namespace prefix of the sheet's elements ("x:" in <x:worksheet>), and the bytes read."""
-    head = fh.read(CHUNK)
-    m = _ROOT.search(head)
-    return ((m.group(1) + b":") if m and m.group(1) else b""), head
-
-
-def _chunks(fh, head: bytes, prefix: bytes, budget: Budget | None = None):
-    """(data, cut): scan data[:cut]; a cell never straddles the cut, the rest carries over."""
-    marker = b"<" + prefix + b"c "
-    data = head
-    while True:
-        parts = [data]
-        while True:
-            more = fh.read(CHUNK)
-            if not more:
-                data = b"".join(parts)
-                yield data, len(data)
-                return
-            window = parts[-1][1 - len(marker):] + more  # a marker may straddle the two reads
-            parts.append(more)
-            found = window.rfind(marker)
-            if found >= 0:
-                break
-            if budget is not None:  # one enormous cell: keep reading until the next one starts
-                budget.tick("scanning one enormous cell")
-        data = b"".join(parts)
-        cut = len(data) - len(window) + found
-        if cut > 0:
-            yield data, cut
-            data = data[cut:]
 
 
 def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Budget | None) -> bool:

@@ -1,0 +1,112 @@
+# xmlchunks.py: a sheet part read in chunks that never split a cell, for regex scans.
+"""Streaming a worksheet part without an XML parser: the part decompressed in chunks cut
+just before a cell starts, the namespace prefix its elements carry, character data
+unescaped, and the style index of chosen cells (scan.py and extent.py scan these chunks)."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+from ..a1 import col_index, col_letter
+from ..limits import Budget
+from .package import open_part
+
+__all__ = ["CHUNK", "COLUMNS", "chunks", "open_sheet", "scan_styles", "sheet_prefix", "unescape"]
+
+CHUNK = 4 * 1024 * 1024
+
+
+# Public API.
+
+def open_sheet(zf: zipfile.ZipFile, part: str, budget: Budget | None):
+    """The part, opened against the budget (inflated size checked) when one is given."""
+    return open_part(zf, part) if budget is not None and zf.filename else zf.open(part)
+
+
+def sheet_prefix(fh) -> tuple[bytes, bytes]:
+    """The namespace prefix of the sheet's elements ("x:" in <x:worksheet>), and the bytes read."""
+    head = fh.read(CHUNK)
+    m = _ROOT.search(head)
+    return ((m.group(1) + b":") if m and m.group(1) else b""), head
+
+
+def chunks(fh, head: bytes, prefix: bytes, budget: Budget | None = None):
+    """(data, cut): scan data[:cut]; a cell never straddles the cut, the rest carries over."""
+    marker = b"<" + prefix + b"c "
+    data = head
+    while True:
+        parts = [data]
+        while True:
+            more = fh.read(CHUNK)
+            if not more:
+                data = b"".join(parts)
+                yield data, len(data)
+                return
+            window = parts[-1][1 - len(marker):] + more  # a marker may straddle the two reads
+            parts.append(more)
+            found = window.rfind(marker)
+            if found >= 0:
+                break
+            if budget is not None:  # one enormous cell: keep reading until the next one starts
+                budget.tick("scanning one enormous cell")
+        data = b"".join(parts)
+        cut = len(data) - len(window) + found
+        if cut > 0:
+            yield data, cut
+            data = data[cut:]
+
+
+def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple[int, int], int]:
+    """Style index (s="…") of every cell in the given 0-based columns: (column, row) -> style."""
+    if not columns:
+        return {}
+    styles = {}
+    with zf.open(part) as fh:
+        prefix, head = sheet_prefix(fh)
+        letters = b"|".join(sorted(col_letter(c).encode() for c in columns))
+        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c r="(' + letters + rb')([0-9]+)"([^>]*)>')
+        for data, cut in chunks(fh, head, prefix):
+            for col, row, attrs in pattern.findall(data, 0, cut):
+                m = _STYLE.search(attrs)
+                styles[(COLUMNS[col], int(row))] = int(m.group(1)) if m else 0
+    return styles
+
+
+def unescape(text: bytes) -> str:
+    """XML character data to text: the five entities and numeric character references."""
+    s = text.decode("utf-8", "replace")
+    if "&" not in s:
+        return s
+    return _ENTITY.sub(_entity, s)
+
+
+# Private API.
+
+_STYLE = re.compile(rb' s="([0-9]+)"')
+
+
+class _ColumnIndex(dict):
+    """b"AB" -> 27, filled on first use."""
+
+    def __missing__(self, letters: bytes) -> int:
+        self[letters] = value = col_index(letters.decode())
+        return value
+
+
+COLUMNS = _ColumnIndex()  # b"AB" -> 27, shared by the scans
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|quot|amp|lt|gt|apos);")
+_NAMED = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "apos": "'"}
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+
+
+def _entity(m: re.Match) -> str:
+    name = m.group(1)
+    if name.startswith("#"):
+        try:
+            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        except ValueError:
+            return m.group(0)
+        if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+            return chr(code)
+        return m.group(0)  # not a character XML allows (a surrogate, NUL): kept as written
+    return _NAMED[name]
