@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import namedtuple
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .dates import NotOk as _NotOk
 from .dates import date_from_object as _date_from_object
@@ -25,7 +26,8 @@ from .dates import unreadable as _unreadable
 
 __all__ = [
     "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
-    "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number",
+    "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number", "percent_slip",
+    "PlainColumn", "plain_column",
 ]
 
 # Public API.
@@ -94,6 +96,73 @@ def parse_number(raw, *, kind="number", number_format=None) -> Value:
     return parse(raw, kind, number_format=number_format)
 
 
+def percent_slip(value: Value, has_formula: bool) -> tuple[Any, bool]:
+    """What a number in a percent column means: (the value, whether it was a scale slip).
+
+    3.2 typed where 3.2% is meant reads as 3.2%: ``parse(raw, "percent")`` has divided it
+    already (warning "percent-scale"); a Value parsed otherwise (another kind, a cached result)
+    holding a number above 1 and up to 100 is divided here unless a formula produced it.
+    """
+    number = value.value
+    if value.status != "ok" or not isinstance(number, (int, float)) or isinstance(number, bool):
+        return number, False
+    if "percent-scale" in value.warnings:
+        return number, True
+    if 1 < number <= 100 and not has_formula:
+        return number / 100, True
+    return number, False
+
+
+@dataclass
+class PlainColumn:
+    """A column of raw cell values classified at once, for rules that test every row.
+
+    ``plain[i]``: the cell's meaning is certain from its raw value alone, without ``parse``:
+    a finite number (a 0-1 fraction in a percent column; below 2**53, where a float holds the
+    number exactly), a date object in a date column, text starting with an ordinary Chinese
+    character in a text column, or empty. ``num`` holds a plain number (NaN otherwise), ``empty``
+    the empty cells, ``text``/``date`` the plain texts/dates (None otherwise; the lists
+    themselves None for other kinds). numpy arrays; numpy is imported when this is called.
+    """
+
+    num: Any
+    plain: Any
+    empty: Any
+    text: list | None = None
+    date: list | None = None
+
+
+def plain_column(raw: list, kind: str) -> PlainColumn:
+    """Classify a column's raw values (see PlainColumn); the rest need ``parse``."""
+    import itertools
+    import operator
+
+    import numpy as np
+
+    n = len(raw)
+    empty = np.fromiter(map(operator.eq, raw, itertools.repeat("")), dtype=bool, count=n)  # no Python frame per cell
+    lo, hi = (0.0, 1.0) if kind in _FRACTION_KINDS else (-_EXACT_FLOATS, _EXACT_FLOATS)
+    text = date = None
+    if kind in _NUMBER_KINDS:
+        nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
+                           dtype=float, count=n)
+        plain = ~np.isnan(nums) | empty
+    elif kind == "date":
+        date = [v.date() if type(v) is _dt.datetime else v if type(v) is _dt.date else None for v in raw]
+        nums = np.full(n, _NAN)
+        plain = np.fromiter((d is not None for d in date), dtype=bool, count=n) | empty
+    elif kind == "text":
+        odd = _NOT_ORDINARY  # a local name: this runs for every text cell
+        text = [v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff" and v[0] not in odd else None
+                for v in raw]
+        nums = np.full(n, _NAN)
+        plain = np.fromiter((t is not None for t in text), dtype=bool, count=n) | empty
+    else:
+        nums = np.full(n, _NAN)
+        plain = empty.copy()
+    return PlainColumn(nums, plain, empty, text, date)
+
+
 def is_empty_marker(text) -> bool:
     """True for None and the marks people use for "nothing here": "", "-", "/", "无", "N/A"."""
     if text is None:
@@ -109,6 +178,12 @@ def is_placeholder(text: str) -> bool:
 # Private API.
 
 _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
+# A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
+_FRACTION_KINDS = ("percent", "rate_target")
+_NAN = float("nan")
+# Text whose first character is a CJK ideograph (which NFKC leaves alone) other than these is
+# read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
+_NOT_ORDINARY = frozenset("例比如待无無空")
 _DATE_KINDS = ("date", "daterange")
 _EMPTY_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "無", "n/a", "na", "空"})
 _TBD = frozenset({"待定", "待填", "待填写", "待填寫", "待补充", "待補充", "tbd", "tba"})

@@ -536,3 +536,49 @@ def test_imports_only_the_standard_library_quickly():
                          check=True, cwd=ROOT).stdout.splitlines()
     assert out[1] == "[]"
     assert float(out[0]) < 0.1
+
+
+# plain_column: the values a rule may take without parse are the ones parse gives.
+
+_RAW = st.one_of(
+    st.just(""), st.integers(-10**18, 10**18), st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(), st.datetimes(), st.booleans(),
+    st.text(min_size=1, max_size=6), st.text(alphabet="营销抖音例如待定无空 -%万", min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=_RAW, kind=st.sampled_from(["number", "money", "percent", "rate_target", "date", "text"]))
+def test_a_plain_cell_means_what_parse_says(raw, kind):
+    from promo_workbook.values import parse, plain_column
+
+    column = plain_column([raw], kind)
+    if not column.plain[0]:
+        return
+    parsed = parse(raw, kind)
+    if column.empty[0]:
+        assert parsed.status == "empty"
+        return
+    assert parsed.status == "ok" and not parsed.warnings, (raw, kind, parsed)
+    if kind == "date":
+        assert parsed.value == column.date[0]
+    elif kind == "text":
+        assert parsed.value == column.text[0]
+    else:
+        assert parsed.value == column.num[0] and type(parsed.value) in (int, float)
+
+
+@pytest.mark.parametrize("raw, kind, formula, expected", [
+    (3.2, "percent", False, (0.032, True)),    # parse divided it already ("percent-scale")
+    ("3.2", "percent", False, (0.032, True)),
+    (0.032, "percent", False, (0.032, False)),
+    (1, "percent", False, (1, False)),         # 100%
+    (3.2, "number", False, (0.032, True)),     # read as a plain number: divided here
+    (3.2, "number", True, (3.2, False)),       # unless a formula produced it
+    ("待定", "percent", False, (None, False)),
+])
+def test_percent_slip(raw, kind, formula, expected):
+    from promo_workbook.values import percent_slip
+
+    value, slip = percent_slip(parse(raw, kind), formula)
+    assert (value if value is None else pytest.approx(value), slip) == expected

@@ -15,13 +15,11 @@ the findings equal both ways.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import operator
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..values import ERROR_VALUES
+from ..values import ERROR_VALUES, percent_slip, plain_column
 
 
 # Public API.
@@ -361,27 +359,11 @@ class Column:
         col.raw, col.kind, col.derived, col.index = raw, kind, arrays.derived, arrays.index
         col.tid, col.formulas = arrays.tids, arrays.formulas
         n = len(raw)
-        col.text = col.date = None
-        col.empty = np.fromiter(map(_eq, raw, _repeat("")), dtype=bool, count=n)  # no Python frame per cell
-        # Below 2**53 a float holds the number exactly, as the parser's own value does.
+        # What the raw values mean is values.py's to say; formulas are this view's.
+        classified = plain_column(raw, kind)
+        nums, plain, col.empty, col.text, col.date = (classified.num, classified.plain, classified.empty,
+                                                      classified.text, classified.date)
         lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
-        if kind in _NUMERIC:
-            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
-                               dtype=float, count=n)
-            plain = ~np.isnan(nums) | col.empty
-        elif kind == "date":
-            col.date = [v.date() if type(v) is dt.datetime else v if type(v) is dt.date else None for v in raw]
-            nums = np.full(n, _NAN)
-            plain = np.fromiter((d is not None for d in col.date), dtype=bool, count=n) | col.empty
-        elif kind == "text":
-            odd = _NOT_ORDINARY  # a local name: this runs for every text cell
-            col.text = [v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff" and v[0] not in odd else None
-                        for v in raw]
-            nums = np.full(n, _NAN)
-            plain = np.fromiter((t is not None for t in col.text), dtype=bool, count=n) | col.empty
-        else:
-            nums = np.full(n, _NAN)
-            plain = col.empty.copy()
         if col.tid is not None:
             formula = col.tid >= 0
             if arrays.derived and not trust_cache:  # the cached result is kept, but not read as a value
@@ -410,13 +392,9 @@ class Column:
 
 
 _NAN, _EXACT = float("nan"), float(2**53)
-_eq, _repeat = operator.eq, itertools.repeat
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTIONS = ("percent", "rate_target")
 _NUMERIC = ("number", "money") + _FRACTIONS
-# Text whose first character is a CJK ideograph (which NFKC leaves alone) other than these is
-# read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
-_NOT_ORDINARY = frozenset("例比如待无無空")
 
 
 def _np():
@@ -439,11 +417,8 @@ def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:
     v = c.value
     raw, value, status = v.raw, v.value, v.status
     slip = False
-    if kind == "percent" and status == "ok" and isinstance(value, (int, float)):
-        if "percent-scale" in v.warnings:
-            slip = True
-        elif 1 < value <= 100 and c.formula is None:
-            value, slip = value / 100, True
+    if kind == "percent":
+        value, slip = percent_slip(v, c.formula is not None)
     cached = c.cached
     # Positional: this runs once per cell of the workbook, and keywords cost a third more.
     return Cell(key, label, f"{c.column}{c.row}", c.row, c.sheet, raw, value, status, v.reason, v.unit,
