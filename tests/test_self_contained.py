@@ -9,10 +9,11 @@ TEXT = {".py", ".yaml", ".yml", ".toml", ".cfg", ".md", ".txt", ".json", ".sh", 
 SKIP_DIRS = {"__pycache__", "build", "dist"}  # and hidden folders (.git, caches, venvs) but .ci
 # An absolute path in quotes or after whitespace: "/a/b" or '/a/b'.
 ABSOLUTE = re.compile(r"""(?:(?<=["'`\s(=])|^)(/[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]+)+)""", re.M)
-# First components that name the system's own programs and files, or paths inside a zip
-# package or LibreOffice's configuration tree, never a person's or a machine's data.
-SYSTEM = {"usr", "bin", "dev", "proc", "etc", "tmp", "xl", "docProps", "_rels", "customXml"}
-SIBLING = re.compile(r"\.\./shared\b|/work/shared|\.\./\.\./")
+# First components of the places a machine keeps people's and projects' files. (Paths under
+# /usr, /bin, /proc or /tmp name the system's own programs and files; "/api/check" is a URL
+# route and "/xl/workbook.xml" a part inside a zip: none of those is data outside the clone.)
+OUTSIDE = {"work", "home", "root", "mnt", "media", "Users", "srv", "opt", "data", "shared", "workspace"}
+SIBLING = re.compile(r"\.\./shared\b|/work/shared")
 
 
 def repo_files():
@@ -29,8 +30,7 @@ def repo_files():
 def outside_paths(text: str) -> list[str]:
     found = []
     for m in ABSOLUTE.finditer(text):
-        first = m.group(1).split("/")[1]
-        if first not in SYSTEM and not first.startswith("org.openoffice"):
+        if m.group(1).split("/")[1] in OUTSIDE:
             found.append(m.group(1))
     return found + SIBLING.findall(text)
 
@@ -51,3 +51,4 @@ def test_the_scan_would_catch_one():
     assert outside_paths("open('/home/li/plan.xlsx')") == ["/home/li/plan.xlsx"]
     assert outside_paths("see ../shared/spec/") == ["../shared"]
     assert outside_paths('SYSTEM_PYTHON = "/usr/bin/python3"; part = "/xl/worksheets/sheet1.xml"') == []
+    assert outside_paths('@app.post("/api/check") ... "/opt/plans/q3.xlsx"') == ["/opt/plans/q3.xlsx"]
