@@ -51,7 +51,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     order = {t.number: i for i, t in enumerate(spec.tables)}
     findings.sort(key=lambda f: (order.get(f.template, -1), f.row or 0, _col(f.cell), f.code))
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
-                  sheets=view.sheets, rows=getattr(view, "rows_total", 0), seconds=time.perf_counter() - started,
+                  sheets=view.sheets, rows=view.rows_total, seconds=time.perf_counter() - started,
                   lang=lang, view=view)
 
 

@@ -118,6 +118,13 @@ class TableView:
     trust_cache: bool = False               # formula cells hold their cached result as their value
     exhaustive: bool = False                # rows_where lists every row (the oracle for row picking)
     _columns: dict = field(default_factory=dict, repr=False)
+    _memos: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key, compute):
+        """``compute()``, worked out once per key for this table (see PlanView.memo)."""
+        if key not in self._memos:
+            self._memos[key] = compute()
+        return self._memos[key]
 
     def column(self, key: str) -> "Column | None":
         """The column ``key`` as arrays over ``rows`` (see Column); None when it is absent."""
@@ -208,6 +215,16 @@ class PlanView:
     # The thresholds the plan is judged by (check/config.py): the check's, and so the summary's.
     config: dict = field(default_factory=dict, repr=False)
     exhaustive: bool = False    # every table's rows_where lists every row (see TableView)
+    rows_total: int = 0         # rows with content over every table
+    _memos: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key, compute):
+        """``compute()``, worked out once per key while the plan is checked: what several rules
+        (and the summary) derive from the same cells. ``memo("shown", dict)`` gives a dict a
+        helper fills entry by entry."""
+        if key not in self._memos:
+            self._memos[key] = compute()
+        return self._memos[key]
 
     def table(self, key: str) -> TableView | None:
         return self.tables.get(key)
@@ -259,8 +276,8 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
                     start=start if isinstance(start, dt.date) else None, end=end if isinstance(end, dt.date) else None,
                     trust_cache=plan.trust_cache, producer=str(getattr(plan.producer, "application", "") or ""),
                     schema_version=_int(meta.get("schema_version")), today=today, sheets=len(plan.sheets),
-                    workbook_lang=plan.language or lang, config=config, exhaustive=exhaustive)
-    view.rows_total = rows_total
+                    workbook_lang=plan.language or lang, config=config, exhaustive=exhaustive,
+                    rows_total=rows_total)
     return view
 
 

@@ -53,7 +53,7 @@ def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int)
     Resolved once per column for a sentinel row, then the row number is substituted: a
     column's formulas differ only in their relative row (thousands of rows, one resolution).
     """
-    cache = plan.__dict__.setdefault("_template_formulas", {})
+    cache = plan.memo("template_formulas", dict)
     column = (table.key, key)
     text = cache.get(column, _UNSEEN)
     if text is _UNSEEN:
@@ -69,7 +69,7 @@ def template_cells(plan: PlanView, table: TableView, key: str):
     """
     import numpy as np
 
-    memo = plan.__dict__.setdefault("_template_cells", {})
+    memo = plan.memo("template_cells", dict)
     if (table.key, key) in memo:
         return memo[(table.key, key)]
     col = table.column(key)
@@ -102,7 +102,7 @@ def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | 
 
 
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
-    memo = plan.__dict__.setdefault("_shown", {})
+    memo = plan.memo("shown", dict)
     mkey = (table.key, row.row, key)
     found = memo.get(mkey, _UNSEEN)  # one lookup: this runs for every derived cell, in several rules
     if found is _UNSEEN:
@@ -154,9 +154,11 @@ def _lookup(table: TableView, ref: str):
 
 
 def _blocks(plan: PlanView) -> dict:
-    cached = getattr(plan, "_blocks", None)
-    if cached is not None:
-        return cached
+    return plan.memo("blocks", lambda: _find_blocks(plan))
+
+
+def _find_blocks(plan: PlanView) -> dict:
+    """Where each table sits as the user has it now, for resolving the template's formulas."""
     from ...formulas import Block
 
     blocks = {}
@@ -166,5 +168,4 @@ def _blocks(plan: PlanView) -> dict:
         columns = {k: col_index(letter) for k, letter in table.letters.items()}
         totals = table.totals_row - 1 if table.totals_row else None
         blocks[key] = Block(table.sheet, columns, table.first_row - 1, table.last_row - 1, totals)
-    plan._blocks = blocks
     return blocks

@@ -175,9 +175,10 @@ class DailySpike(Rule):
 def _day_channel(table):
     """(day ordinals, channel codes, named) over the daily rows: a code per folded channel name
     (0 for a name that folds to nothing), and whether the row has both a date and a name."""
-    memo = table.__dict__.setdefault("_day_channel", [])
-    if memo:
-        return memo[0]
+    return table.memo("day_channel", lambda: _find_day_channel(table))
+
+
+def _find_day_channel(table):
     np = _np()
     codes, folded = {}, {}
     days, channels, named = [], [], []
@@ -188,8 +189,7 @@ def _day_channel(table):
         if ok and name not in folded:
             folded[name] = codes.setdefault(fold(name), len(codes) + 1) if fold(name) else 0
         channels.append(folded[name] if ok else 0)
-    memo.append((np.array(days, dtype=np.int64), np.array(channels, dtype=np.int64), np.array(named, dtype=bool)))
-    return memo[0]
+    return np.array(days, dtype=np.int64), np.array(channels, dtype=np.int64), np.array(named, dtype=bool)
 
 
 @register
