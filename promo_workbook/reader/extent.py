@@ -9,7 +9,7 @@ import zipfile
 
 from ..a1 import col_index, col_letter
 from ..limits import Budget
-from .package import show
+from .parts import show
 from .scan import _ROW_OF, _at_most, _bound, _number
 from .xmlchunks import CHUNK
 from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix

@@ -22,7 +22,6 @@ which is refused with a clear message.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import struct
 import zipfile
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from ..limits import Budget
+from .parts import SheetInfo, office_document, parse_styles, parse_workbook, show
 
 __all__ = ["Package", "SheetInfo", "detect_format", "open_package", "open_part", "sheet_parts", "show"]
 
@@ -49,15 +49,6 @@ BUILTIN_FORMATS = {9: "0%", 10: "0.00%", 14: "mm-dd-yy", 22: "m/d/yy h:mm"}
 
 
 # Public API.
-
-@dataclass(frozen=True)
-class SheetInfo:
-    name: str
-    part: str | None      # "xl/worksheets/sheet3.xml"; None outside .xlsx/.xlsm
-    hidden: bool = False
-    # The part is the one python-calamine opens for the sheet too (same path from the target).
-    canonical: bool = False
-
 
 @dataclass
 class Package:
@@ -99,7 +90,7 @@ class Package:
 
     def _load_styles(self) -> tuple[dict, list]:
         if self._styles is None:
-            self._styles = _parse_styles(self, self.part("xl/styles.xml") or b"")
+            self._styles = parse_styles(self, self.part("xl/styles.xml") or b"")
         return self._styles
 
 
@@ -156,11 +147,11 @@ def open_package(path: Path, fmt: str, budget: Budget | None = None) -> Package:
         _check_members(pkg, budget)
         _check_all_prologs(pkg)
         if fmt in ("xlsx", "xlsm"):
-            workbook_part = _office_document(pkg)
+            workbook_part = office_document(pkg)
             pkg.workbook_xml = pkg.part(workbook_part) or b""
             if not pkg.workbook_xml:
                 raise InputFileError(path, "not an .xlsx workbook (no workbook part)")
-            pkg.sheets, pkg.date1904 = _parse_workbook(pkg, workbook_part)
+            pkg.sheets, pkg.date1904 = parse_workbook(pkg, workbook_part)
         _inflate_others(pkg, budget, set(sheet_parts(pkg)))
     except InputFileError:
         pkg.close()
@@ -186,31 +177,6 @@ def open_part(zf: zipfile.ZipFile, name: str) -> _Inflater:
     """A part as a file-like object that inflates it from the zip's raw bytes and refuses it
     as soon as it grows past its declared size (zipfile would silently stop there)."""
     return _Inflater(zf, zf.getinfo(name))
-
-
-def show(value, limit: int = 80) -> str:
-    """Text from a file made safe for a one-line message: control characters escaped, cut short."""
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[:limit + 1])
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def parse_xml(pkg: Package, name: str, data: bytes):
-    """A small part as an ElementTree element; DTDs and entities refused (defusedxml)."""
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-
-    try:
-        return DET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise InputFileError(pkg.path, f"refused {show(name)}: {type(exc).__name__}") from None
-    except Exception as exc:  # noqa: BLE001 - ParseError and friends: a damaged part
-        raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged {show(name)}: {show(exc, 120)})") from None
-
-
-def local(tag: str) -> str:
-    """An element's tag without its namespace: '{…main}sheet' -> 'sheet'."""
-    return tag.rpartition("}")[2]
 
 
 # Private API.
@@ -444,65 +410,3 @@ def _ole_encrypted(path: Path) -> bool:
                 base += len(block)
     except OSError:
         return False
-
-
-def _office_document(pkg: Package) -> str:
-    rels = pkg.part("_rels/.rels")
-    if rels:
-        for rel in parse_xml(pkg, "_rels/.rels", rels):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                return rel.get("Target", "").lstrip("/")
-    return "xl/workbook.xml"
-
-
-def _parse_workbook(pkg: Package, workbook_part: str) -> tuple[list[SheetInfo], bool]:
-    root = parse_xml(pkg, workbook_part, pkg.workbook_xml)
-    folder = posixpath.dirname(workbook_part)
-    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook_part) + ".rels")
-    targets = {}
-    rels = pkg.part(rels_name)
-    if rels:
-        for rel in parse_xml(pkg, rels_name, rels):
-            target = rel.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            targets[rel.get("Id")] = (part, part == _calamine_path(target))
-    sheets, date1904 = [], False
-    for el in root.iter():
-        tag = local(el.tag)
-        if tag == "workbookPr":
-            date1904 = el.get("date1904", "").lower() in ("1", "true")
-        elif tag == "sheet":
-            rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
-            part, canonical = targets.get(rid, (None, False))
-            sheets.append(SheetInfo(el.get("name", ""), part, el.get("state", "visible") != "visible", canonical))
-    return sheets, date1904
-
-
-def _calamine_path(target: str) -> str:
-    """Where python-calamine looks for a sheet's part, from its relationship target as written
-    (calamine's xlsx reader: "/xl/…" and "xl/…" as they are, anything else under "xl/")."""
-    if target.startswith("/xl/"):
-        return target[1:]
-    return target if target.startswith("xl/") else "xl/" + target
-
-
-def _parse_styles(pkg: Package, data: bytes) -> tuple[dict, list]:
-    if not data:
-        return {}, []
-    root = parse_xml(pkg, "xl/styles.xml", data)
-    numfmts, xfs = {}, []
-    for el in root:
-        tag = local(el.tag)
-        if tag == "numFmts":
-            for fmt in el:
-                try:
-                    numfmts[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
-                except ValueError:
-                    continue
-        elif tag == "cellXfs":
-            for xf in el:
-                try:
-                    xfs.append(int(xf.get("numFmtId", "0")))
-                except ValueError:
-                    xfs.append(0)
-    return numfmts, xfs

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .package import Package, local, parse_xml
+from .package import Package
+from .parts import local, parse_xml
 
 __all__ = ["CALCULATING", "Producer", "fingerprint"]
 

@@ -34,7 +34,8 @@ from .build import Context, build_table, cell_value, list_items
 from .fold import fold
 from .identify import Location, find_by_headers, finish_columns, guess_language, location_from_meta, read_meta
 from .model import Plan
-from .package import Package, detect_format, open_package, sheet_parts, show
+from .package import Package, detect_format, open_package, sheet_parts
+from .parts import show
 from .producer import fingerprint
 from .extent import measure_extent, ods_cells, quick_extent
 from .scan import SheetFormulas, scan_formulas

@@ -30,7 +30,7 @@ from operator import itemgetter
 from ..a1 import col_index, col_letter
 from ..errors import InputFileError
 from ..limits import Budget
-from .package import show
+from .parts import show
 from .xmlchunks import COLUMNS as _COLS, unescape
 from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix
 
