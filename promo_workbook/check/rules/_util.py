@@ -9,6 +9,7 @@ from ... import formulas as spec_formulas
 from ...a1 import col_index
 from ..evaluate import NotEvaluable, evaluate, normalise
 from ..recompute import expected_value
+from ..registry import Rule
 from ..view import PlanView, Row, TableView
 
 TEMPLATE, EVALUATED, CACHED, TYPED = "template", "evaluated", "cached", "typed"
@@ -169,3 +170,26 @@ def _find_blocks(plan: PlanView) -> dict:
         totals = table.totals_row - 1 if table.totals_row else None
         blocks[key] = Block(table.sheet, columns, table.first_row - 1, table.last_row - 1, totals)
     return blocks
+
+
+class RowRule(Rule):
+    """A rule over the rows of one table (``table_key``). It states which rows can hold a
+    finding (``candidates``: a boolean array over the table's rows, from its column arrays;
+    None for every row) and what it finds in one row (``check_row``); the engine picks the
+    rows (every row when the plan is checked exhaustively, see view.TableView.rows_where)."""
+
+    table_key = ""
+
+    def candidates(self, plan, table):
+        return None
+
+    def check_row(self, plan, table, row, config):
+        raise NotImplementedError
+
+    def run(self, plan, config):
+        table = plan.table(self.table_key)
+        if table is None:
+            return
+        mask = self.candidates(plan, table)
+        for row in table.rows if mask is None else table.rows_where(mask):
+            yield from self.check_row(plan, table, row, config)

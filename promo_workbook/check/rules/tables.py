@@ -9,31 +9,40 @@ from ..recompute import daily_expected, expected_value
 from ..registry import Rule, register
 from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
+from ._util import RowRule
 from .structure import RequiredCells
 
 _NAN = float("nan")
 
 
-def _compare_rate(rule, plan, table_key, key, config, params):
-    """Findings where a rate the workbook shows differs from its definition."""
-    table = plan.table(table_key)
-    if table is None:
-        return
-    tol = config["check"]["sum_tolerance"]
-    # The template's own formula shows the definition; an empty typed cell shows nothing.
-    maybe = table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
-    for row in table.rows_where(maybe):
+class RateRule(RowRule):
+    """A rate the workbook shows (``column``) that differs from its definition. The template's
+    own formula shows the definition, and an empty typed cell shows nothing: only the other
+    cells are candidates. ``params(plan, row)``: the message's own parameters."""
+
+    column = ""
+
+    def params(self, plan, row) -> dict:
+        return {}
+
+    def candidates(self, plan, table):
+        key = self.column
+        return table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
+
+    def check_row(self, plan, table, row, config):
+        key = self.column
         value, how = shown(plan, table, row, key)
-        expected = expected_value(plan, table_key, key, row)
+        expected = expected_value(plan, self.table_key, key, row)
         if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)) or expected is None:
-            continue
+            return
         # A rate typed by hand is rounded to what it shows (3.1%, 104%): compare at that precision.
         places = _decimals(row.cell(key).raw) if how == TYPED else None
         if places is not None:
-            if round(expected * 100, places) != round(value * 100, places):
-                yield rule.at(table, row.cell(key), actual=pct(value), expected=pct(expected), **params(row))
-        elif not close(value, expected, tol, 1e-4):
-            yield rule.at(table, row.cell(key), actual=pct(value), expected=pct(expected), **params(row))
+            differs = round(expected * 100, places) != round(value * 100, places)
+        else:
+            differs = not close(value, expected, config["check"]["sum_tolerance"], 1e-4)
+        if differs:
+            yield self.at(table, row.cell(key), actual=pct(value), expected=pct(expected), **self.params(plan, row))
 
 
 def _unplain(table, *keys):
@@ -62,61 +71,52 @@ def _decimals(raw) -> int | None:
 
 
 @register
-class ClicksOverImpressions(Rule):
-    code = "T191"
+class ClicksOverImpressions(RowRule):
+    code, table_key = "T191", "daily"
 
-    def run(self, plan, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def candidates(self, plan, table):
         # Rows whose clicks are the template's round(impressions × CTR) hold no finding unless
         # that product comes near the impressions.
-        maybe = _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
+        return _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
             | _clicks_near(table, "impressions", above=True)
-        for row in table.rows_where(maybe):
-            imp = row.num("impressions")
-            clicks, how = shown(plan, table, row, "clicks")
-            if how is None:
-                clicks = expected_value(plan, "daily", "clicks", row)
-            if imp is not None and isinstance(clicks, (int, float)) and clicks > imp:
-                yield self.at(table, row.cell("clicks") or row.cell("ctr"), actual=num(clicks), expected=num(imp))
 
-
-@register
-class ConversionsOverClicks(Rule):
-    code = "T192"
-
-    def run(self, plan, config):
-        table = plan.table("daily")
-        if table is None:
-            return
-        maybe = _unplain(table, "conversions", "impressions", "ctr", "clicks") \
-            | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
-        for row in table.rows_where(maybe):
-            conv = row.num("conversions")
+    def check_row(self, plan, table, row, config):
+        imp = row.num("impressions")
+        clicks, how = shown(plan, table, row, "clicks")
+        if how is None:
             clicks = expected_value(plan, "daily", "clicks", row)
-            if conv is not None and clicks is not None and conv > clicks:
-                yield self.at(table, row.cell("conversions"), actual=num(conv), expected=num(clicks))
+        if imp is not None and isinstance(clicks, (int, float)) and clicks > imp:
+            yield self.at(table, row.cell("clicks") or row.cell("ctr"), actual=num(clicks), expected=num(imp))
 
 
 @register
-class ConversionRate(Rule):
-    code = "T193"
+class ConversionsOverClicks(RowRule):
+    code, table_key = "T192", "daily"
+
+    def candidates(self, plan, table):
+        return _unplain(table, "conversions", "impressions", "ctr", "clicks") \
+            | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
+
+    def check_row(self, plan, table, row, config):
+        conv = row.num("conversions")
+        clicks = expected_value(plan, "daily", "clicks", row)
+        if conv is not None and clicks is not None and conv > clicks:
+            yield self.at(table, row.cell("conversions"), actual=num(conv), expected=num(clicks))
+
+
+@register
+class ConversionRate(RateRule):
+    code, table_key, column = "T193", "daily", "cvr"
     owns_value = "daily.cvr"  # F133 leaves this derived value to this rule
 
-    def run(self, plan, config):
-        yield from _compare_rate(self, plan, "daily", "cvr", config,
-                                 lambda row: {"conv": num(row.num("conversions")),
-                                              "clicks": num(expected_value(plan, "daily", "clicks", row))})
+    def params(self, plan, row):
+        return {"conv": num(row.num("conversions")), "clicks": num(expected_value(plan, "daily", "clicks", row))}
 
 
 @register
-class DailyAchievement(Rule):
-    code = "T194"
+class DailyAchievement(RateRule):
+    code, table_key, column = "T194", "daily", "achievement"
     owns_value = "daily.achievement"  # F133 leaves this derived value to this rule
-
-    def run(self, plan, config):
-        yield from _compare_rate(self, plan, "daily", "achievement", config, lambda row: {})
 
 
 @register
@@ -213,22 +213,19 @@ class GoalRequired(RequiredCells):
 
 
 @register
-class ReviewAchievement(Rule):
-    code = "T211"
+class ReviewAchievement(RateRule):
+    code, table_key, column = "T211", "review", "achievement"
     owns_value = "review.achievement"  # F133 leaves this derived value to this rule
     how_text = {
         "higher": {"zh-CN": "实际÷目标", "zh-TW": "實際÷目標", "en": "actual ÷ target"},
         "lower": {"zh-CN": "越低越好：目标÷实际", "zh-TW": "越低越好：目標÷實際", "en": "lower is better: target ÷ actual"},
     }
 
-    def run(self, plan, config):
+    def params(self, plan, row):
         from ..lookup import direction_of_metric
 
-        def params(row):
-            direction = direction_of_metric(plan, row.text("metric"), row.cell("target"))
-            return {"metric": row.text("metric") or "", "how": self.how_text[direction][plan.lang]}
-
-        yield from _compare_rate(self, plan, "review", "achievement", config, params)
+        direction = direction_of_metric(plan, row.text("metric"), row.cell("target"))
+        return {"metric": row.text("metric") or "", "how": self.how_text[direction][plan.lang]}
 
 
 @register
