@@ -142,6 +142,7 @@ def cli():
               help="Workbook language (default: from the system locale, else en).")
 @click.option("--campaign", help="Campaign name (Cover, footers, document title).")
 @click.option("--product", help="Product being promoted.")
+@click.option("--scenario", help="Scenario on the Cover: new_product, reactivation, brand or festival (or its label).")
 @click.option("--start", callback=_parse_date, help="Campaign start date, YYYY-MM-DD.")
 @click.option("--end", callback=_parse_date, help="Campaign end date, YYYY-MM-DD (default: start + 14 days).")
 @click.option("--budget", type=click.FloatRange(min=0), help="Total budget.")
@@ -150,7 +151,7 @@ def cli():
 @click.option("--rows", type=click.IntRange(1, 100_000), help="Input rows per table (default: sized per table).")
 @click.option("--example", is_flag=True, help="Fill in the planning toolkit's worked example.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
-def new_command(out, lang, campaign, product, start, end, budget, owner, channels, rows, example, force):
+def new_command(out, lang, campaign, product, scenario, start, end, budget, owner, channels, rows, example, force):
     """Generate a new planning workbook at OUT (default promo-plan.xlsx).
 
     \b
@@ -168,7 +169,8 @@ def new_command(out, lang, campaign, product, start, end, budget, owner, channel
         raise click.BadParameter(f"{out} is a folder", param_hint="OUT")
     if os.path.exists(out) and not force:
         raise click.UsageError(f"{out} already exists; use --force to overwrite it")
-    options = NewOptions(lang=lang or default_language(), campaign=campaign, product=product, start=start,
+    options = NewOptions(lang=lang or default_language(), campaign=campaign, product=product, scenario=scenario,
+                         start=start,
                          end=end, budget=budget, owner=owner, channels=channels, rows=rows, example=example)
     with _progress("writing " + os.path.basename(out)):  # --rows 100000 takes a while
         path = generate(out, options)
@@ -389,3 +391,41 @@ def export_command(file, fmt, out, config_path):
     folder = Path(out) if out else Path(file).with_name(Path(file).stem + "-csv")
     written = export.write_csv(plan, folder, file)
     click.echo(f"wrote {len(written)} CSV files to {folder}", err=True)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML file: [web] settings and the check's thresholds (docs/web.md).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (each with its own check workers).")
+def serve_command(host, port, config_path, workers):
+    """Serve the planning desk: the web page to download blank workbooks and check completed ones.
+
+    Needs the web extra: pip install 'promo-workbook[web]'. Pages at http://HOST:PORT/
+    (New plan, Check a plan, Rules) and an API under /api/ (docs/web.md).
+
+    \b
+    Examples:
+      promo-workbook serve
+      promo-workbook serve --host 0.0.0.0 --port 8080 --config team.toml --workers 2
+    """
+    import importlib.util
+
+    missing = [name for name, modules in (("fastapi", ["fastapi"]), ("uvicorn", ["uvicorn"]), ("jinja2", ["jinja2"]),
+                                          ("python-multipart", ["python_multipart", "multipart"]))
+               if not any(importlib.util.find_spec(module) for module in modules)]
+    if missing:
+        raise click.ClickException(f"the web page needs the web extra ({', '.join(missing)} missing): "
+                                   "pip install 'promo-workbook[web]'")
+    import uvicorn
+
+    from .web import app as web_app
+    if config_path is not None:
+        config_path = os.path.abspath(config_path)
+        os.environ["PROMO_WORKBOOK_CONFIG"] = config_path  # for --workers, whose processes build their own app
+    web_app.create_app(config_path)  # a bad config is one line and exit 2 before the server starts
+    click.echo(f"promo-workbook: serving the planning desk on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    uvicorn.run("promo_workbook.web:create_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False, proxy_headers=True, server_header=False, log_level="warning")

@@ -103,3 +103,11 @@ def test_speed_whole_process(tmp_path):
     print(f"--help {help_time:.3f} s, new --example {new_time:.3f} s")
     assert help_time <= 0.3
     assert new_time <= 1.0
+
+
+def test_new_sets_the_scenario_by_key_or_label(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    assert run("new", str(out), "--lang", "en", "--scenario", "节日热点营销").exit_code == 0
+    assert "Holiday & trending events" in [c.value for row in openpyxl.load_workbook(out)["Cover"].iter_rows() for c in row]
+    result = run("new", str(out), "--force", "--scenario", "holiday")
+    assert result.exit_code == 2 and "unknown scenario 'holiday'" in result.output

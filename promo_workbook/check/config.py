@@ -59,6 +59,9 @@ class BenchmarkSettings:
 # Every section's defaults, derived from its dataclass: one home per default.
 SECTIONS = {"check": CheckSettings, "benchmarks": BenchmarkSettings, "limits": Limits}
 DEFAULTS = {name: dataclasses.asdict(cls()) for name, cls in SECTIONS.items()}
+# Sections of the same file that other parts of the tool read and check themselves (one file
+# for a team): load_config accepts them as tables and leaves their keys to their owner.
+OTHER_SECTIONS = {"web": "promo_workbook/web/config.py (docs/web.md)"}
 
 
 # Public API.
@@ -78,6 +81,11 @@ def load_config(path: str | Path | None = None) -> dict:
         raise UsageError(f"{path}: cannot read config: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    for name in OTHER_SECTIONS:
+        if name in data:
+            if not isinstance(data[name], dict):
+                raise UsageError(f"{path}: {name}: expected a table")
+            config[name] = data.pop(name)
     _overlay(config, data, str(path), "")
     return config
 

@@ -25,6 +25,7 @@ class NewOptions:
     lang: str = "en"
     campaign: str | None = None
     product: str | None = None
+    scenario: str | None = None      # the Cover's scenario: a list key (new_product) or its label in any language
     start: dt.date | None = None
     end: dt.date | None = None
     budget: float | None = None
@@ -111,6 +112,16 @@ def _complete(opts: NewOptions) -> NewOptions:
         opts.budget = 39000  # the seed's budget total
     if len(opts.channels) > 200:
         raise UsageError("at most 200 channels")
+    if opts.scenario is not None:
+        from ..check.lookup import list_key
+        from ..spec import load_spec
+
+        scenarios = load_spec().lists["scenario"]
+        key = list_key(load_spec(), "scenario", opts.scenario)
+        if key is None:
+            choices = ", ".join(item.key for item in scenarios)
+            raise UsageError(f"unknown scenario {opts.scenario!r}; choose one of {choices} (or its label)")
+        opts.scenario = key
     return opts
 
 
@@ -125,6 +136,8 @@ def _cover_values(opts: NewOptions, spec) -> dict:
         for key in ("campaign", "product", "owner"):
             values[key] = values[key] or ex[key](lang)
         values["scenario"] = spec.list_label("scenario", "new_product", lang)
+    if opts.scenario:
+        values["scenario"] = spec.list_label("scenario", opts.scenario, lang)
     return values
 
 
