@@ -24,6 +24,7 @@ def test_every_rule_has_its_data_and_every_entry_its_rule():
     (lambda d: d["T161"].update(colour="red"), r"T161.colour: unknown key"),
     (lambda d: d["T161"].update(severity="fatal"), r"T161.severity: 'fatal' is not one of"),
     (lambda d: d["T161"]["messages"].pop("zh-TW"), r"T161.messages: expected one message in each"),
+    (lambda d: d["T211"]["texts"]["lower"].pop("en"), r"T211.texts.lower: expected one message in each"),
 ])
 def test_a_malformed_entry_is_refused(tmp_path, monkeypatch, edit, where):
     folder = tmp_path / "templates"

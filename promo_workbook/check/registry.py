@@ -44,9 +44,14 @@ class Rule:
     # this rule checks (the generic F133 leaves it).
     owns_required: str | None = None
     owns_value: str | None = None
+    texts: dict[str, dict[str, str]] = {}   # named pieces of a message, per language (rules.yaml)
     # Columns the rule reads by key, {table key: (column keys)}: checked against the spec when
     # the rules are first listed, so that a misspelt key fails loudly instead of reading None.
     reads: dict[str, tuple[str, ...]] = {}
+
+    def text(self, name: str, lang: str, *args) -> str:
+        """A named piece of this rule's message in ``lang`` (its ``texts`` in rules.yaml)."""
+        return self.texts[name][lang].format(*args)
 
     def declared_columns(self) -> list[tuple[str, str | None]]:
         """(table key, column key or None) for everything this rule declares it reads or owns."""
@@ -111,13 +116,14 @@ def rule_data() -> dict[str, dict]:
     for code, meta in data.items():
         if not CODE.match(str(code)) or not isinstance(meta, dict):
             raise SpecError("templates/rules.yaml", str(code), "expected a rule code with a mapping")
-        if set(meta) != set(RULE_KEYS):
-            wrong = sorted(set(meta) ^ set(RULE_KEYS))[0]
+        if not set(RULE_KEYS) <= set(meta) <= set(RULE_KEYS) | {"texts"}:
+            wrong = sorted((set(meta) - {"texts"}) ^ set(RULE_KEYS))[0]
             raise SpecError("templates/rules.yaml", f"{code}.{wrong}", "unknown key" if wrong in meta else "required key missing")
         if meta["severity"] not in SEVERITIES:
             raise SpecError("templates/rules.yaml", f"{code}.severity", f"{meta['severity']!r} is not one of {', '.join(SEVERITIES)}")
-        if not isinstance(meta["messages"], dict) or set(meta["messages"]) != set(LANGUAGES):
-            raise SpecError("templates/rules.yaml", f"{code}.messages", f"expected one message in each of {', '.join(LANGUAGES)}")
+        for where, texts in [("messages", meta["messages"])] + [(f"texts.{k}", v) for k, v in meta.get("texts", {}).items()]:
+            if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):
+                raise SpecError("templates/rules.yaml", f"{code}.{where}", f"expected one message in each of {', '.join(LANGUAGES)}")
     return data
 
 

@@ -102,8 +102,6 @@ class LineWithoutAmount(Rule):
 @register
 class ChannelShareSum(Rule):
     code = "T171"
-    reserve_text = {"zh-CN": "（加上风险备用金 {0} 为 {1}）", "zh-TW": "（加上風險備用金 {0} 為 {1}）",
-                    "en": " ({1} with the {0} reserve)"}
 
     def run(self, plan: PlanView, config):
         table = plan.table("channels")
@@ -127,7 +125,7 @@ class ChannelShareSum(Rule):
         share = reserve / total_budget if total_budget else 0
         if share and close(total + share, 1, max(tol, 0.01)):
             return
-        text = self.reserve_text[plan.lang].format(pct(share), pct(total + share)) if share else ""
+        text = self.text("with_reserve", plan.lang, pct(share), pct(total + share)) if share else ""
         yield self.at(table, anchor, row=row, actual=pct(total), expected="100%", reserve=text)
 
 

@@ -22,8 +22,6 @@ class TemplateMissing(Rule):
 @register
 class ColumnMissing(Rule):
     code = "S021"
-    closest_text = {"zh-CN": "（最接近的表头是“{0}”，是否改了名？）", "zh-TW": "（最接近的表頭是「{0}」，是否改了名？）",
-                    "en": " (the closest header is “{0}” — was it renamed?)"}
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
@@ -34,7 +32,7 @@ class ColumnMissing(Rule):
                 if any(row.cell(key) is not None and row.cell(key).status != "empty" for row in table.rows):
                     continue  # filled from another column (a date range split into start and end)
                 severity = "error" if col.required and not col.derived else "warning"
-                closest_text = self.closest_text[plan.lang].format(closest) if closest else ""
+                closest_text = self.text("closest", plan.lang, closest) if closest else ""
                 yield self.at(table, row=None, column=col.label(plan.lang), severity=severity,
                               expected=col.label(plan.lang), actual=closest, closest=closest_text)
 

@@ -216,16 +216,12 @@ class GoalRequired(RequiredCells):
 class ReviewAchievement(RateRule):
     code, table_key, column = "T211", "review", "achievement"
     owns_value = "review.achievement"  # F133 leaves this derived value to this rule
-    how_text = {
-        "higher": {"zh-CN": "实际÷目标", "zh-TW": "實際÷目標", "en": "actual ÷ target"},
-        "lower": {"zh-CN": "越低越好：目标÷实际", "zh-TW": "越低越好：目標÷實際", "en": "lower is better: target ÷ actual"},
-    }
 
     def params(self, plan, row):
         from ..lookup import direction_of_metric
 
         direction = direction_of_metric(plan, row.text("metric"), row.cell("target"))
-        return {"metric": row.text("metric") or "", "how": self.how_text[direction][plan.lang]}
+        return {"metric": row.text("metric") or "", "how": self.text(direction, plan.lang)}
 
 
 @register
