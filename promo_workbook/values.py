@@ -192,7 +192,10 @@ _YES = frozenset({"是", "是的", "对", "對", "y", "yes", "t", "true", "1", "
 _NO = frozenset({"否", "不是", "错", "錯", "n", "no", "f", "false", "0", "✗", "×", "✘",
                  "❌", "☐", "未完成"})
 _MAGNITUDES = {"万": 4, "萬": 4, "w": 4, "亿": 8, "億": 8, "千": 3, "k": 3,  # powers of ten
-               "百万": 6, "百萬": 6, "千万": 7, "千萬": 7}
+               "百万": 6, "百萬": 6, "千万": 7, "千萬": 7, "百": 2,
+               "m": 6, "mil": 6, "mn": 6, "b": 9, "bn": 9}  # 5M, 1.2 mil, 2.5B (a lone "m" is metres)
+# Superscript and subscript digits: NFKC would turn "10²" into "102".
+_RAISED_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉")
 _PERCENT_SHIFT = {"%": 2, "‰": 3}
 _CURRENCY = {"¥": "元", "rmb": "元", "cny": "元", "人民币": "元", "人民幣": "元",
              "$": "$", "usd": "$"}
@@ -216,10 +219,11 @@ _NUMBER = re.compile(
     r"(?P<sign>[-+])?\s*"
     r"(?P<cur>[¥$]|(?i:rmb|cny|usd)|人民币|人民幣)?\s*"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)\s*"
-    r"(?P<mag>百万|百萬|千万|千萬|万|萬|亿|億|千(?![克米瓦])|[wWkK](?![A-Za-z]))?\s*"
+    r"(?P<mag>百万|百萬|千万|千萬|万|萬|亿|億|千(?![克米瓦])|百(?![克米])|(?i:mil|mn|bn)(?![A-Za-z])"
+    r"|[wWkKMB](?![A-Za-z]))?\s*"
     r"(?P<pct>[%‰])?\s*"
     r"(?P<unit>[^\W\d_]{1,4}?)??\s*"  # lazy: "50以内" is a comparator, not the unit "以内"
-    r"(?:/\s*(?P<per>[^\W\d_]{1,4}))?\s*"
+    r"(?:/\s*(?P<per>[^\W\d_]{1,4}?))?\s*"  # lazy too: "元/人以内" is per 人, at most
     rf"(?P<after>{_alt(_LOWER_AFTER + _HIGHER_AFTER)})?\s*"
     r"(?P<about>左右)?"
 )
@@ -301,6 +305,8 @@ def _plain(raw):
 
 
 def _parse_text_cell(raw: str, kind: str, ctx: _Context) -> Value:
+    if kind in _NUMBER_KINDS and not _RAISED_DIGITS.isdisjoint(raw):
+        raise _unreadable("raised-digits")  # "10²" is not 102
     text = _clean(raw)
     if _EXCEL_ERROR.fullmatch(text):
         raise _unreadable("excel-error")
@@ -472,8 +478,9 @@ def _daterange_from_text(raw, text: str, ctx: _Context) -> Value:
         except _NotOk as exc:
             reason = exc.reason if exc.reason != "not-a-date" else reason
             continue
-        if end < start and not written:  # "12.28-1.3" runs into the new year
-            end = _make_date(end.year + 1, end.month, end.day)
+        if end < start and not written:  # "12.28-1.3" runs into the new year; "3.5-3.1" is reversed
+            rolled = _make_date(end.year + 1, end.month, end.day)
+            end = rolled if (rolled - start).days <= 183 else end
         warnings += tuple(w for w in more if w not in warnings)
         warnings += ("end-before-start",) if end < start else ()
         return Value(raw, DateRange(start, end), "daterange", "ok", from_text=True,

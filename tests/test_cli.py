@@ -111,3 +111,19 @@ def test_new_sets_the_scenario_by_key_or_label(tmp_path):
     assert "Holiday & trending events" in [c.value for row in openpyxl.load_workbook(out)["Cover"].iter_rows() for c in row]
     result = run("new", str(out), "--force", "--scenario", "holiday")
     assert result.exit_code == 2 and "unknown scenario 'holiday'" in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_new_refuses_a_budget_that_is_no_number(tmp_path, value):
+    result = run("new", str(tmp_path / "plan.xlsx"), "--budget", value)
+    assert result.exit_code == 2 and "--budget must be a number" in result.output
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf"])
+def test_check_refuses_a_threshold_that_is_no_number(tmp_path, value):
+    config = tmp_path / "c.toml"
+    config.write_text(f"[check]\nreserve_min = {value}\n", encoding="utf-8")
+    sample = os.path.join(os.path.dirname(__file__), "..", "samples", "consistent-en.xlsx")
+    result = run("check", sample, "--config", str(config))
+    assert result.exit_code == 2 and "check.reserve_min: expected a finite number" in result.output

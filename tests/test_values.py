@@ -582,3 +582,37 @@ def test_percent_slip(raw, kind, formula, expected):
 
     value, slip = percent_slip(parse(raw, kind), formula)
     assert (value if value is None else pytest.approx(value), slip) == expected
+
+
+# Misreads of issue 13 (each failed before the fix).
+
+@pytest.mark.parametrize("raw, value", [
+    ("5M", 5_000_000), ("1.2M", 1_200_000), ("2.5B", 2_500_000_000), ("1.2 mil", 1_200_000),
+    ("1.5bn", 1_500_000_000), ("5百", 500), ("3百万", 3_000_000),
+])
+def test_magnitudes_people_write(raw, value):
+    assert parse(raw, "number").value == value
+
+
+def test_a_lone_m_is_a_unit_not_a_million():
+    v = parse("5m", "number")
+    assert (v.value, v.unit) == (5, "m")
+
+
+def test_raised_digits_are_not_read_as_more_digits():
+    v = parse("10²", "number")
+    assert v.status == "unreadable" and v.reason == "raised-digits"
+
+
+def test_at_most_after_a_per_unit_keeps_its_direction():
+    v = parse("50元/人以内", "number")
+    assert (v.value, v.direction, v.unit, v.per) == (50, "lower", "元/人", "人")
+
+
+def test_a_reversed_range_is_not_a_year_long_span():
+    start = dt.date(2026, 3, 1)
+    v = parse("3.5-3.1", "daterange", campaign_start=start)
+    assert v.value.start == dt.date(2026, 3, 5) and v.value.end == dt.date(2026, 3, 1)
+    assert "end-before-start" in v.warnings
+    rolled = parse("12.28-1.3", "daterange", campaign_start=dt.date(2026, 1, 1))
+    assert (rolled.value.end - rolled.value.start).days == 6  # still runs into the new year

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,7 @@ SECTIONS = {"check": CheckSettings, "benchmarks": BenchmarkSettings, "limits": L
 DEFAULTS = {name: dataclasses.asdict(cls()) for name, cls in SECTIONS.items()}
 # Sections of the same file that other parts of the tool read and check themselves (one file
 # for a team): load_config accepts them as tables and leaves their keys to their owner.
-OTHER_SECTIONS = {"web": "promo_workbook/web/config.py (docs/web.md)"}
+OTHER_SECTIONS = {"web": "promo_workbook/web/config.py (docs/web.md)", "mail": "promo_workbook/mail (docs/mail.md)"}
 
 
 # Public API.
@@ -102,6 +103,8 @@ def _overlay(base: dict, data: dict, file: str, where: str) -> None:
                 raise UsageError(f"{file}: {path}: expected a table")
             _overlay(base[key], value, file, path)
         elif isinstance(base[key], (int, float)) and not isinstance(value, bool) and isinstance(value, (int, float)):
+            if not math.isfinite(value):  # TOML has inf and nan; no threshold means either
+                raise UsageError(f"{file}: {path}: expected a finite number, found {value}")
             base[key] = float(value)
         else:
             raise UsageError(f"{file}: {path}: expected a number")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def _complete(opts: NewOptions) -> NewOptions:
         opts.end = opts.start + dt.timedelta(days=14)  # the seed's 3 + 7 + 5 days
     if opts.start and opts.end and opts.end < opts.start:
         raise UsageError(f"--end {opts.end} is before --start {opts.start}")
+    if opts.budget is not None and not math.isfinite(opts.budget):
+        raise UsageError(f"--budget must be a number, not {opts.budget}")
     if opts.example and opts.budget is None:
         opts.budget = 39000  # the seed's budget total
     if len(opts.channels) > 200:
