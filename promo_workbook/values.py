@@ -194,6 +194,8 @@ _NO = frozenset({"否", "不是", "错", "錯", "n", "no", "f", "false", "0", "�
 _MAGNITUDES = {"万": 4, "萬": 4, "w": 4, "亿": 8, "億": 8, "千": 3, "k": 3,  # powers of ten
                "百万": 6, "百萬": 6, "千万": 7, "千萬": 7, "百": 2,
                "m": 6, "mil": 6, "mn": 6, "b": 9, "bn": 9}  # 5M, 1.2 mil, 2.5B (a lone "m" is metres)
+MAX_VALUE_TEXT = 200   # characters of a number or date cell looked at
+_SPACES = re.compile(r"\s+")
 # Superscript and subscript digits: NFKC would turn "10²" into "102".
 _RAISED_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉")
 _PERCENT_SHIFT = {"%": 2, "‰": 3}
@@ -308,6 +310,13 @@ def _parse_text_cell(raw: str, kind: str, ctx: _Context) -> Value:
     if kind in _NUMBER_KINDS and not _RAISED_DIGITS.isdisjoint(raw):
         raise _unreadable("raised-digits")  # "10²" is not 102
     text = _clean(raw)
+    if kind not in ("text", "yesno"):
+        # Bounded work: no number or date is longer than this, and one space stands for any run
+        # (the number pattern has several optional parts each followed by \s*, which would
+        # backtrack polynomially over a long run of spaces).
+        if len(text) > MAX_VALUE_TEXT:
+            raise _unreadable("too-large" if text.replace(",", "").replace(".", "").isdigit() else "too-long")
+        text = _SPACES.sub(" ", text)
     if _EXCEL_ERROR.fullmatch(text):
         raise _unreadable("excel-error")
     if kind in _DATE_KINDS and (_RELATIVE.fullmatch(text) or _RELATIVE_RANGE.fullmatch(text)):

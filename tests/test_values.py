@@ -616,3 +616,22 @@ def test_a_reversed_range_is_not_a_year_long_span():
     assert "end-before-start" in v.warnings
     rolled = parse("12.28-1.3", "daterange", campaign_start=dt.date(2026, 1, 1))
     assert (rolled.value.end - rolled.value.start).days == 6  # still runs into the new year
+
+
+@pytest.mark.parametrize("text", [
+    "3月4日" + " " * 32_700 + "x", "1" + " " * 5_000 + "-" + " " * 5_000 + "x",
+    "3" + " " * 5_000 + "(目标" + " " * 5_000, "3月4日" + " " * 5_000 + "周三", "5" + " " * 5_000 + "万",
+])
+@pytest.mark.parametrize("kind", ["date", "daterange", "rate_target", "number", "percent"])
+def test_long_runs_of_spaces_parse_in_bounded_time(text, kind):
+    """Each took seconds to days before (polynomial backtracking); now a fraction of a millisecond."""
+    import time
+
+    started = time.perf_counter()
+    parse(text, kind)
+    assert time.perf_counter() - started < 0.5  # generous for a loaded CI machine; ~0.1 ms here
+
+
+def test_a_weekday_after_a_date_is_still_dropped():
+    for text in ("3月4日 周三", "3/4(星期三)", "3月4日（周三）", "3月4日   礼拜三 "):
+        assert parse(text, "date", year=2026).value == dt.date(2026, 3, 4), text
