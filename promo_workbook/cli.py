@@ -184,6 +184,23 @@ def _codes(ctx, param, value):
     return codes or None
 
 
+def _mail_options(command):
+    """The options that email the summary (docs/mail.md), shared by `check` and `summary`."""
+    options = [
+        click.option("--mail-to", "mail_to", multiple=True, metavar="ADDR[,ADDR...]",
+                     help="Email the summary to these addresses (SMTP settings: [mail] in --config)."),
+        click.option("--mail-cc", "mail_cc", multiple=True, metavar="ADDR[,ADDR...]", help="Copy the email to these."),
+        click.option("--mail-from", "mail_from", metavar="ADDR", help="The sender (default: [mail] from)."),
+        click.option("--mail-note", "mail_note", metavar="TEXT", help="A note to put at the top of the email."),
+        click.option("--attach-annotated", is_flag=True, help="Attach the annotated copy too."),
+        click.option("--eml", "eml_out", type=click.Path(path_type=str), metavar="OUT.eml",
+                     help="Write the email as a draft to open in a mail client instead of sending it."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command("check")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -198,7 +215,9 @@ def _codes(ctx, param, value):
               help="Also write the summary workbook (KPIs, budget, channels, findings, charts).")
 @click.option("--annotate", "annotate_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
               help="Also write a copy of FILE with each finding's cell highlighted and commented.")
-def check_command(file, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out):
+@_mail_options
+def check_command(file, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out,
+                  mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
     """Check a completed plan for consistency, cell by cell.
 
     Exit code 0 when clean, 1 when errors are found (with --strict, warnings too),
@@ -210,6 +229,7 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict, s
       promo-workbook check plan.xlsx --format json > report.json
       promo-workbook check plan.xlsx --select T16,X --ignore B --today 2026-03-20
       promo-workbook check plan.xlsx --summary summary.xlsx --annotate plan-checked.xlsx
+      promo-workbook check plan.xlsx --summary summary.xlsx --mail-to boss@example.com --config mail.toml
     """
     from .check import check
     from .check.config import load_config
@@ -217,6 +237,8 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict, s
 
     _check_outputs(file, summary=summary_out, annotate=annotate_out)
     config = load_config(config_path)
+    mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
+                            eml_out)
     with _progress("checking " + os.path.basename(file)):
         report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
     if fmt == "json":
@@ -224,6 +246,8 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict, s
     else:
         click.echo(to_text(report, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
+    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
+                  annotated=annotate_out)
     sys.exit(report.exit_code(strict))
 
 
@@ -233,8 +257,11 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict, s
               help="Where to write the summary (default: FILE's name + '-summary.xlsx').")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Summary language (default: the workbook's).")
 @click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML file with thresholds.")
-def summary_command(file, out, lang, today, config_path):
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML file with thresholds (and [mail], the SMTP settings).")
+@_mail_options
+def summary_command(file, out, lang, today, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
+                    eml_out):
     """Check a completed plan and write the summary workbook to email to a manager.
 
     The summary holds an Overview (verdict, completeness of each table), Goals, Budget,
@@ -245,6 +272,8 @@ def summary_command(file, out, lang, today, config_path):
     Examples:
       promo-workbook summary plan.xlsx -o plan-summary.xlsx
       promo-workbook summary plan.xlsx --lang en --today 2026-03-20
+      promo-workbook summary plan.xlsx --mail-to boss@example.com --config mail.toml
+      promo-workbook summary plan.xlsx --mail-to boss@example.com --eml draft.eml
     """
     from pathlib import Path
 
@@ -254,9 +283,12 @@ def summary_command(file, out, lang, today, config_path):
     out = out or str(Path(file).with_name(Path(file).stem + "-summary.xlsx"))
     _check_outputs(file, summary=out)
     config = load_config(config_path)
+    mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
+                            eml_out)
     with _progress("checking " + os.path.basename(file)):
         report = check(file, lang=lang, today=today, config=config)
     _write_outputs(file, report, lang=lang, today=today, summary=out)
+    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=out)
 
 
 @cli.command("rules")
@@ -320,6 +352,30 @@ def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) ->
         with _progress("writing " + os.path.basename(annotate)):
             done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang)
         click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
+
+
+def _mail_prepare(file, config, config_path, to, cc, sender, note, attach_annotated, eml):
+    """Check the mail options (addresses, [mail] settings, the password's variable, the draft's
+    path) before any work; None when none was given (docs/mail.md)."""
+    if not (to or cc or sender or note or attach_annotated or eml):
+        return None
+    from .mail import prepare
+
+    return prepare(file, config, to=to, cc=cc, sender=sender, note=note, eml=eml,
+                   attach_annotated=attach_annotated, config_file=config_path)
+
+
+def _mail_deliver(mailing, report, file, *, lang, today, config, summary=None, annotated=None) -> None:
+    """Send the summary (or write the draft) the mail options asked for; a failure is one line, exit 2."""
+    if mailing is None:
+        return
+    from .mail import deliver
+
+    label = "writing " + os.path.basename(str(mailing.eml)) if mailing.eml else "sending the summary"
+    with _progress(label):
+        line = deliver(mailing, report, file, summary=summary, annotated=annotated, lang=lang, today=today,
+                       config=config)
+    click.echo(line, err=True)
 
 
 class _progress:

@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -65,9 +66,10 @@ def create_app(config=None) -> FastAPI:
     app = FastAPI(title="promo-workbook", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=desk.lifespan)
     app.state.desk = desk
-    from . import api, pages
+    from . import api, mailform, pages
 
     app.include_router(pages.router)
+    app.include_router(mailform.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -93,10 +95,12 @@ class Desk:
     config_file: str | None
     store: Store
     pool: WorkerPool
+    mail: Any = None        # mailform.MailDesk when the config file has a [mail] section, else None
 
     @classmethod
     def from_config(cls, config) -> Desk:
         path = None
+        mail = None
         if isinstance(config, WebSettings):
             settings, check_config = config.resolved(), engine.load_check_config(None)
         else:
@@ -104,11 +108,15 @@ class Desk:
             data = read_toml(path) if path else {}
             settings = settings_from(data, path or "config")
             check_config = engine.load_check_config(path, data)
+            if "mail" in data:
+                from .mailform import MailDesk
+
+                mail = MailDesk.from_table(data["mail"], path)
         store = Store(settings.work_dir, settings.keep_minutes * 60)
         store.prepare()
         pool = WorkerPool(settings.max_concurrent_checks, settings.max_queued_checks, settings.check_timeout_s,
                           cwd=str(store.root))
-        return cls(settings, check_config, path, store, pool)
+        return cls(settings, check_config, path, store, pool, mail)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app):

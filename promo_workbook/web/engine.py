@@ -8,7 +8,9 @@ file only. It imports neither FastAPI nor Jinja2: the worker processes (``worker
 ``palette``, ``load_check_config`` and the option lists.
 
     make_workbook(path, options)           -> Path        a new planning workbook
-    check_upload(path, name=..., ...)      -> dict        check, then write the asked-for outputs
+    check_upload(path, name=..., ...)      -> dict        check, then write the asked-for outputs (the
+                                                          report page's JSON carries the email's facts,
+                                                          from the mail package's own adapter)
     rules()                                -> list[dict]  every rule's code, docs and messages
     load_check_config(path, data)          -> dict        the check's thresholds from a TOML file
     palette()                              -> dict        the workbook's colours, for the CSS
@@ -191,22 +193,34 @@ def _page(report, name: str, result: dict, config: dict | None) -> dict:
     listed = [{"code": f.code, "name": f.name, "severity": f.severity, "template": f.template, "sheet": f.sheet,
                "cell": f.cell, "row": f.row, "column": f.column,
                "messages": {lang: message(f, lang) for lang in LANGS}} for f in findings]
+    figs = figures = None
     try:
-        figures = _figures(report, config)
+        if report.view is not None:
+            from ..summary import summary_figures
+
+            figs = summary_figures(report.view, report, config=config)
+            figures = _figures(figs)
     except Exception:  # noqa: BLE001 - the figures are a bonus; the findings are the report
         figures = None
     return {"file": name, "lang": report.lang, "valid": report.valid, "counts": result["counts"],
             "sheets": report.sheets, "rows": report.rows, "seconds": round(report.seconds, 3),
-            "findings": listed, "findings_total": len(report.findings), "figures": figures}
+            "findings": listed, "findings_total": len(report.findings), "figures": figures,
+            "mail": _mail_facts(report, figs, config, name)}
 
 
-def _figures(report, config: dict | None) -> dict | None:
-    """Key figures and chart data from the summary's figures (summary/figures.py)."""
-    if report.view is None:
+def _mail_facts(report, figs, config: dict | None, name: str) -> dict | None:
+    """What the "Email this summary" form sends (the mail package's facts: the very message
+    `summary --mail-to` sends)."""
+    try:
+        from ..mail.engine import facts
+
+        return facts(report, figures=figs, config=config, file=name)
+    except Exception:  # noqa: BLE001 - without them the report page simply offers no email
         return None
-    from ..summary import summary_figures
 
-    figs = summary_figures(report.view, report, config=config)
+
+def _figures(figs) -> dict | None:
+    """Key figures and chart data from the summary's figures (summary/figures.py)."""
     budget, total = figs.budget, figs.total
     return _clean({
         "cover": {key: (value.isoformat() if isinstance(value, dt.date) else value)

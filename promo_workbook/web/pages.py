@@ -4,6 +4,7 @@
     GET  /                      the New-plan form          POST /new     the .xlsx download
     GET  /check                 the upload form            POST /check   the report page
     GET  /report/{token}        the report again (another language, a reload) while it is kept
+    POST /report/{token}/mail   "Email this summary" (mailform.py; when the config has [mail])
     GET  /download/{token}/{k}  k = summary | annotated | json
     GET  /rules, /rules/{code}  every rule; one rule
     GET  /palette.css           the workbook's colours as CSS variables (engine.palette)
@@ -203,7 +204,9 @@ def _check_form(request, desk: Desk, refusal: Refusal | None = None):
                        limit=size_text(desk.settings.max_upload_bytes), max_bytes=desk.settings.max_upload_bytes)
 
 
-def _report(request, desk: Desk, job):
+def _report(request, desk: Desk, job, status: int = 200, headers=None, mail_form: dict | None = None):
+    from .mailform import mail_context
+
     lang = desk.language(request)
     page = json.loads(job.path(job.data["files"]["page"]).read_text(encoding="utf-8"))
     figures = page.get("figures")
@@ -213,8 +216,14 @@ def _report(request, desk: Desk, job):
     downloads = [{"kind": kind, "word": DOWNLOAD_WORDS[kind], "name": files.get(kind),
                   "problem": job.data.get("problems", {}).get(kind)} for kind in DOWNLOADS]
     expires = dt.datetime.fromtimestamp(job.expires, dt.timezone.utc)
+    mail = mail_context(desk, job, mail_form) if page.get("mail") else None
+    if mail is not None and mail["sent"]:
+        sent_at = dt.datetime.fromtimestamp(mail["sent"]["at"], dt.timezone.utc)
+        mail["sent_iso"] = sent_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+        mail["sent_text"] = sent_at.strftime("%H:%M UTC")
     return desk.render(
-        request, "report.html", page="check", report=page, verdict=verdict, token=job.token,
+        request, "report.html", status=status, headers=headers, mail=mail, page="check", report=page,
+        verdict=verdict, token=job.token,
         groups=group_findings(page["findings"], lang), downloads=downloads,
         expires_iso=expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
         expires_text=expires.strftime("%H:%M UTC"), switch_path=f"/report/{job.token}",
