@@ -34,3 +34,23 @@ def test_findings_are_laid_out_as_json_dumps_would():
 def test_no_findings():
     report = _report([])
     assert json.loads(to_json(report))["findings"] == []
+
+
+def test_reports_written_in_pieces_equal_the_whole_text():
+    """write_json/write_text (what a big report is streamed with) give to_json/to_text exactly."""
+    import datetime as dt
+    import io
+    from pathlib import Path
+
+    from promo_workbook.check import check
+    from promo_workbook.check.render import to_json, to_text, write_json, write_text
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.xlsx")):
+        report = check(path, today=dt.date(2026, 3, 20))
+        out = io.StringIO()
+        write_json(report, out)
+        assert out.getvalue() == to_json(report) + "\n", path.name
+        for colour in (False, True):
+            out = io.StringIO()
+            write_text(report, out, colour=colour)
+            assert out.getvalue().rstrip("\n") == to_text(report, colour=colour).rstrip("\n"), path.name

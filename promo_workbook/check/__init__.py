@@ -48,8 +48,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
         findings: list[Finding] = []
         for rule in selected(select, ignore):
             findings.extend(rule.run(view, config))
-    order = {t.number: i for i, t in enumerate(spec.tables)}
-    findings.sort(key=lambda f: (order.get(f.template, -1), f.row or 0, _col(f.cell), f.code))
+        _sort(findings, {t.number: i for i, t in enumerate(spec.tables)})
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
                   sheets=view.sheets, rows=view.rows_total, seconds=time.perf_counter() - started,
                   lang=lang, view=view)
@@ -75,8 +74,23 @@ def gc_paused():
 
 # Private API.
 
-def _col(cell: str | None) -> tuple:
-    if not cell:
-        return (0, "")
-    letters = cell.rstrip("0123456789")
-    return (len(letters), letters)
+def _sort(findings: list, order: dict) -> None:
+    """Sort in place, stably: by template (in ``order``), row, column (A..Z, AA..) and code.
+
+    The key reads the Finding tuples rules make by position, and the column as its length
+    and letters side by side (one tuple per finding, no call).
+    """
+    rank = order.get
+
+    def by_position(f):
+        letters = f[5].rstrip(_DIGITS) if f[5] else ""
+        return (rank(f[3], -1), f[6] or 0, len(letters), letters, f[0])
+
+    def by_field(f):
+        letters = f.cell.rstrip(_DIGITS) if f.cell else ""
+        return (rank(f.template, -1), f.row or 0, len(letters), letters, f.code)
+
+    findings.sort(key=by_position if all(type(f) is Finding for f in findings) else by_field)
+
+
+_DIGITS = "0123456789"

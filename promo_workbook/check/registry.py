@@ -18,6 +18,7 @@ from typing import Iterator
 
 from .model import Finding
 
+_new = tuple.__new__
 
 CODE = re.compile(r"^[SVFTXB]\d{3}$")
 FAMILIES = {"S": "structure", "V": "values", "F": "formulas", "T": "within-table", "X": "cross-table",
@@ -80,9 +81,9 @@ class Rule:
         excel_row = row if row is not None else getattr(cell, "row", None)
         label = column if column is not None else getattr(cell, "label", None)
         sheet = getattr(table, "sheet", None) or getattr(cell, "sheet", None)
-        return Finding(self.code, self.name, severity or self.severity,
-                       getattr(table, "number", None), sheet, ref, excel_row, label,
-                       params, expected, actual)
+        # Finding's own fields in order, made as the tuple it is: this runs once per finding.
+        return _new(Finding, (self.code, self.name, severity or self.severity, getattr(table, "number", None),
+                              sheet, ref, excel_row, label, params or None, expected, actual))
 
 
 def register(cls: type[Rule]) -> type[Rule]:

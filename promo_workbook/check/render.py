@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+import string
+from collections import Counter
 
 from ..terminal import safe
 from .model import Finding, Report
@@ -47,23 +50,19 @@ def to_json(report: Report) -> str:
     """The report as indented JSON: the same text json.dumps(..., indent=2) writes."""
     from . import gc_paused
 
-    with gc_paused():  # a dict per finding, next to the checked view's millions of objects
-        findings = [finding_dict(f, report.lang) for f in report.findings]
-        data = {
-            "file": report.file,
-            "schema_version": report.schema_version,
-            "valid": report.valid,
-            "stats": {"errors": report.count("error"), "warnings": report.count("warning"),
-                      "infos": report.count("info"), "sheets": report.sheets, "rows": report.rows,
-                      "seconds": round(report.seconds, 3)},
-            "findings": [],
-        }
-        head = json.dumps(data, ensure_ascii=False, indent=2)
-        laid_out = _findings_json(findings) if head.endswith(_EMPTY_TAIL) else None
-        if laid_out is None:  # not the usual shape: let json lay it out
-            data["findings"] = findings
-            return json.dumps(data, ensure_ascii=False, indent=2)
-        return head[:-len(_EMPTY_TAIL)] + '"findings": ' + laid_out + "\n}"
+    with gc_paused():
+        return "".join(_json_chunks(report))
+
+
+def write_json(report: Report, stream) -> None:
+    """Write ``to_json(report)`` and a newline (what ``click.echo(to_json(report))`` writes) to
+    the text stream ``stream``, a few thousand findings at a time, never the whole text at once."""
+    from . import gc_paused
+
+    with gc_paused():
+        for chunk in _json_chunks(report):
+            stream.write(chunk)
+    stream.write("\n")
 
 
 def finding_dict(f: Finding, lang: str) -> dict:
@@ -73,75 +72,114 @@ def finding_dict(f: Finding, lang: str) -> dict:
 
 
 def to_text(report: Report, colour: bool = False) -> str:
-    import click
+    """The report for people: findings grouped by sheet, then the verdict line."""
+    return "".join(_text_chunks(report, colour))
 
-    labels = LABELS[report.lang]
-    style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
-    lines = []
-    current = object()
-    for f in report.findings:
-        if f.sheet != current:
-            current = f.sheet
-            title = safe(f.sheet) if f.sheet is not None else labels["workbook"]
-            lines.append("" if not lines else "")
-            lines.append(style(title, bold=True))
-        where = f.cell or (labels["row"].format(row=f.row) if f.row else "")
-        severity = style(labels[f.severity], fg=COLOURS[f.severity], bold=f.severity == "error")
-        lines.append(f"  {where:<8} {f.code} {severity}  {safe(message(f, report.lang))}")
-    counts = {"errors": report.count("error"), "warnings": report.count("warning"), "infos": report.count("info")}
-    if lines:
-        lines.append("")
-    checked = labels["checked"].format(sheets=report.sheets, rows=report.rows, seconds=report.seconds)
-    if counts["errors"] == 0 and counts["warnings"] == 0:
-        verdict = style(labels["verdict_ok"], fg="green", bold=True)
-        if counts["infos"]:
-            verdict += f" ({labels['verdict'].format(**counts)})"
-    else:
-        verdict = style(labels["verdict"].format(**counts), fg="red" if counts["errors"] else "yellow", bold=True)
-    lines.append(f"{safe(report.file)}: {verdict} — {checked}")
-    return "\n".join(lines).lstrip("\n")
+
+def write_text(report: Report, stream, colour: bool = False) -> None:
+    """Write ``to_text(report, colour)`` and a newline to the text stream ``stream``, in pieces."""
+    for chunk in _text_chunks(report, colour):
+        stream.write(chunk)
+    stream.write("\n")
 
 
 # Private API.
 
-# With indent, the json module falls back to its pure-Python encoder: a third of a large
-# check's time for 100,000+ findings. Findings are flat mappings of scalars, so they are laid
-# out here exactly as json.dumps(indent=2) would, each scalar encoded by json's C helpers.
+# The JSON report is laid out here as json.dumps(data, indent=2) lays it out (with an indent,
+# json uses its pure-Python encoder: slow for 100,000+ findings), a finding at a time and
+# without a dict per finding. What repeats from one finding to the next is encoded once: a
+# rule's code, name and severity with the table and sheet, a column's label, and a message
+# once per distinct set of the values it shows (a rule reporting every row of a log words
+# the same few messages again and again).
 _EMPTY_TAIL = '"findings": []\n}'
-_ITEM_INDENT, _FIELD_INDENT = " " * 4, " " * 6
+_CHUNK = 2000  # findings per piece of text yielded
+_FIELD = "\n" + " " * 6  # a finding's fields sit at depth 3
+_severity = operator.attrgetter("severity")
 
 
-def _findings_json(findings: list[dict]) -> str | None:
-    """The findings list as it sits at depth 1 of the report (its items at depth 2), or None
-    when one is not a non-empty mapping of str keys to JSON scalars."""
+def _counts(findings) -> dict:
+    tally = Counter(map(_severity, findings))
+    return {"errors": tally["error"], "warnings": tally["warning"], "infos": tally["info"]}
+
+
+def _json_chunks(report: Report):
+    """The text of to_json in pieces: the head, the findings a chunk at a time, the tail."""
+    findings = report.findings
+    counts = _counts(findings)
+    data = {
+        "file": report.file,
+        "schema_version": report.schema_version,
+        "valid": counts["errors"] == 0,
+        "stats": {**counts, "sheets": report.sheets, "rows": report.rows, "seconds": round(report.seconds, 3)},
+        "findings": [],
+    }
+    head = json.dumps(data, ensure_ascii=False, indent=2)
     if not findings:
-        return None
-    keys: dict[str, str] = {}  # key -> its indented, encoded prefix
-    items = []
+        yield head
+        return
+    if not head.endswith(_EMPTY_TAIL):  # not the usual shape: let json lay it out
+        data["findings"] = [finding_dict(f, report.lang) for f in findings]
+        yield json.dumps(data, ensure_ascii=False, indent=2)
+        return
+    yield head[:-len(_EMPTY_TAIL)] + '"findings": [\n'
+    yield from _joined(_json_items(findings, report.lang), ",\n")
+    yield "\n  ]\n}"
+
+
+def _json_items(findings, lang: str):
+    """Each finding as json.dumps(indent=2) writes it at depth 2 of the report, in lists of
+    _CHUNK."""
+    heads: dict = {}     # (code, name, severity, template, sheet, their types) -> text up to the cell
+    columns: dict = {}   # column label -> text from the row's value to the message
+    message_of = _Messages(lang, _json_str).get
+    batch: list = []
+    add = batch.append
     for f in findings:
-        if not f:
-            return None
-        fields = []
-        for k, v in f.items():
-            prefix = keys.get(k)
-            if prefix is None:
-                if type(k) is not str:
-                    return None
-                prefix = keys[k] = f"{_FIELD_INDENT}{_json_str(k)}: "
-            if v is not None and type(v) not in _SCALARS:
-                return None
-            fields.append(prefix + _json_scalar(v))
-        items.append(_ITEM_OPEN + ",\n".join(fields) + _ITEM_CLOSE)
-    return "[\n" + ",\n".join(items) + "\n  ]"
+        if type(f) is Finding:
+            code, name, severity, template, sheet, cell, row, column, params, expected, actual = f
+        else:
+            code, name, severity, template, sheet, cell, row, column = (
+                f.code, f.name, f.severity, f.template, f.sheet, f.cell, f.row, f.column)
+            params, expected, actual = f.params or None, f.expected, f.actual
+        key = (code, name, severity, template, sheet, type(template), type(sheet))
+        try:
+            head = heads[key]
+        except KeyError:
+            head = heads[key] = _json_head(code, name, severity, template, sheet)
+        except TypeError:  # an unhashable field: not kept
+            head = _json_head(code, name, severity, template, sheet)
+        tail = columns.get(column) if type(column) is str else None
+        if tail is None:
+            tail = f',{_FIELD}"column": {_json_value(column)},{_FIELD}"message": '
+            if type(column) is str:
+                columns[column] = tail
+        text = message_of(f, code, column, sheet, cell, params, expected, actual)
+        cell = _json_str(cell) if type(cell) is str else _json_value(cell)
+        row = int.__repr__(row) if type(row) is int else _json_value(row)
+        expected = _json_str(expected) if type(expected) is str else _json_value(_jsonable(expected))
+        actual = _json_str(actual) if type(actual) is str else _json_value(_jsonable(actual))
+        add(f'{head}{cell},{_FIELD}"row": {row}{tail}{text},{_FIELD}"expected": {expected},'
+            f'{_FIELD}"actual": {actual}\n    }}')
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+            add = batch.append
+    yield batch
 
 
-_SCALARS = (str, int, float, bool)
-_ITEM_OPEN, _ITEM_CLOSE = _ITEM_INDENT + "{\n", "\n" + _ITEM_INDENT + "}"
+def _json_head(code, name, severity, template, sheet) -> str:
+    return (f'    {{{_FIELD}"code": {_json_value(code)},{_FIELD}"name": {_json_value(name)},'
+            f'{_FIELD}"severity": {_json_value(severity)},{_FIELD}"template": {_json_value(template)},'
+            f'{_FIELD}"sheet": {_json_value(sheet)},{_FIELD}"cell": ')
+
+
 _json_str = json.encoder.encode_basestring  # ensure_ascii=False: the C function json uses
 
 
-def _json_scalar(value) -> str:
-    if type(value) is str:
+def _json_value(value) -> str:
+    """``value`` as json.dumps(indent=2) writes it as a field of a finding."""
+    kind = type(value)
+    if kind is str:
         return _json_str(value)
     if value is None:
         return "null"
@@ -149,9 +187,209 @@ def _json_scalar(value) -> str:
         return "true"
     if value is False:
         return "false"
-    if type(value) is float and not math.isfinite(value):
-        return json.dumps(value)  # NaN / Infinity, as json writes them
-    return repr(value)  # int, float: json uses their repr too
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)  # json writes ints and finite floats as their repr
+    # NaN and infinities, subclasses of str and the numbers, containers: json itself, its
+    # nested lines indented to this depth.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", _FIELD)
+
+
+def _text_chunks(report: Report, colour: bool):
+    """The text of to_text in pieces (its leading blank lines dropped, as lstrip did)."""
+    leading = True
+    for chunk in _joined(_text_lines(report, colour), "\n"):
+        if leading:
+            chunk = chunk.lstrip("\n")
+            if not chunk:
+                continue
+            leading = False
+        yield chunk
+
+
+def _text_lines(report: Report, colour: bool):
+    """The lines of to_text, in lists of about _CHUNK."""
+    import click
+
+    labels = LABELS[report.lang]
+    style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
+    message_of = _Messages(report.lang, safe).get
+    severities: dict = {}
+    current = object()
+    findings = report.findings
+    batch: list = []
+    add = batch.append
+    for f in findings:
+        if type(f) is Finding:
+            code, _, severity, _, sheet, cell, row, column, params, expected, actual = f
+        else:
+            code, severity, sheet, cell, row, column = f.code, f.severity, f.sheet, f.cell, f.row, f.column
+            params, expected, actual = f.params or None, f.expected, f.actual
+        if sheet != current:
+            current = sheet
+            title = safe(sheet) if sheet is not None else labels["workbook"]
+            add("")
+            add(style(title, bold=True))
+        where = cell or (labels["row"].format(row=row) if row else "")
+        shown = severities.get(severity)
+        if shown is None:
+            shown = severities[severity] = style(labels[severity], fg=COLOURS[severity], bold=severity == "error")
+        add(f"  {where:<8} {code} {shown}  {message_of(f, code, column, sheet, cell, params, expected, actual)}")
+        if len(batch) >= _CHUNK:
+            yield batch
+            batch = []
+            add = batch.append
+    counts = _counts(findings)
+    if findings:
+        add("")
+    checked = labels["checked"].format(sheets=report.sheets, rows=report.rows, seconds=report.seconds)
+    if counts["errors"] == 0 and counts["warnings"] == 0:
+        verdict = style(labels["verdict_ok"], fg="green", bold=True)
+        if counts["infos"]:
+            verdict += f" ({labels['verdict'].format(**counts)})"
+    else:
+        verdict = style(labels["verdict"].format(**counts), fg="red" if counts["errors"] else "yellow", bold=True)
+    add(f"{safe(report.file)}: {verdict} — {checked}")
+    yield batch
+
+
+def _joined(batches, separator: str):
+    """``separator.join`` of the pieces in ``batches`` (lists), a batch at a time."""
+    first = True
+    for batch in batches:
+        if not batch:
+            continue
+        yield separator.join(batch) if first else separator + separator.join(batch)
+        first = False
+
+
+class _Messages:
+    """A report's messages in one language, finished (JSON-encoded, made terminal-safe) by
+    ``finish``: each rendered once per distinct set of the values its template shows.
+
+    ``message`` builds the parameters of every finding and formats the template; here only
+    the parameters the template names are worked out, the same way, and the finished text
+    is kept for the next finding that shows the same values. The rare case the fast way does
+    not cover (no rule under the code, a template naming a parameter the finding lacks,
+    positional or nested fields) goes through ``message`` itself.
+    """
+
+    LIMIT = 4096  # texts kept per rule before it starts over, or stops keeping them
+
+    def __init__(self, lang: str, finish):
+        self.lang, self.finish = lang, finish
+        self.plans: dict = {}   # code -> _Plan, or None: message() words it
+
+    def get(self, f, code, column, sheet, cell, params, expected, actual) -> str:
+        try:
+            plan = self.plans[code]
+        except KeyError:
+            plan = self.plans[code] = _Plan.of(code, self.lang)
+        if plan is None:
+            return self.finish(message(f, self.lang))
+        if params is None and plan.pick is not None:
+            values = plan.pick((column, sheet, cell, expected, actual))
+            if tuple(map(type, values)) != plan.strings:  # text as it is shown: anything else is worded
+                values = plan.values(column, sheet, cell, params, expected, actual)
+        else:
+            values = plan.values(column, sheet, cell, params, expected, actual)
+        if values is None:  # a parameter the finding lacks (worded in English), a label not text
+            return self.finish(message(f, self.lang))
+        done = plan.done
+        if done is None:
+            return self.finish(plan.template.format(*values))
+        text = done.get(values)
+        if text is not None:
+            plan.hits += 1
+            return text
+        if len(done) >= self.LIMIT:
+            if plan.hits < self.LIMIT:  # mostly different: keep none
+                plan.done = None
+            done.clear()
+            plan.hits = 0
+        text = done[values] = self.finish(plan.template.format(*values))
+        return text
+
+
+class _Plan:
+    """How one rule's message is worded from a finding: its template with the fields numbered
+    (``template.format(*values)``), the names they show, and the texts done so far."""
+
+    __slots__ = ("template", "names", "pick", "strings", "done", "hits")
+
+    @classmethod
+    def of(cls, code: str, lang: str) -> "_Plan | None":
+        rule = REGISTRY.get(code)
+        if rule is None:
+            all_rules()
+            rule = REGISTRY.get(code)
+        template = getattr(rule, "messages", {}).get(lang) if rule is not None else None
+        names = _fields(template) if type(template) is str else None
+        if names is None:
+            return None
+        plan = cls()
+        plan.template, plan.names, plan.done, plan.hits = _numbered(template, names), names, {}, 0
+        # A finding without params whose shown fields are all text shows them as they are:
+        # picked from (column, sheet, cell, expected, actual) at C speed. One name is picked
+        # twice, so that the pick is a tuple too (the template shows {0} only).
+        where = [_SHOWN.index(name) for name in names if name in _SHOWN]
+        plan.pick = None
+        if len(where) == len(names) and where:
+            plan.pick = operator.itemgetter(*(where * 2 if len(where) == 1 else where))
+            plan.strings = (str,) * max(2, len(where))
+        return plan
+
+    def values(self, column, sheet, cell, params, expected, actual) -> tuple | None:
+        """The text of each shown field, as message() works it out; None if one is missing."""
+        values = []
+        for name in self.names:
+            if params is not None and name in params:
+                value = params[name]
+                values.append(value if type(value) is str else _plain(value))
+            elif name == "expected":
+                values.append(expected if type(expected) is str else _plain(expected))
+            elif name == "actual":
+                values.append(actual if type(actual) is str else _plain(actual))
+            elif name in _PLACE:
+                value = (column if name == "column" else sheet if name == "sheet" else cell) or ""
+                if type(value) is not str:
+                    return None
+                values.append(value)
+            else:
+                return None
+        return tuple(values)
+
+
+_SHOWN = ("column", "sheet", "cell", "expected", "actual")
+_PLACE = ("column", "sheet", "cell")
+
+
+def _fields(template: str) -> tuple | None:
+    """The names a template's fields use, in order; None when one is positional, indexed or
+    nested (message() formats those)."""
+    names: list = []
+    try:
+        for _, field, spec, _ in string.Formatter().parse(template):
+            if field is None:
+                continue
+            if not field.isidentifier() or "{" in (spec or ""):
+                return None
+            if field not in names:
+                names.append(field)
+    except ValueError:
+        return None
+    return tuple(names)
+
+
+def _numbered(template: str, names: tuple) -> str:
+    """``template`` with each named field numbered by its name's place in ``names``."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            out.append("{" + str(names.index(field)) + (f"!{conversion}" if conversion else "")
+                       + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
+
 
 class _Default(dict):
     def __missing__(self, key):
