@@ -35,9 +35,19 @@ def check(path, **options):
     return _check(path, **options)
 
 
+def check_many(paths, *, jobs=None, executor=None, **options):
+    """Check every plan ``paths`` names (files, folders, globs) in ``jobs`` processes or on any
+    concurrent.futures ``executor`` (a Dask cluster's too); yields a batch Record per plan as
+    each completes (docs/batch.md). Keyword options as check()."""
+    from .batch import check_many as _check_many
+
+    return _check_many(paths, jobs=jobs, executor=executor, **options)
+
+
 __all__ = [
     "__version__",
     "check",
+    "check_many",
     "read",
     "InputFileError",
     "PromoWorkbookError",

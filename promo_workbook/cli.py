@@ -202,9 +202,9 @@ def _mail_options(command):
 
 
 @cli.command("check")
-@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Text for people, JSON for machines.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str), metavar="PATH...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="Text for people, JSON for machines; jsonl: one report per line (several plans).")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Message language (default: the workbook's).")
 @click.option("--select", multiple=True, callback=_codes, help="Only these rules: codes, prefixes or families (T16,X).")
 @click.option("--ignore", multiple=True, callback=_codes, help="Skip these rules: codes, prefixes or families.")
@@ -215,13 +215,15 @@ def _mail_options(command):
               help="Also write the summary workbook (KPIs, budget, channels, findings, charts).")
 @click.option("--annotate", "annotate_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
               help="Also write a copy of FILE with each finding's cell highlighted and commented.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Plans checked at once (default: CPU count).")
 @_mail_options
-def check_command(file, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out,
+def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out, jobs,
                   mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
-    """Check a completed plan for consistency, cell by cell.
+    """Check completed plans for consistency, cell by cell.
 
+    PATH: files, folders or globs; with several plans --summary/--annotate take a folder (docs/batch.md).
     Exit code 0 when clean, 1 when errors are found (with --strict, warnings too),
-    2 when the file cannot be read or the command is misused. FILE is only ever read.
+    2 when a file cannot be read or the command is misused. Plans are only ever read.
 
     \b
     Examples:
@@ -231,10 +233,17 @@ def check_command(file, fmt, lang, select, ignore, today, config_path, strict, s
       promo-workbook check plan.xlsx --summary summary.xlsx --annotate plan-checked.xlsx
       promo-workbook check plan.xlsx --summary summary.xlsx --mail-to boss@example.com --config mail.toml
     """
+    from .batch import command as batch
+    if batch.is_batch(paths, fmt):
+        mail = (mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out)
+        sys.exit(batch.check_command(paths, fmt=fmt, jobs=jobs, strict=strict, summary_dir=summary_out, mail=mail,
+                                     annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
+                                     ignore=ignore, today=today))
     from .check import check
     from .check.config import load_config
     from .check.render import to_json, to_text
 
+    file = paths[0]
     _check_outputs(file, summary=summary_out, annotate=annotate_out)
     config = load_config(config_path)
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
@@ -485,3 +494,6 @@ def serve_command(host, port, config_path, workers):
     click.echo(f"promo-workbook: serving the planning desk on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     uvicorn.run("promo_workbook.web:create_app", factory=True, host=host, port=port, workers=workers,
                 access_log=False, proxy_headers=True, server_header=False, log_level="warning")
+
+from .rollup.command import rollup_command  # noqa: E402  (`rollup`, issue 16: docs/batch.md)
+cli.add_command(rollup_command)

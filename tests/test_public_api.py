@@ -4,7 +4,7 @@ import promo_workbook
 
 def test_all_is_pinned():
     assert sorted(promo_workbook.__all__) == sorted([
-        "__version__", "check", "read", "InputFileError", "PromoWorkbookError", "SpecError", "UsageError",
+        "__version__", "check", "check_many", "read", "InputFileError", "PromoWorkbookError", "SpecError", "UsageError",
         "load_spec", "new_workbook"])
     for name in promo_workbook.__all__:
         assert hasattr(promo_workbook, name)

@@ -1,0 +1,81 @@
+# words.py: the portfolio workbook's labels in zh-CN, zh-TW and en.
+"""Sheet names, column headings and status words of the portfolio (``rollup``)."""
+from __future__ import annotations
+
+__all__ = ["text", "LANGS"]
+
+LANGS = ("zh-CN", "zh-TW", "en")
+
+_WORDS = {
+    "sheet.campaigns": ("活动总览", "活動總覽", "Campaigns"),
+    "sheet.channels": ("渠道对比", "渠道對比", "Channels"),
+    "sheet.calendar": ("活动日历", "活動日曆", "Calendar"),
+    "sheet.findings": ("检查结果", "檢查結果", "Findings"),
+    "sheet.charts": ("图表", "圖表", "Charts"),
+    "title.campaigns": ("活动组合总览（{n} 个计划，{today}）", "活動組合總覽（{n} 個計劃，{today}）",
+                        "Campaign portfolio ({n} plans, {today})"),
+    "title.channels": ("各活动渠道效果对比", "各活動渠道效果對比", "Channels across campaigns"),
+    "title.calendar": ("活动日历：各阶段排期", "活動日曆：各階段排期", "Calendar: every campaign's phases"),
+    "title.findings": ("所有计划的错误和警告", "所有計劃的錯誤和警告", "Errors and warnings across plans"),
+    "made_by": ("由 promo-workbook 计算生成；所有数字都是计算结果，不是公式。",
+                "由 promo-workbook 計算生成；所有數字都是計算結果，不是公式。",
+                "Computed by promo-workbook; every figure is a value, not a formula."),
+    "col.campaign": ("活动名称", "活動名稱", "Campaign"),
+    "col.product": ("推广产品", "推廣產品", "Product"),
+    "col.scenario": ("应用场景", "應用場景", "Scenario"),
+    "col.owner": ("负责人", "負責人", "Owner"),
+    "col.start": ("开始", "開始", "Start"),
+    "col.end": ("结束", "結束", "End"),
+    "col.status": ("状态", "狀態", "Status"),
+    "col.budget": ("总预算", "總預算", "Budget"),
+    "col.reserve": ("备用金占比", "備用金佔比", "Reserve share"),
+    "col.channels": ("渠道数", "渠道數", "Channels"),
+    "col.goals_met": ("达成目标", "達成目標", "Goals met"),
+    "col.goals": ("目标数", "目標數", "Goals"),
+    "col.achievement": ("平均达成率", "平均達成率", "Avg. achievement"),
+    "col.impressions": ("曝光", "曝光", "Impressions"),
+    "col.clicks": ("点击", "點擊", "Clicks"),
+    "col.conversions": ("转化", "轉化", "Conversions"),
+    "col.cvr": ("转化率", "轉化率", "Conversion rate"),
+    "col.cpa": ("单次转化成本", "單次轉化成本", "Cost per conversion"),
+    "col.roi": ("ROI", "ROI", "ROI"),
+    "col.errors": ("错误", "錯誤", "Errors"),
+    "col.warnings": ("警告", "警告", "Warnings"),
+    "col.verdict": ("结论", "結論", "Verdict"),
+    "col.file": ("文件", "檔案", "File"),
+    "col.channel": ("渠道", "渠道", "Channel"),
+    "col.target_impressions": ("计划曝光", "計劃曝光", "Planned impressions"),
+    "col.expected_conversions": ("计划转化", "計劃轉化", "Planned conversions"),
+    "col.spend": ("计划投入", "計劃投入", "Planned spend"),
+    "col.ctr": ("点击率", "點擊率", "CTR"),
+    "col.campaign_count": ("活动数", "活動數", "Campaigns"),
+    "col.rank": ("排名", "排名", "Rank"),
+    "col.phase": ("阶段", "階段", "Phase"),
+    "col.severity": ("级别", "級別", "Severity"),
+    "col.code": ("规则", "規則", "Rule"),
+    "col.sheet": ("工作表", "工作表", "Sheet"),
+    "col.cell": ("单元格", "儲存格", "Cell"),
+    "col.message": ("说明", "說明", "Message"),
+    "row.total": ("合计", "合計", "Total"),
+    "row.average": ("平均", "平均", "Average"),
+    "status.planned": ("未开始", "未開始", "planned"),
+    "status.running": ("进行中", "進行中", "running"),
+    "status.finished": ("已结束", "已結束", "finished"),
+    "verdict.ok": ("通过", "通過", "passed"),
+    "verdict.warnings": ("有警告", "有警告", "warnings"),
+    "verdict.errors": ("有错误", "有錯誤", "errors"),
+    "verdict.unreadable": ("无法读取", "無法讀取", "unreadable"),
+    "severity.error": ("错误", "錯誤", "error"),
+    "severity.warning": ("警告", "警告", "warning"),
+    "today": ("今天", "今天", "today"),
+    "more": ("另有 {n} 条未列出", "另有 {n} 條未列出", "{n} more not listed"),
+    "chart.budget": ("各活动预算", "各活動預算", "Budget by campaign"),
+    "chart.achievement": ("各活动平均目标达成率", "各活動平均目標達成率", "Goal achievement by campaign"),
+    "chart.cpa": ("各渠道单次转化成本", "各渠道單次轉化成本", "Cost per conversion by channel"),
+    "chart.roi": ("ROI 排名", "ROI 排名", "ROI ranking"),
+}
+
+
+def text(key: str, lang: str, **values) -> str:
+    out = _WORDS[key][LANGS.index(lang)]
+    return out.format(**values) if values else out
