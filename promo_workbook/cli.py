@@ -5,7 +5,6 @@ Heavy imports (xlsxwriter, openpyxl, pandas) happen inside commands, so --help s
 """
 from __future__ import annotations
 
-import datetime as dt
 import locale
 import os
 import sys
@@ -13,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_options import parse_date as _parse_date
 from .errors import PromoWorkbookError
 from .terminal import safe
 
@@ -101,15 +101,6 @@ class _Group(click.Group):
             click.echo(f"promo-workbook: internal error: {type(exc).__name__}: {safe(exc)} "
                        "(set PROMO_WORKBOOK_DEBUG=1 for details, and please report it)", err=True)
             sys.exit(2)
-
-
-def _parse_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-03-01") from None
 
 
 def _parse_channels(ctx, param, value):

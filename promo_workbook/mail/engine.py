@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
-import numbers
 import os
 from pathlib import Path
+
+from ..jsonsafe import json_safe as _clean
 
 __all__ = ["LANGS", "TOP_FINDINGS", "load_config", "mail_table", "facts", "write_summary", "write_annotated"]
 
@@ -134,18 +134,3 @@ def _key_figures(figs) -> dict:
     }
 
 
-def _clean(value):
-    """JSON-safe: no NaN or infinities, numbers as int or float, dates as ISO text."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

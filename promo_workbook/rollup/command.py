@@ -2,20 +2,12 @@
 """The rollup's command; cli.py registers it. Imports only click at import time."""
 from __future__ import annotations
 
-import datetime as dt
 
 import click
 
+from ..cli_options import parse_date as _date
+
 __all__ = ["rollup_command"]
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-03-01") from None
 
 
 @click.command("rollup")

@@ -21,12 +21,11 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import math
-import numbers
 import os
 from pathlib import Path
 
 from ..errors import InputFileError, PromoWorkbookError, UsageError
+from ..jsonsafe import json_safe as _clean
 
 __all__ = ["LANGS", "MAX_ROWS", "OUTPUTS", "make_workbook", "check_upload", "rules", "rule", "load_check_config",
            "palette", "scenario_options", "supports_scenario", "output_names"]
@@ -246,21 +245,6 @@ def _figures(figs) -> dict | None:
         "completeness": [{"number": c.number, "title": c.title, "sheet": c.sheet, "status": c.status,
                           "share": c.share} for c in figs.completeness],
     })
-
-
-def _clean(value):
-    """JSON-safe: no NaN or infinities, numbers as int or float."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else None
-    return str(value)
 
 
 def _write_text(path: Path, text: str) -> None:
