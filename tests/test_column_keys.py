@@ -25,6 +25,8 @@ def literal_keys():
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
                 continue
             method, first = node.func.attr, node.args[0]
+            if isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                continue  # a rule's own self.text("closest", ...): a message piece, not a cell
             second = node.args[1] if len(node.args) > 1 else None
             how = second.value if isinstance(second, ast.Constant) else None
             if method == "values_of" and (second is None or how in ("num", "date", "text")):  # table.values_of("column")

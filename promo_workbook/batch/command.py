@@ -46,6 +46,8 @@ def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_di
         raise UsageError("the mail options send one plan's summary; give one FILE (or mail the folder's summaries)")
     files = expand(paths)
     if not files:
+        if len(paths) == 1 and os.path.isdir(paths[0]):
+            raise UsageError(f"{paths[0]}: is a folder with no workbooks (*.xlsx, *.xlsm, *.ods, *.xls) in it")
         raise UsageError(f"no workbooks (*.xlsx, *.xlsm, *.ods, *.xls) in {', '.join(map(str, paths))}")
     summaries = prepare_folder(summary_dir, "summary", files)
     annotated = prepare_folder(annotate_dir, "annotate", files)
