@@ -232,7 +232,7 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
                                      ignore=ignore, today=today))
     from .check import check
     from .check.config import load_config
-    from .check.render import to_json, to_text
+    from .check.render import write_json, write_text
 
     file = paths[0]
     _check_outputs(file, summary=summary_out, annotate=annotate_out)
@@ -241,10 +241,12 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
                             eml_out)
     with _progress("checking " + os.path.basename(file)):
         report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
+    # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
     if fmt == "json":
-        click.echo(to_json(report))
+        write_json(report, sys.stdout)
     else:
-        click.echo(to_text(report, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    sys.stdout.flush()
     _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
     _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
                   annotated=annotate_out)
