@@ -5,6 +5,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from support.libreoffice import pdf_to_pngs, requires_libreoffice, requires_pdftoppm, to_pdf
 from click.testing import CliRunner
 
 import promo_workbook
@@ -163,18 +165,13 @@ def test_rollup_command(tmp_path):
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
+@requires_libreoffice
+@requires_pdftoppm
 def test_portfolio_opens_and_renders_in_libreoffice(portfolio, tmp_path):
     import numpy
     from PIL import Image
-    from support.libreoffice import pdf_to_pngs, requires_libreoffice, requires_pdftoppm, to_pdf
 
-    @requires_libreoffice
-    @requires_pdftoppm
-    def render():
-        pdf = to_pdf(portfolio[1], tmp_path)
-        return pdf_to_pngs(pdf, tmp_path, dpi=40)
-
-    pages = render()
+    pages = pdf_to_pngs(to_pdf(portfolio[1], tmp_path), tmp_path, dpi=40)
     assert len(pages) >= 5  # a page at least per sheet
     charts = numpy.asarray(Image.open(pages[-1]).convert("RGB")).astype(int)
     navy = (abs(charts - (0x1F, 0x4E, 0x78)).max(axis=2) < 20).sum()
