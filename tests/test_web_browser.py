@@ -4,11 +4,12 @@ downloads; upload samples/mistakes-en.xlsx (file input and drag-and-drop), see t
 filter them to errors, download the summary and open it; switch the page to zh-CN.
 
 Screenshots of each page are saved under the test's temporary folder and copied to
-docs/screenshots/ for the README. Skips without Chromium or Playwright, except with CI=true.
+docs/screenshots/ for the README (with UPDATE_SCREENSHOTS=1). Skips without Chromium or Playwright, except with CI=true.
 """
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 from pathlib import Path
 
@@ -66,12 +67,13 @@ def shots(tmp_path_factory):
     folder = tmp_path_factory.mktemp("screenshots")
 
     def take(page, name: str, full_page: bool = False, top: bool = True, publish: bool = True) -> Path:
-        """A screenshot in the test's folder and, when ``publish``, in docs/screenshots/."""
+        """A screenshot in the test's folder and, when ``publish`` and UPDATE_SCREENSHOTS=1 is set,
+        in docs/screenshots/ (a test run leaves the repository as it was)."""
         path = folder / f"{name}.png"
         if top:
             page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=full_page)
-        if publish:
+        if publish and os.environ.get("UPDATE_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, SCREENSHOTS / path.name)
         return path

@@ -135,12 +135,7 @@ def _json_items(findings, lang: str):
     batch: list = []
     add = batch.append
     for f in findings:
-        if type(f) is Finding:
-            code, name, severity, template, sheet, cell, row, column, params, expected, actual = f
-        else:
-            code, name, severity, template, sheet, cell, row, column = (
-                f.code, f.name, f.severity, f.template, f.sheet, f.cell, f.row, f.column)
-            params, expected, actual = f.params or None, f.expected, f.actual
+        code, name, severity, template, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
         key = (code, name, severity, template, sheet, type(template), type(sheet))
         try:
             head = heads[key]
@@ -219,11 +214,7 @@ def _text_lines(report: Report, colour: bool):
     batch: list = []
     add = batch.append
     for f in findings:
-        if type(f) is Finding:
-            code, _, severity, _, sheet, cell, row, column, params, expected, actual = f
-        else:
-            code, severity, sheet, cell, row, column = f.code, f.severity, f.sheet, f.cell, f.row, f.column
-            params, expected, actual = f.params or None, f.expected, f.actual
+        code, _, severity, _, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
         if sheet != current:
             current = sheet
             title = safe(sheet) if sheet is not None else labels["workbook"]
@@ -412,3 +403,12 @@ def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _finding_fields(f) -> tuple:
+    """A finding's eleven fields in order (params None when empty): a Finding is that tuple
+    already; any other object with the attributes is read by name."""
+    if type(f) is Finding:
+        return f
+    return (f.code, f.name, f.severity, f.template, f.sheet, f.cell, f.row, f.column, f.params or None,
+            f.expected, f.actual)

@@ -23,7 +23,7 @@ from .app import Desk
 from .forms import download_name, parse_new
 from .i18n import LANGS, words
 from .pages import file_response
-from .uploads import Refusal, receive, run_job
+from .uploads import Refusal, receive, run_check, run_job
 
 __all__ = ["router"]
 
@@ -46,10 +46,7 @@ async def api_check(request: Request):
         return _error(refusal)
     job = upload.job
     try:
-        args = _check_args(upload.fields, select=True)
-        result = await run_job(desk, "check", {"path": str(job.path(upload.name)), "name": upload.name,
-                                               "folder": str(job.folder), "config": desk.check_config,
-                                               "outputs": ["json"], **args})
+        result = await run_check(desk, upload, ["json"], **_check_args(upload.fields, select=True))
         body = job.path(result["files"]["json"]).read_bytes()
     except Refusal as refusal:
         desk.store.discard(job)
@@ -67,10 +64,7 @@ async def api_summary(request: Request):
         return _error(refusal)
     job = upload.job
     try:
-        args = _check_args(upload.fields, select=False)
-        result = await run_job(desk, "check", {"path": str(job.path(upload.name)), "name": upload.name,
-                                               "folder": str(job.folder), "config": desk.check_config,
-                                               "outputs": ["summary"], **args})
+        result = await run_check(desk, upload, ["summary"], **_check_args(upload.fields, select=False))
         name = result["files"].get("summary")
         if name is None:
             raise Refusal(422, "error.unreadable", message=result["problems"].get("summary", "no summary"))

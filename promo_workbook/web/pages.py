@@ -24,7 +24,7 @@ from . import charts, engine
 from .app import Desk, size_text
 from .forms import FIELDS, content_disposition, download_name, parse_new
 from .i18n import LANGS
-from .uploads import Refusal, receive, run_job
+from .uploads import Refusal, receive, run_check, run_job
 
 __all__ = ["router", "MEDIA_TYPES"]
 
@@ -87,9 +87,7 @@ async def check_post(request: Request):
                 today = dt.date.fromisoformat(today).isoformat()
             except ValueError:
                 raise Refusal(422, "error.date") from None
-        result = await run_job(desk, "check", {
-            "path": str(job.path(upload.name)), "name": upload.name, "folder": str(job.folder), "lang": lang,
-            "today": today, "config": desk.check_config, "outputs": list(engine.OUTPUTS)})
+        result = await run_check(desk, upload, engine.OUTPUTS, lang=lang, today=today)
     except Refusal as refusal:
         desk.store.discard(job)
         return _check_form(request, desk, refusal=refusal)

@@ -19,7 +19,7 @@ from .forms import upload_name
 from .store import Job
 from .worker import Busy, Crashed, JobError, TimedOut
 
-__all__ = ["Refusal", "Upload", "receive", "run_job"]
+__all__ = ["Refusal", "Upload", "receive", "run_check", "run_job"]
 
 CHUNK = 1 << 20
 FIELDS_MAX = 20
@@ -73,6 +73,15 @@ async def receive(request: Request, desk: Desk, kind: str) -> Upload:
         return Upload(job, name, size, fields)
     finally:
         await form.close()
+
+
+async def run_check(desk: Desk, upload: Upload, outputs: list, **args) -> dict:
+    """Check the uploaded plan in a worker with the server's config, writing ``outputs`` into
+    the upload's job folder; ``args``: lang, today, select, ignore."""
+    job = upload.job
+    return await run_job(desk, "check", {"path": str(job.path(upload.name)), "name": upload.name,
+                                         "folder": str(job.folder), "config": desk.check_config,
+                                         "outputs": list(outputs), **args})
 
 
 async def run_job(desk: Desk, op: str, args: dict) -> dict:
