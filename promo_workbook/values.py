@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-import unicodedata
 from collections import namedtuple
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +22,12 @@ from .dates import date_from_text as _date_from_text
 from .dates import excel_serial_to_date, is_date_format  # noqa: F401 (part of this module's API)
 from .dates import make_date as _make_date
 from .dates import unreadable as _unreadable
+from .placeholders import RANGE_SEP as _RANGE_SEP
+from .placeholders import RELATIVE as _RELATIVE
+from .placeholders import RELATIVE_RANGE as _RELATIVE_RANGE
+from .placeholders import clean as _clean
+from .placeholders import is_empty_marker, is_placeholder  # noqa: F401 (part of this module's API)
+from .placeholders import placeholder_reason as _placeholder_reason
 
 __all__ = [
     "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
@@ -163,18 +168,6 @@ def plain_column(raw: list, kind: str) -> PlainColumn:
     return PlainColumn(nums, plain, empty, text, date)
 
 
-def is_empty_marker(text) -> bool:
-    """True for None and the marks people use for "nothing here": "", "-", "/", "无", "N/A"."""
-    if text is None:
-        return True
-    return isinstance(text, str) and _clean(text).lower() in _EMPTY_MARKERS
-
-
-def is_placeholder(text: str) -> bool:
-    """True for the template's "fill me in" marks: X月X日, X.4, *经理, XXX, (如:…), 待定."""
-    return isinstance(text, str) and _placeholder_reason(_clean(text)) is not None
-
-
 # Private API.
 
 _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
@@ -185,8 +178,6 @@ _NAN = float("nan")
 # read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
 _NOT_ORDINARY = frozenset("例比如待无無空")
 _DATE_KINDS = ("date", "daterange")
-_EMPTY_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "無", "n/a", "na", "空"})
-_TBD = frozenset({"待定", "待填", "待填写", "待填寫", "待补充", "待補充", "tbd", "tba"})
 _YES = frozenset({"是", "是的", "对", "對", "y", "yes", "t", "true", "1", "✓", "√", "✔",
                   "☑", "✅", "完成", "已完成", "done"})
 _NO = frozenset({"否", "不是", "错", "錯", "n", "no", "f", "false", "0", "✗", "×", "✘",
@@ -237,41 +228,8 @@ ERROR_VALUES = ("#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL
 NEWER_ERROR_VALUES = ("#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
 _EXCEL_ERROR = re.compile("|".join(map(re.escape, ERROR_VALUES + NEWER_ERROR_VALUES)), re.I)
 
-_SEP = r"\s*(?:-+|~+|–|—+|―|〜|至|到)\s*"
-_RANGE_SEP = re.compile(_SEP)
-_RELATIVE = re.compile(r"[xX]\s*\.\s*(\d{1,3})")
-_RELATIVE_RANGE = re.compile(rf"[xX]\s*\.\s*(\d{{1,3}}){_SEP}(?:[xX]\s*\.\s*)?(\d{{1,3}})")
-_XMD = r"(?:[xX]{1,2}|\d{1,2})月(?:[xX]{1,2}|\d{1,2})[日号號]?"
-_X_DATE = re.compile(rf"{_XMD}(?:{_SEP}{_XMD})?")
-_STARRED_ROLE = re.compile(r"\*+\s*[^\W\d_]+")
-_XXX = re.compile(r"[xX]{2,}(?![A-Za-z])")
-_EXAMPLE = re.compile(r"[(\[【]\s*(?:例如|比如|如(?!果)|例|e\.?g\.?)|(?:e\.g\.|eg:|例如:|比如:|如:)", re.I)
-
-
 
 _Context = namedtuple("_Context", "year campaign_start number_format date1904")
-
-
-def _clean(text: str) -> str:
-    """Full-width forms to ASCII (NFKC), odd minus signs to "-", invisible marks stripped."""
-    text = unicodedata.normalize("NFKC", text).replace("−", "-")
-    return text.replace("\u200b", "").replace("\ufeff", "").strip()
-
-
-def _placeholder_reason(text: str) -> str | None:
-    if _X_DATE.fullmatch(text) and "x" in text.lower():
-        return "unfilled-date"
-    if _RELATIVE.fullmatch(text) or _RELATIVE_RANGE.fullmatch(text):
-        return "relative-day"
-    if _STARRED_ROLE.fullmatch(text):
-        return "starred-role"
-    if _XXX.match(text):
-        return "xxx"
-    if _EXAMPLE.match(text):
-        return "example-text"
-    if text.lower() in _TBD:
-        return "to-be-decided"
-    return None
 
 
 def _parse(raw, kind: str, ctx: _Context) -> Value:
