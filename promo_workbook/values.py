@@ -128,6 +128,10 @@ class PlainColumn:
     character in a text column, or empty. ``num`` holds a plain number (NaN otherwise), ``empty``
     the empty cells, ``text``/``date`` the plain texts/dates (None otherwise; the lists
     themselves None for other kinds). numpy arrays; numpy is imported when this is called.
+
+    Of the cells that are not plain, ``may_be_empty`` and ``may_be_placeholder`` say which
+    ``parse`` may read as "empty" (a typed "-", "无") or "placeholder" (X月X日, *经理); a cell
+    false in both is filled, whatever its value: rules about unfilled cells skip it unbuilt.
     """
 
     num: Any
@@ -135,6 +139,8 @@ class PlainColumn:
     empty: Any
     text: list | None = None
     date: list | None = None
+    may_be_empty: Any = None
+    may_be_placeholder: Any = None
 
 
 def plain_column(raw: list, kind: str) -> PlainColumn:
@@ -165,10 +171,32 @@ def plain_column(raw: list, kind: str) -> PlainColumn:
     else:
         nums = np.full(n, _NAN)
         plain = empty.copy()
-    return PlainColumn(nums, plain, empty, text, date)
+    may_be_empty, may_be_placeholder = _unfilled(raw, kind, ~plain, np)
+    return PlainColumn(nums, plain, empty, text, date, may_be_empty | empty, may_be_placeholder)
 
 
 # Private API.
+
+def _unfilled(raw: list, kind: str, unplain, np) -> tuple:
+    """(may be empty, may be placeholder) over a column's cells that are not plain: only text
+    can be either, decided once per distinct text. A date may be relative (X.3, resolved
+    against the campaign's start) or a range with placeholder ends: any date text may be."""
+    seen: dict = {}
+    maybe_empty = np.zeros(len(raw), dtype=bool)
+    maybe_placeholder = np.zeros(len(raw), dtype=bool)
+    for i in np.flatnonzero(unplain).tolist():
+        v = raw[i]
+        if type(v) is not str:
+            maybe_empty[i] = v is None
+            continue
+        verdict = seen.get(v)
+        if verdict is None:
+            text = _clean(v)
+            verdict = seen[v] = (is_empty_marker(v), kind in _DATE_KINDS or _placeholder_reason(text) is not None
+                                 or _placeholder_reason(_SPACES.sub(" ", text)) is not None)
+        maybe_empty[i], maybe_placeholder[i] = verdict
+    return maybe_empty, maybe_placeholder
+
 
 _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.

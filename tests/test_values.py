@@ -568,6 +568,28 @@ def test_a_plain_cell_means_what_parse_says(raw, kind):
         assert parsed.value == column.num[0] and type(parsed.value) in (int, float)
 
 
+_UNFILLED_TEXT = st.one_of(
+    st.sampled_from(["-", " / ", "无", "N/A", "待定", "TBD", "X月X日", "x月3日 - X月5日", "X.3", "X.1-X.4", "*经理",
+                     "*Customer service", "XXX", "(如:抖音)", "e.g. 5%", "  待补充 ", "X  月  X  日"]),
+    st.text(alphabet="X月日.*经理如例 -/无待定", min_size=1, max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=st.one_of(_RAW, _UNFILLED_TEXT),
+       kind=st.sampled_from(["number", "money", "percent", "rate_target", "date", "daterange", "text", "yesno"]))
+def test_a_cell_parse_reads_as_unfilled_is_flagged_by_its_column(raw, kind):
+    """Rules about unfilled cells skip a cell its column says is filled: parse must agree."""
+    from promo_workbook.values import parse, plain_column
+
+    column = plain_column([raw], kind)
+    parsed = parse(raw, kind, campaign_start=None)
+    if parsed.status == "empty":
+        assert column.may_be_empty[0], (raw, kind)
+    if parsed.status == "placeholder":
+        assert column.may_be_placeholder[0], (raw, kind)
+
+
 @pytest.mark.parametrize("raw, kind, formula, expected", [
     (3.2, "percent", False, (0.032, True)),    # parse divided it already ("percent-scale")
     ("3.2", "percent", False, (0.032, True)),

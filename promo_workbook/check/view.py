@@ -137,6 +137,7 @@ class TableView:
                 source = self.column(arrays.split_from)
                 keep = source.plain if source is not None else _np().zeros(len(col.raw), dtype=bool)
                 col.plain, col.empty = col.plain & keep, col.empty & keep
+                col.may_be_placeholder = col.may_be_placeholder | ~keep  # a relative day split off
         return self._columns[key]
 
     def rows_where(self, mask) -> list[Row]:
@@ -363,9 +364,13 @@ class Column:
         text    the stripped text of a plain text cell, else None (a list)
         date    the date of a plain date cell, else None (a list)
         tid     a formula cell's template id, -1 for none (numpy ints); None: no formulas
+        may_be_empty, may_be_placeholder
+                cells without a formula that may read as empty / a placeholder (see
+                values.PlainColumn); false in both: filled, whatever the value
     """
 
-    __slots__ = ("key", "raw", "plain", "num", "empty", "text", "date", "tid", "formulas", "kind", "derived", "index")
+    __slots__ = ("key", "raw", "plain", "num", "empty", "text", "date", "tid", "formulas", "kind", "derived", "index",
+                 "may_be_empty", "may_be_placeholder")
 
     @classmethod
     def build(cls, key: str, arrays, trust_cache: bool = False) -> "Column":
@@ -380,6 +385,7 @@ class Column:
         classified = plain_column(raw, kind)
         nums, plain, col.empty, col.text, col.date = (classified.num, classified.plain, classified.empty,
                                                       classified.text, classified.date)
+        col.may_be_empty, col.may_be_placeholder = classified.may_be_empty, classified.may_be_placeholder
         lo, hi = (0.0, 1.0) if kind in _FRACTIONS else (-_EXACT, _EXACT)
         if col.tid is not None:
             formula = col.tid >= 0
@@ -395,6 +401,7 @@ class Column:
                 plain = plain & ~formula
             nums = np.where(formula, _NAN, nums)
             col.empty = col.empty & ~formula
+            col.may_be_empty, col.may_be_placeholder = col.may_be_empty & ~formula, col.may_be_placeholder & ~formula
             if col.text is not None:
                 col.text = [None if f else t for t, f in zip(col.text, formula.tolist())]
             if col.date is not None:

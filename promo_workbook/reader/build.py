@@ -247,17 +247,16 @@ class _Builder:
         return CellValue(value, self.sheet, col.letter, n, formula, raw, item, source)
 
     def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
-        key = (type(raw), raw)
+        # A number whose meaning depends on its cell's format (3.2 in a percent column) is kept
+        # per format: a log repeats a few such values down a column.
+        number_format = self.ctx.book.number_format(self.sheet, col.index, n) if _needs_format(col.kind, raw) else None
+        key = (type(raw), raw, number_format)
         try:
             hit = col.cache.get(key) if cache else None
         except TypeError:  # an unhashable raw value: never from calamine, but be safe
             hit, cache = None, False
         if hit is not None:
             return hit
-        number_format = None
-        if _needs_format(col.kind, raw):
-            number_format = self.ctx.book.number_format(self.sheet, col.index, n)
-            cache = False
         value = self.ctx.parse(raw, col.kind, number_format)
         if cache and len(col.cache) < CACHE_LIMIT:
             col.cache[key] = value

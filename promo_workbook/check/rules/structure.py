@@ -67,7 +67,7 @@ class Placeholder(Rule):
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
             maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
-                                     lambda c: ~c.plain)
+                                     lambda c: c.may_be_placeholder)
             for row in table.rows_where(maybe):
                 for cell in row.cells.values():
                     if cell.status == "placeholder" and cell.formula is None:
@@ -106,8 +106,8 @@ def required_cells(rule: Rule, plan: PlanView, table, keys):
     present = [k for k in keys if k not in table.missing and not table.spec.column(k).derived]
     # Pre-filled cells (linked formulas, a fixed table's row labels) do not start a row.
     prefilled = {table.spec.columns[0].key} if table.spec.fixed_rows else set()
-    # A plain cell that is not empty answers; any other may leave the row short.
-    for row in table.rows_where(table.any_column(present, lambda c: ~c.plain | c.empty)):
+    # Only a cell that may read as empty can leave the row short.
+    for row in table.rows_where(table.any_column(present, lambda c: c.may_be_empty)):
         if not any(c.status != "empty" and c.formula is None for k, c in row.cells.items() if k not in prefilled):
             continue
         for key in present:
