@@ -26,16 +26,20 @@ def _div(a, b):
     return a / b
 
 
+def _ratio(numerator: str, denominator: str, *, reported: bool = False) -> property:
+    """A read-only ratio of two fields; ``reported``: None until the daily log has a row."""
+    def ratio(self):
+        if reported and not self.rows:
+            return None
+        return _div(getattr(self, numerator), getattr(self, denominator))
+    return property(ratio, doc=f"{numerator} / {denominator}")
+
+
 class _Funnel:
     """Click-through and conversion rates of anything with impressions, clicks and conversions."""
 
-    @property
-    def ctr(self):
-        return _div(self.clicks, self.impressions)
-
-    @property
-    def cvr(self):
-        return _div(self.conversions, self.clicks)
+    ctr = _ratio("clicks", "impressions")
+    cvr = _ratio("conversions", "clicks")
 
 
 @dataclass
@@ -52,21 +56,10 @@ class Channel(_Funnel):
     rows: int = 0
     revenue: float | None = None
 
-    @property
-    def impressions_rate(self):
-        return _div(self.impressions, self.target_impressions) if self.rows else None
-
-    @property
-    def conversions_rate(self):
-        return _div(self.conversions, self.expected_conversions) if self.rows else None
-
-    @property
-    def cpa(self):
-        return _div(self.budget, self.conversions)
-
-    @property
-    def roi(self):
-        return _div(self.revenue, self.budget)
+    impressions_rate = _ratio("impressions", "target_impressions", reported=True)
+    conversions_rate = _ratio("conversions", "expected_conversions", reported=True)
+    cpa = _ratio("budget", "conversions")
+    roi = _ratio("revenue", "budget")
 
 
 @dataclass
@@ -80,9 +73,7 @@ class Day(_Funnel):
     target_conversions: float = 0   # conversions on the rows that have a daily target
     by_channel: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def achievement(self):
-        return _div(self.target_conversions, self.target)
+    achievement = _ratio("target_conversions", "target")
 
 
 

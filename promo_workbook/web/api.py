@@ -39,39 +39,23 @@ async def healthz():
 
 @router.post("/api/check")
 async def api_check(request: Request):
-    desk = _desk(request)
-    try:
-        upload = await receive(request, desk, "api-check")
-    except Refusal as refusal:
-        return _error(refusal)
-    job = upload.job
-    try:
-        result = await run_check(desk, upload, ["json"], **_check_args(upload.fields, select=True))
+    def respond(desk: Desk, job, result: dict) -> Response:
         body = job.path(result["files"]["json"]).read_bytes()
-    except Refusal as refusal:
         desk.store.discard(job)
-        return _error(refusal)
-    desk.store.discard(job)
-    return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
+        return Response(body, media_type="application/json", headers={"cache-control": "no-store"})
+
+    return await _checked_upload(request, "api-check", ["json"], respond, select=True)
 
 
 @router.post("/api/summary")
 async def api_summary(request: Request):
-    desk = _desk(request)
-    try:
-        upload = await receive(request, desk, "api-summary")
-    except Refusal as refusal:
-        return _error(refusal)
-    job = upload.job
-    try:
-        result = await run_check(desk, upload, ["summary"], **_check_args(upload.fields, select=False))
+    def respond(desk: Desk, job, result: dict) -> Response:
         name = result["files"].get("summary")
         if name is None:
             raise Refusal(422, "error.unreadable", message=result["problems"].get("summary", "no summary"))
-    except Refusal as refusal:
-        desk.store.discard(job)
-        return _error(refusal)
-    return file_response(job.path(name), name, BackgroundTask(desk.store.discard, job))
+        return file_response(job.path(name), name, BackgroundTask(desk.store.discard, job))
+
+    return await _checked_upload(request, "api-summary", ["summary"], respond, select=False)
 
 
 @router.post("/api/new")
@@ -101,6 +85,22 @@ async def api_new(request: Request):
 
 def _desk(request: Request) -> Desk:
     return request.app.state.desk
+
+
+async def _checked_upload(request: Request, kind: str, outputs: list, respond, *, select: bool) -> Response:
+    """Receive an upload, check it into ``outputs`` and answer with ``respond(desk, job,
+    result)``; a Refusal on the way (or from ``respond``) is the JSON error and ends the job."""
+    desk = _desk(request)
+    try:
+        upload = await receive(request, desk, kind)
+    except Refusal as refusal:
+        return _error(refusal)
+    try:
+        result = await run_check(desk, upload, outputs, **_check_args(upload.fields, select=select))
+        return respond(desk, upload.job, result)
+    except Refusal as refusal:
+        desk.store.discard(upload.job)
+        return _error(refusal)
 
 
 def _error(refusal: Refusal) -> JSONResponse:
