@@ -70,7 +70,7 @@ def plain_body(s: Section) -> str:
     if s.more:
         lines.append("  " + s.more)
     if s.attachments:
-        lines += ["", text("attached", s.lang)]
+        lines += ["", text("attached.title", s.lang)]
         lines += [f"  - {name} — {what}" for name, what in s.attachments]
     lines += ["", "— ", s.footer]
     return "\n".join(lines) + "\n"
@@ -109,7 +109,7 @@ def html_body(s: Section) -> str:
     if s.attachments:
         items = "".join(f'<li style="margin:2px 0;"><strong>{e(name)}</strong> — {e(what)}</li>'
                         for name, what in s.attachments)
-        out.append(f'<tr><td style="padding:8px 24px;">{_heading(text("attached", s.lang))}'
+        out.append(f'<tr><td style="padding:8px 24px;">{_heading(text("attached.title", s.lang))}'
                    f'<ul style="margin:0;padding-left:20px;font-size:14px;">{items}</ul></td></tr>')
     out.append(f'<tr><td style="padding:12px 24px 20px 24px;font-size:12px;color:#6B7280;'
                f'border-top:1px solid {GRID};">{e(s.footer)}</td></tr>')
