@@ -15,6 +15,6 @@ def test_read_and_check_through_the_package(tmp_path):
 
     path = promo_workbook.new_workbook(tmp_path / "p.xlsx", lang="en", example=True, start=dt.date(2026, 3, 1))
     plan = promo_workbook.read(path)
-    assert plan.table("budget").rows[0].cells["unit_price"].value.value == 20000
+    assert plan.table("budget").rows[0].cells["unit_price"].value == 20000
     report = promo_workbook.check(path, today=dt.date(2026, 3, 20))
     assert report.valid and report.count("warning") > 0

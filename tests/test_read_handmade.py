@@ -16,7 +16,7 @@ from promo_workbook.values import DateRange
 ALL = ["swot", "persona", "competitors", "goals", "rhythm", "channels", "budget", "materials", "checklist",
        "risks", "progress", "daily", "feedback", "review", "lessons", "improvements"]
 
-# (table, row index, column) -> (normalised value, extra checks on the Value or CellValue)
+# (table, row index, column) -> (normalised value, extra checks on the Cell)
 EXPECTED = [
     ("goals", 0, "target", 100000, {"unit": "件"}),
     ("goals", 1, "target", 50, {"unit": "元/人", "direction": "lower"}),
@@ -111,9 +111,9 @@ def test_sheet_names_and_header_positions_are_as_typed(books):
 def test_seed_values_are_normalised(books, variant, table, index, column, value, checks):
     cell = books[variant].table(table).rows[index][column]
     assert cell.ok, cell.value
-    assert cell.value.value == pytest.approx(value) if isinstance(value, float) else cell.value.value == value
+    assert cell.value == pytest.approx(value) if isinstance(value, float) else cell.value == value
     for name, expected in checks.items():
-        assert getattr(cell.value, name) == expected, name
+        assert getattr(cell, name) == expected, name
 
 
 @pytest.mark.parametrize("table, column, items", ITEMS, ids=[f"{t}-{c}" for t, c, _ in ITEMS])
@@ -125,7 +125,7 @@ def test_placeholders_are_recognised_not_read(books):
     plan = books["sheets"]
     goal = plan.table("goals").rows[0]
     assert goal["owner"].status == "placeholder" and goal["owner"].raw == "*經理"
-    assert goal["deadline"].status == "placeholder" and goal["deadline"].value.reason == "unfilled-date"
+    assert goal["deadline"].status == "placeholder" and goal["deadline"].reason == "unfilled-date"
     swot = plan.table("swot").rows[0]
     assert swot["details"].status == "placeholder" and swot["details"].raw.startswith("(如:")
     assert plan.table("progress").rows[0]["date"].status == "placeholder"  # "X.4" without a start date
@@ -138,38 +138,38 @@ def test_combined_seed_cells_fill_the_split_columns(books):
     goals = plan.table("goals")
     assert set(goals.missing_columns) == {"unit", "direction"}
     first, second = goals.rows[0], goals.rows[1]
-    assert first["unit"].value.value == "件" and first["unit"].source == "split:target"
+    assert first["unit"].value == "件" and first["unit"].source == "split:target"
     assert "direction" not in first.cells  # "10萬件" says nothing about the direction
-    assert second["direction"].item == "lower" and second["direction"].value.value == "越低越好"
-    assert second["direction"].cell == second["target"].cell
+    assert second["direction"].item == "lower" and second["direction"].value == "越低越好"
+    assert second["direction"].ref == second["target"].ref
     daily = plan.table("daily").rows[0]
-    assert daily["daily_target"].value.value == 500 and daily["daily_target"].source == "split:achievement"
+    assert daily["daily_target"].value == 500 and daily["daily_target"].source == "split:achievement"
     budget = plan.table("budget").rows[2]
-    assert budget["quantity_unit"].value.value == "天"
+    assert budget["quantity_unit"].value == "天"
     rhythm = plan.table("rhythm").rows[0]
-    assert rhythm["dates"].value.value == DateRange(None, None, 1, 3)
+    assert rhythm["dates"].value == DateRange(None, None, 1, 3)
     assert rhythm["start"].status == "placeholder"  # day 1 of a campaign with no start date yet
 
 
 def test_totals_row_is_recognised(books):
     budget = books["sheets"].table("budget")
     assert budget.totals_row == handmade.HEADER_ROW[7] + 5
-    assert budget.totals["subtotal"].value.value == 39000
+    assert budget.totals["subtotal"].value == 39000
     assert budget.totals["item"].raw == "總計"
     assert all(row["item"].raw != "總計" for row in budget.rows)
 
 
 def test_cover_typed_as_labels_gives_the_campaign_dates(books):
     plan = books["cover"]
-    assert plan.cover["campaign"].value.value == "新品上市推廣活動"
+    assert plan.cover["campaign"].value == "新品上市推廣活動"
     assert plan.campaign_start == dt.date(2026, 3, 1)
-    assert plan.cover["budget"].value.value == 39000
+    assert plan.cover["budget"].value == 39000
     rhythm = plan.table("rhythm").rows
-    assert rhythm[0]["start"].value.value == dt.date(2026, 3, 1)
-    assert rhythm[0]["end"].value.value == dt.date(2026, 3, 3)
-    assert rhythm[2]["end"].value.value == dt.date(2026, 3, 15)
-    assert plan.table("progress").rows[1]["date"].value.value == dt.date(2026, 3, 5)
-    assert plan.table("daily").rows[0]["date"].value.value == dt.date(2026, 3, 4)
+    assert rhythm[0]["start"].value == dt.date(2026, 3, 1)
+    assert rhythm[0]["end"].value == dt.date(2026, 3, 3)
+    assert rhythm[2]["end"].value == dt.date(2026, 3, 15)
+    assert plan.table("progress").rows[1]["date"].value == dt.date(2026, 3, 5)
+    assert plan.table("daily").rows[0]["date"].value == dt.date(2026, 3, 4)
 
 
 def test_vertically_merged_cells_fill_their_rows(tmp_path):
@@ -227,7 +227,7 @@ def test_any_typed_values_read_without_an_exception(tmp_path, cells):
     for row in goals.rows:
         for cell in row.cells.values():
             assert cell.status in ("ok", "empty", "placeholder", "unreadable")
-            assert cell.status == "ok" or cell.value.value is None
+            assert cell.status == "ok" or cell.value is None
 
 
 def test_missing_templates_are_listed_and_the_rest_still_read(tmp_path):
@@ -241,7 +241,7 @@ def test_missing_templates_are_listed_and_the_rest_still_read(tmp_path):
     plan = read(path)
     assert plan.missing == ["persona", "competitors", "checklist", "improvements"]
     assert len(plan.tables) == 12
-    assert plan.table("goals").rows[1]["target"].value.value == 50
+    assert plan.table("goals").rows[1]["target"].value == 50
     with pytest.raises(KeyError):
         plan.table("persona")
 
@@ -259,5 +259,5 @@ def test_headers_with_units_and_a_year_less_date(tmp_path):
         "date": "contains", "channel": "exact", "impressions": "contains", "ctr": "exact", "conversions": "contains"}
     assert list(table.extra_columns) == ["备注"]
     row = table.rows[0]
-    assert row["impressions"].value.value == 50000 and row["conversions"].value.value == 500
-    assert row["date"].status == "unreadable" and row["date"].value.reason == "no-year"  # no Cover, no year
+    assert row["impressions"].value == 50000 and row["conversions"].value == 500
+    assert row["date"].status == "unreadable" and row["date"].reason == "no-year"  # no Cover, no year

@@ -414,8 +414,8 @@ def _bench_view(rows: int):
         values = {"date": start + dt.timedelta(days=n // 3000), "channel": channels[n % 4],
                   "impressions": 20_000 + (n * 37) % 50_000, "ctr": 0.01 + (n % 40) / 1000,
                   "conversions": 100 + n % 450, "daily_target": 500}
-        cells = {k: Cell(k, k, f"A{r}", r, raw=v, value=v, status="ok") for k, v in values.items()}
-        cells["clicks"] = Cell("clicks", "clicks", f"E{r}", r, formula="=ROUND(C5*D5,0)", status="unreadable")
+        cells = {k: Cell(k, k, None, "A", r, raw=v, value=v, status="ok") for k, v in values.items()}
+        cells["clicks"] = Cell("clicks", "clicks", None, "E", r, formula="=ROUND(C5*D5,0)", status="unreadable")
         built.append(Row(r, cells))
     daily.rows = built
     findings = [Finding("T195", "daily.change", "info", 12, daily.sheet, f"F{5 + n}", 5 + n, "转化量",

@@ -16,47 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..values import ERROR_VALUES, percent_slip, plain_column
+from ..reader.model import Cell
+from ..values import plain_column
 
 
 # Public API.
 
-# Cell and Row are slotted: the view holds one Cell per cell of every table (millions on a
-# 300,000-row workbook) and the rules read their attributes over and over.
-@dataclass(slots=True)
-class Cell:
-    key: str
-    label: str
-    ref: str
-    row: int
-    sheet: str | None = None
-    raw: Any = None
-    value: Any = None
-    status: str = "empty"      # ok | empty | placeholder | unreadable
-    reason: str | None = None
-    unit: str | None = None
-    direction: str | None = None
-    target: float | None = None
-    from_text: bool = False
-    warnings: tuple = ()
-    formula: str | None = None
-    cached: Any = None
-    number_format: str | None = None
-    error: str | None = None   # an Excel error value (#DIV/0!) held by the cell
-    slip: bool = False         # 3.2 in a percent column, read as the 3.2% it was meant to be
-
-    @property
-    def filled(self) -> bool:
-        return self.status != "empty" or self.formula is not None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
+# A Row is slotted: the view holds one per row a rule touches (hundreds of thousands on a big
+# log), and the rules read it over and over. Its cells are the reader's (reader/model.py: Cell).
 @dataclass(slots=True)
 class Row:
     row: int
@@ -253,14 +223,12 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
     rows_total = 0
     for key, data in plan.tables.items():
         labels = {k: c.header for k, c in data.columns.items()}
-        kinds = {c.key: c.kind for c in data.template.columns}
         letters = {k: c.letter for k, c in data.columns.items()}
-        rows = LazyRows(data, labels, kinds)
+        rows = LazyRows(data)
         rows_total += len(rows)
         totals = None
         if data.totals_row:
-            cells = {k: _cell(k, labels.get(k, k), c) for k, c in data.totals.items()}
-            totals = Row(data.totals_row, cells)
+            totals = Row(data.totals_row, dict(data.totals))
         last = (data.totals_row - 1) if data.totals_row else (rows.numbers[-1] if rows else data.header_row + 1)
         tables[key] = TableView(
             number=data.number, key=key, sheet=data.sheet, spec=data.template, rows=rows, totals=totals,
@@ -269,7 +237,7 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
             totals_row=data.totals_row, letters=letters, source=data, trust_cache=plan.trust_cache,
             exhaustive=exhaustive)
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
-    cover = {k: _cell(k, cover_labels.get(k, k), c) for k, c in plan.cover.items()}
+    cover = {k: replace(c, label=cover_labels.get(k, k)) for k, c in plan.cover.items()}  # in the check's language
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
     missing = sorted(spec.table(k).number for k in plan.missing)
     meta = plan.metadata or {}
@@ -289,11 +257,11 @@ class LazyRows:
     hold hundreds of thousands of rows that the rules mostly look at column by column.
     """
 
-    __slots__ = ("numbers", "_data", "_labels", "_kinds", "_rows")
+    __slots__ = ("numbers", "_data", "_rows")
 
-    def __init__(self, data, labels: dict, kinds: dict):
+    def __init__(self, data):
         self.numbers = data.row_numbers
-        self._data, self._labels, self._kinds = data, labels, kinds
+        self._data = data
         self._rows: list = [None] * len(self.numbers)
 
     def __len__(self) -> int:
@@ -322,9 +290,7 @@ class LazyRows:
 
     def _build(self, i: int) -> Row:
         source = self._data.row_at(i)
-        labels, kinds = self._labels, self._kinds
-        cells = {k: _cell(k, labels.get(k, k), c, kinds.get(k)) for k, c in source.cells.items()}
-        return Row(source.number, cells)
+        return Row(source.number, source.cells)
 
 
 class _ByRef:
@@ -432,29 +398,3 @@ def _int(value):
         return int(value) if value is not None else None
     except (TypeError, ValueError, OverflowError):  # inf from a hostile cell
         return None
-
-
-ERRORS = ERROR_VALUES
-
-
-def _cell(key: str, label: str, c, kind: str | None = None) -> Cell:
-    v = c.value
-    raw, value, status = v.raw, v.value, v.status
-    slip = False
-    if kind == "percent":
-        value, slip = percent_slip(v, c.formula is not None)
-    cached = c.cached
-    # Positional: this runs once per cell of the workbook, and keywords cost a third more.
-    return Cell(key, label, f"{c.column}{c.row}", c.row, c.sheet, raw, value, status, v.reason, v.unit,
-                v.direction, v.target, v.from_text, tuple(v.warnings), c.formula, cached, None,
-                _error(raw, cached), slip)
-
-
-def _error(raw, cached) -> str | None:
-    """The Excel error value a cell holds, typed or as its formula's cached result."""
-    # Every error value starts with "#": most cells are settled without strip() and a lookup.
-    if isinstance(raw, str) and "#" in raw and raw.strip() in ERRORS:
-        return raw.strip()
-    if isinstance(cached, str) and "#" in cached and cached.strip() in ERRORS:
-        return cached.strip()
-    return None

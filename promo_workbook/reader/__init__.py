@@ -6,15 +6,15 @@
     plan.table("budget").to_frame()          # pandas
     plan.to_dict()                           # JSON-ready
     for row in plan.table(12).rows:
-        row["ctr"].value.value, row["ctr"].cell, row["ctr"].formula
+        row["ctr"].value, row["ctr"].status, row["ctr"].ref, row["ctr"].formula
 
 Modules: package (the zip, its parts, styles), producer (who saved it), scan (formula
 text out of sheet XML), fold (text folding), identify (metadata and header matching),
 rules (the seed's layout as data), build (rows and cells), model (Plan and friends),
 frame (pandas), read (the entry point).
 """
-from .model import CellValue, ColumnInfo, MissingColumn, Plan, Row, TableData
+from .model import Cell, ColumnInfo, MissingColumn, Plan, Row, TableData
 from .producer import Producer
 from .read import read
 
-__all__ = ["CellValue", "ColumnInfo", "MissingColumn", "Plan", "Producer", "Row", "TableData", "read"]
+__all__ = ["Cell", "ColumnInfo", "MissingColumn", "Plan", "Producer", "Row", "TableData", "read"]

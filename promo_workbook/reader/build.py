@@ -7,7 +7,7 @@ found by its headers runs from the row under the header to its totals row, the n
 table's header or the end of the sheet. Rows whose input cells are all empty are left
 out, and so are title rows between stacked tables.
 
-How a cell becomes a CellValue:
+How a cell becomes a Cell (model.py):
 - a typed value is parsed by values.parse with the column's kind (spec Column.parse_kind), the
   campaign start from the Cover and the workbook's date system; percent and date cells
   whose meaning depends on the number format get it from the cell's style;
@@ -16,7 +16,7 @@ How a cell becomes a CellValue:
 - any other formula cell takes its cached result when the producer calculates (trust
   cache), else status "unreadable", reason "formula-not-calculated": the checker
   recomputes derived values itself;
-- dropdown labels are mapped to their list item key in any language (CellValue.item);
+- dropdown labels are mapped to their list item key in any language (Cell.item);
 - the seed's combined cells fill the columns the template split them into (a column's `splits` in the spec).
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
 from ..values import DateRange, Value, parse
 from .fold import fold
 from .identify import Location, is_title_row, parse_ref
-from .model import CellValue, ColumnInfo, MissingColumn, Row, TableData
+from .model import Cell, ColumnInfo, MissingColumn, Row, TableData
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
@@ -75,7 +75,8 @@ def build_table(ctx: Context, loc: Location, columns: dict[str, ColumnInfo],
                      totals_row=totals_row, builder=builder, notes=notes)
 
 
-def cell_value(ctx: Context, sheet: str, col: int, row: int, kind: str, items=None) -> CellValue:
+def cell_value(ctx: Context, sheet: str, col: int, row: int, kind: str, items=None, *, key: str = "",
+               label: str = "") -> Cell:
     """One stand-alone cell (the Cover's fields), read like a table cell."""
     from ..a1 import col_letter
 
@@ -87,7 +88,7 @@ def cell_value(ctx: Context, sheet: str, col: int, row: int, kind: str, items=No
     if formula is not None and not ctx.trust_cache:
         value = Value(raw, None, kind, "unreadable", NOT_CALCULATED)
     item = items.get(fold(value.value)) if items and value.ok and isinstance(value.value, str) else None
-    return CellValue(value, sheet, col_letter(col), row, formula, raw if formula else None, item)
+    return Cell.of(key, label, sheet, col_letter(col), row, value, formula, raw if formula else None, item)
 
 
 def list_items(spec: Spec, list_name: str) -> dict[str, str]:
@@ -116,6 +117,8 @@ class _Col:
     index: int
     letter: str
     kind: str
+    label: str = ""                # the header as found
+    percent: bool = False          # a percent column: a number may be a scale slip (Cell.of)
     derived: bool = False
     items: dict | None = None      # folded label -> list item key
     yes_no: bool = False
@@ -135,8 +138,9 @@ class _Builder:
         self.merged = ctx.book.merged_fills(sheet)
         formula_cols = set(self.formulas.cols) if self.formulas.available else set()
         self.cols = [self._col(info, formula_cols) for info in columns.values()]
-        self.extra = [_Col(key, info.index, info.letter, "text", has_formulas=info.index in formula_cols,
+        self.extra = [_Col(key, info.index, info.letter, "text", info.header, has_formulas=info.index in formula_cols,
                            cache={}) for key, info in extra.items()]
+        self.percent = {c.key for c in table.columns if c.kind == "percent"}  # split-filled cells too
         present = set(columns)
         self.splits = table.splits(present)  # (source, target, take): the seed's combined cells
         self._transposed = None  # (row numbers, columns over them) for column_arrays
@@ -175,29 +179,29 @@ class _Builder:
         width = len(raw_row)
         cells = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.cols}
         for split in self.splits:
-            _apply_split(self.ctx, split, cells)
+            _apply_split(self.ctx, split, cells, split[1] in self.percent)
         extra = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.extra}
         return Row(n, self.sheet, cells, extra)
 
-    def totals(self) -> dict[str, CellValue]:
+    def totals(self) -> dict[str, Cell]:
         n = self.totals_row
         raw_row = self.values[n - 1] if n and n - 1 < len(self.values) else []
         formats = self.table.totals.formats if self.table.totals else {}
         out = {}
         for c in self.cols:
             raw = raw_row[c.index] if c.index < len(raw_row) else ""
-            if c.key in formats:  # a totals cell may show another format than its column
-                c = _Col(c.key, c.index, c.letter, FORMAT_KINDS.get(formats[c.key], c.kind), c.derived,
-                         has_formulas=c.has_formulas, cache={})
+            # A totals cell may show another format than its column; a sum is never a slip.
+            c = _Col(c.key, c.index, c.letter, FORMAT_KINDS.get(formats.get(c.key), c.kind), c.label,
+                     derived=c.derived, has_formulas=c.has_formulas, cache={})
             out[c.key] = self._cell(c, n, raw)
         return out
 
-    def column_values(self, key: str, numbers) -> list[Value]:
+    def column_values(self, key: str, numbers) -> list[Cell | None]:
         col = next((c for c in self.cols if c.key == key), None)
         if col is None or any(s[1] == key for s in self.splits):
-            return [cell.value if (cell := self.row(n).cells.get(key)) else None for n in numbers]
+            return [self.row(n).cells.get(key) for n in numbers]
         values, i = self.values, col.index
-        return [self._cell(col, n, values[n - 1][i] if i < len(values[n - 1]) else "").value for n in numbers]
+        return [self._cell(col, n, values[n - 1][i] if i < len(values[n - 1]) else "") for n in numbers]
 
     def column_arrays(self, key: str, numbers) -> "ColumnArrays | None":
         """One column's raw values and formula template ids over ``numbers``, for checks that
@@ -225,16 +229,17 @@ class _Builder:
         items = None
         if spec_col.list and spec_col.list != CHANNELS_LIST:
             items = list_items(self.ctx.spec, spec_col.list)
-        return _Col(info.key, info.index, info.letter, spec_col.parse_kind, spec_col.derived, items,
-                    spec_col.list == "yes_no", info.index in formula_cols, {})
+        return _Col(info.key, info.index, info.letter, spec_col.parse_kind, info.header, spec_col.kind == "percent",
+                    spec_col.derived, items, spec_col.list == "yes_no", info.index in formula_cols, {})
 
-    def _cell(self, col: _Col, n: int, raw) -> CellValue:
+    def _cell(self, col: _Col, n: int, raw) -> Cell:
         formula = self.formulas.formula(col.index, n) if col.has_formulas else None
         source = self.merged.get((n, col.index)) if self.merged else None
         if formula is None:
             value = self._parse(col, raw, n)
             item = self._item(col, value) if col.items is not None else None
-            return CellValue(value, self.sheet, col.letter, n, None, None, item, source)
+            return Cell.of(col.key, col.label, self.sheet, col.letter, n, value, None, None, item, source,
+                           percent=col.percent)
         link = None if col.derived else _link(formula, self.sheet)
         if link is not None:
             value = self._parse(col, self.ctx.book.raw(*link), n, cache=False)
@@ -244,7 +249,8 @@ class _Builder:
         else:
             value = _uncalculated(col, raw)
         item = self._item(col, value) if col.items is not None else None
-        return CellValue(value, self.sheet, col.letter, n, formula, raw, item, source)
+        return Cell.of(col.key, col.label, self.sheet, col.letter, n, value, formula, raw, item, source,
+                       percent=col.percent)
 
     def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
         # A number whose meaning depends on its cell's format (3.2 in a percent column) is kept
@@ -343,32 +349,34 @@ def _link(formula: str, here: str) -> tuple[str, int, int] | None:
     return parse_ref(ref if "!" in ref else f"'{here}'!{ref}")
 
 
-def _apply_split(ctx: Context, split: tuple, cells: dict) -> None:
+def _apply_split(ctx: Context, split: tuple, cells: dict, percent: bool = False) -> None:
     src_key, dst_key, what = split
     src = cells.get(src_key)
     dst = cells.get(dst_key)
     if src is None or not src.ok or (dst is not None and (dst.status != "empty" or dst.formula)):
         return
-    v, item = src.value, None
+    item = None
     if what in ("range_start", "range_end"):
-        if not isinstance(v.value, DateRange):
+        if not isinstance(src.value, DateRange):
             return
-        day = v.value.start if what == "range_start" else v.value.end
+        day = src.value.start if what == "range_start" else src.value.end
         status, reason = ("ok", None) if day else ("placeholder", "relative-day")
-        new = Value(v.raw, day, "date", status, reason, from_text=True, warnings=v.warnings)
+        new = Value(src.raw, day, "date", status, reason, from_text=True, warnings=src.warnings)
     elif what == "target":
-        if v.target is None:
+        if src.target is None:
             return
-        new = Value(v.raw, v.target, "number", "ok", unit=v.unit, from_text=True)
+        new = Value(src.raw, src.target, "number", "ok", unit=src.unit, from_text=True)
     elif what == "direction":
-        if v.direction is None:
+        if src.direction is None:
             return
-        label = ctx.spec.list_label("direction", v.direction, ctx.lang or "zh-CN")
-        new, item = Value(v.raw, label, "text", "ok", from_text=True), v.direction
+        label = ctx.spec.list_label("direction", src.direction, ctx.lang or "zh-CN")
+        new, item = Value(src.raw, label, "text", "ok", from_text=True), src.direction
     elif what == "unit":
-        if not v.unit:
+        if not src.unit:
             return
-        new = Value(v.raw, v.unit, "text", "ok", from_text=True)
+        new = Value(src.raw, src.unit, "text", "ok", from_text=True)
     else:  # pragma: no cover - spec.SPLIT_TAKES lists only the cases above
         return
-    cells[dst_key] = CellValue(new, src.sheet, src.column, src.row, item=item, source=f"split:{src_key}")
+    label = dst.label if dst is not None else dst_key
+    cells[dst_key] = Cell.of(dst_key, label, src.sheet, src.column, src.row, new, item=item, source=f"split:{src_key}",
+                             percent=percent)

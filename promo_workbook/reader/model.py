@@ -2,17 +2,17 @@
 """The reader's data model.
 
     Plan                     the workbook: Cover fields, language, producer, tables by key
-    ├── cover                {field key: CellValue}
+    ├── cover                {field key: Cell}
     └── tables               {template key: TableData}, in template order
         ├── columns          {column key: ColumnInfo}   where each column was found
         ├── missing_columns  {column key: MissingColumn} with the closest header found
         ├── extra_columns    {header text: ColumnInfo}  unknown columns, kept
         ├── rows             Row per non-empty data row, built when asked for
-        │   └── cells        {column key: CellValue}    Value + raw + sheet/A1 + formula
-        └── totals           {column key: CellValue}    the totals row, if any
+        │   └── cells        {column key: Cell}    raw + meaning + sheet/A1 + formula
+        └── totals           {column key: Cell}    the totals row, if any
 
 Rows are materialised lazily: read() loads every value and formula of the workbook, but a
-Row and its CellValues (with the parsed Value) are built only when a row is accessed, so a
+Row and its Cells (each parsed) are built only when a row is accessed, so a
 300,000-row table costs no more memory than the raw values python-calamine returned.
 """
 from __future__ import annotations
@@ -23,59 +23,84 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formulas import quote_sheet
-from ..values import DateRange, Value
+from ..values import ERROR_VALUES, DateRange, Value, percent_slip
 
-__all__ = ["CellValue", "ColumnInfo", "MissingColumn", "Plan", "Row", "TableData", "jsonable"]
+__all__ = ["Cell", "error_value", "ColumnInfo", "MissingColumn", "Plan", "Row", "TableData", "jsonable"]
 
 
 # Public API.
 
 @dataclass(slots=True)
-class CellValue:
-    """One cell of a table: its normalised Value, where it is, and how it was filled.
+class Cell:
+    """One cell of a table or of the Cover: what was typed (``raw``), what it means (the
+    parsed ``value`` with its ``status`` and the rest of values.Value's fields, flattened),
+    where it is, and how it was filled. The reader builds it; the checker's rules, the
+    summary and export read this same object.
 
-    Not frozen only because frozen dataclasses are slow to build (a Row builds one per
-    column, for every row of a 300,000-row table); treat it as read-only.
+    Slotted and not frozen: a row builds one per column, for every row of a 300,000-row
+    table, and the rules read the fields over and over. Treat it as read-only.
     """
 
-    value: Value
-    sheet: str
+    key: str                     # the spec's column (or Cover field) key
+    label: str                   # the header as found in the workbook (the Cover: the spec's label)
+    sheet: str | None
     column: str                  # column letters, "C"
     row: int                     # 1-based Excel row
+    raw: Any = None              # the value as the file holds it ("" when empty)
+    value: Any = None            # what it means: a number, fraction, date, DateRange, bool or text
+    kind: str = "text"           # the kind it was parsed as (values.KINDS)
+    status: str = "empty"        # ok | empty | placeholder | unreadable
+    reason: str | None = None    # why a cell is not ok
+    unit: str | None = None
+    direction: str | None = None  # "lower" / "higher" for a bound such as ≤50元
+    target: float | None = None  # a rate's target: "100%(目标500单)"
+    per: str | None = None
+    from_text: bool = False      # a number or date typed as text
+    warnings: tuple = ()
     formula: str | None = None   # "=C5*D5" when the cell holds a formula
     cached: Any = None           # a formula cell's cached result, as saved
     item: str | None = None      # the dropdown list item key ("lower", "yes") when recognised
     source: str | None = None    # how a value not typed here was found: link:…, split:…, merged:…
+    error: str | None = None     # an Excel error value (#DIV/0!) held, typed or as a cached result
+    slip: bool = False           # 3.2 in a percent column, read as the 3.2% it was meant to be
 
-    @property
-    def raw(self) -> Any:
-        return self.value.raw
-
-    @property
-    def cell(self) -> str:
-        return f"{self.column}{self.row}"
+    @classmethod
+    def of(cls, key: str, label: str, sheet: str | None, column: str, row: int, v: Value, formula=None,
+           cached=None, item=None, source=None, *, percent: bool = False) -> "Cell":
+        """The cell holding parsed Value ``v``; ``percent``: a percent column's cell, where a
+        number that is not a fraction may be a scale slip (values.percent_slip)."""
+        value, slip = percent_slip(v, formula is not None) if percent else (v.value, False)
+        # Positional: this runs once per cell read, and keywords cost a third more.
+        return cls(key, label, sheet, column, row, v.raw, value, v.kind, v.status, v.reason, v.unit, v.direction,
+                   v.target, v.per, v.from_text, tuple(v.warnings), formula, cached, item, source,
+                   error_value(v.raw, cached), slip)
 
     @property
     def ref(self) -> str:
-        return f"{quote_sheet(self.sheet)}!{self.column}{self.row}"
+        """The cell's A1 reference in its sheet, "C5"."""
+        return f"{self.column}{self.row}"
 
     @property
-    def status(self) -> str:
-        return self.value.status
+    def address(self) -> str:
+        """The reference with its sheet, "'预算明细'!C5"."""
+        return f"{quote_sheet(self.sheet)}!{self.column}{self.row}" if self.sheet else self.ref
 
     @property
     def ok(self) -> bool:
-        return self.value.status == "ok"
+        return self.status == "ok"
+
+    @property
+    def filled(self) -> bool:
+        return self.status != "empty" or self.formula is not None
 
     def to_dict(self) -> dict:
-        v = self.value
-        out = {"value": jsonable(v.value), "raw": jsonable(v.raw), "cell": self.cell, "sheet": self.sheet,
-               "kind": v.kind, "status": v.status}
+        out = {"value": jsonable(self.value), "raw": jsonable(self.raw), "cell": self.ref, "sheet": self.sheet,
+               "kind": self.kind, "status": self.status}
         for name in ("reason", "unit", "direction", "target", "per"):
-            if getattr(v, name) is not None:
-                out[name] = getattr(v, name)
-        if v.warnings:
-            out["warnings"] = list(v.warnings)
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         if self.formula is not None:
             out["formula"] = self.formula
             out["cached"] = jsonable(self.cached)
@@ -84,6 +109,16 @@ class CellValue:
         if self.source is not None:
             out["source"] = self.source
         return out
+
+
+def error_value(raw, cached) -> str | None:
+    """The Excel error value a cell holds, typed or as its formula's cached result."""
+    # Every error value starts with "#": most cells are settled without strip() and a lookup.
+    if isinstance(raw, str) and "#" in raw and raw.strip() in ERROR_VALUES:
+        return raw.strip()
+    if isinstance(cached, str) and "#" in cached and cached.strip() in ERROR_VALUES:
+        return cached.strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,19 +150,19 @@ class MissingColumn:
 class Row:
     number: int                       # 1-based Excel row
     sheet: str
-    cells: dict[str, CellValue]
-    extra: dict[str, CellValue] = field(default_factory=dict)
+    cells: dict[str, Cell]
+    extra: dict[str, Cell] = field(default_factory=dict)
 
-    def __getitem__(self, key: str) -> CellValue:
+    def __getitem__(self, key: str) -> Cell:
         return self.cells[key]
 
-    def get(self, key: str) -> CellValue | None:
+    def get(self, key: str) -> Cell | None:
         return self.cells.get(key)
 
     def value(self, key: str, default=None):
         """The normalised value of a column, or ``default`` when absent or not ok."""
         cell = self.cells.get(key)
-        return cell.value.value if cell is not None and cell.ok else default
+        return cell.value if cell is not None and cell.ok else default
 
     def to_dict(self) -> dict:
         out = {"row": self.number, "cells": {k: c.to_dict() for k, c in self.cells.items()}}
@@ -156,7 +191,7 @@ class TableData:
         self.notes = notes
         self.row_numbers = rows          # a range or array of 1-based Excel rows
         self._builder = builder          # builds a Row from a row number (see build.py)
-        self._totals: dict[str, CellValue] | None = None
+        self._totals: dict[str, Cell] | None = None
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -170,7 +205,7 @@ class TableData:
         return _Rows(self.row_numbers, self._builder.row)
 
     @property
-    def totals(self) -> dict[str, CellValue]:
+    def totals(self) -> dict[str, Cell]:
         if self._totals is None:
             self._totals = self._builder.totals() if self.totals_row else {}
         return self._totals
@@ -217,7 +252,7 @@ class Plan:
     producer: Any                             # producer.Producer
     date1904: bool
     formulas_available: bool
-    cover: dict[str, CellValue] = field(default_factory=dict)
+    cover: dict[str, Cell] = field(default_factory=dict)
     tables: dict[str, TableData] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # template keys not found
     metadata: dict[str, Any] | None = None    # the _meta sheet's key/values, when present
@@ -232,7 +267,7 @@ class Plan:
     @property
     def campaign_start(self) -> dt.date | None:
         cell = self.cover.get("start")
-        value = cell.value.value if cell is not None and cell.ok else None
+        value = cell.value if cell is not None and cell.ok else None
         return value if isinstance(value, dt.date) else None
 
     def table(self, ref: int | str) -> TableData:

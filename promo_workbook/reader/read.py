@@ -221,7 +221,8 @@ def _read_cover(ctx: Context, spec: Spec, cells: dict[str, tuple[str, int, int]]
             continue
         kind = {"dropdown": "text", "money": "money", "date": "date"}.get(field["kind"], "text")
         items = list_items(spec, field["list"]) if field.get("list") else None
-        out[field["key"]] = cell_value(ctx, ref[0], ref[1], ref[2], kind, items)
+        out[field["key"]] = cell_value(ctx, ref[0], ref[1], ref[2], kind, items, key=field["key"],
+                                       label=field["label"](ctx.lang or "zh-CN"))
     return out
 
 
