@@ -131,7 +131,7 @@ def settle(findings: list, acceptances: list, baseline: Baseline | None, file: s
         elif keys and _key(f.code, f.sheet, f.cell, f.row, _json_value(f.expected), _json_value(f.actual)) in keys:
             if baseline_words is None:
                 baseline_words = _words(lang)["baseline"]
-            accepted.append(Accepted(f, f"{baseline_words}: {os.path.basename(baseline.path)}", "", None,
+            accepted.append(Accepted(f, baseline_words.format(file=os.path.basename(baseline.path)), "", None,
                                      "baseline"))
         else:
             kept.append(f)
