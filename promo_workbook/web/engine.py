@@ -204,7 +204,19 @@ def _page(report, name: str, result: dict, config: dict | None) -> dict:
     return {"file": name, "lang": report.lang, "valid": report.valid, "counts": result["counts"],
             "sheets": report.sheets, "rows": report.rows, "seconds": round(report.seconds, 3),
             "findings": listed, "findings_total": len(report.findings), "figures": figures,
+            "accepted": _accepted(report),
             "mail": _mail_facts(report, figs, config, name)}
+
+
+def _accepted(report) -> list[dict]:
+    """The accepted findings (docs/accepting.md) the page lists, with their reasons."""
+    from ..check.accept import describe
+    from ..check.render import message
+
+    return [{"code": a.finding.code, "name": a.finding.name, "severity": a.finding.severity,
+             "where": describe(a.finding), **a.to_dict(),
+             "messages": {lang: message(a.finding, lang) for lang in LANGS}}
+            for a in getattr(report, "accepted", ())[:MAX_PAGE_FINDINGS]]
 
 
 def _mail_facts(report, figs, config: dict | None, name: str) -> dict | None:
