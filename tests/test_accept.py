@@ -242,3 +242,25 @@ def test_accepted_in_a_file_saved_by_libreoffice(plan):
     assert [(a.finding.code, a.finding.cell, a.reason, a.date) for a in report.accepted] == [
         ("V082", "D5", REASON, dt.date(2026, 3, 18))]
     assert not [f for f in report.findings if f.code in ("S001", "S002", "V082")]
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient` is deprecated")
+def test_the_web_report_lists_accepted_findings(plan):
+    from web import requires_web
+
+    if requires_web.args[0]:
+        pytest.skip(requires_web.kwargs["reason"])
+    from fastapi.testclient import TestClient
+
+    from promo_workbook.web import create_app
+    from promo_workbook.web.config import WebSettings
+
+    src, tmp = plan
+    path = edit(src, tmp / "p.xlsx", ctr=3.2, accept=[("V082", "'Daily Metrics'!D5", "<b>" + REASON + "</b>", "Wang Min")])
+    with TestClient(create_app(WebSettings(work_dir=str(tmp / "desk"), max_concurrent_checks=1))) as client:
+        html = client.post("/check", files={"file": ("p.xlsx", path.read_bytes())}).text
+    section = html.split('id="accepted"', 1)[1].split("</section>", 1)[0]
+    assert "Accepted findings (1, not counted as errors or warnings)" in section
+    assert "&lt;b&gt;" + REASON + "&lt;/b&gt; · Wang Min" in section  # the reason is text, never markup
+    assert "&#39;Daily Metrics&#39;!D5" in section and 'href="/rules/V082"' in section
+    assert 'class="finding sev-warning"' not in html
