@@ -358,7 +358,7 @@ def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) ->
         from .annotate import annotate as annotate_copy
 
         with _progress("writing " + os.path.basename(annotate)):
-            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang)
+            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang, accepted=report.accepted)
         click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
 
 

@@ -264,3 +264,15 @@ def test_the_web_report_lists_accepted_findings(plan):
     assert "&lt;b&gt;" + REASON + "&lt;/b&gt; · Wang Min" in section  # the reason is text, never markup
     assert "&#39;Daily Metrics&#39;!D5" in section and 'href="/rules/V082"' in section
     assert 'class="finding sev-warning"' not in html
+
+
+def test_the_annotated_copy_marks_accepted_findings_in_grey(plan):
+    from promo_workbook.annotate import FILLS
+
+    src, tmp = plan
+    path = edit(src, tmp / "p.xlsx", ctr=3.2, accept=[("V082", "'Daily Metrics'!D5", REASON)])
+    out = _run("check", path, "--today", "2026-03-20", "--annotate", tmp / "a.xlsx")
+    assert out.exit_code == 0, out.output
+    cell = openpyxl.load_workbook(tmp / "a.xlsx")["Daily Metrics"]["D5"]
+    assert cell.fill.fgColor.rgb == FILLS["accepted"] != FILLS["warning"]
+    assert cell.comment.text.startswith("[V082 accepted] ") and cell.comment.text.endswith(f"✓ {REASON}")

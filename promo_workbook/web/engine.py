@@ -176,7 +176,7 @@ def _summary(path, report, out, lang, today, config):
 def _annotate(path, report, out, lang):
     from ..annotate import annotate
 
-    annotate(str(path), report.findings, out, lang=lang or report.lang)
+    annotate(str(path), report.findings, out, lang=lang or report.lang, accepted=report.accepted)
 
 
 def _page(report, name: str, result: dict, config: dict | None) -> dict:
