@@ -224,6 +224,10 @@ def test_a_new_workbook_has_the_acceptance_sheet_with_its_metadata(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert "檢查確認" in wb.sheetnames
     assert [c.value for c in wb["檢查確認"][4]] == ["規則代碼", "儲存格", "確認理由", "確認人", "確認日期"]
+    [codes] = [d for d in wb["檢查確認"].data_validations.dataValidation if str(d.sqref) == "A5:A24"]
+    assert codes.type == "list" and codes.formula1 == "List_rule_codes"
+    listed = [c.value for c in next(col for col in wb["_lists"].iter_cols() if col[0].value == "rule_codes")[1:]]
+    assert listed == sorted(r.code for r in REGISTRY.values()) and "S001" in listed
     assert read(path).accepted == []
     assert check(path).accepted == []
 

@@ -42,7 +42,7 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
     import xlsxwriter
 
     from .. import atomic
-    from . import cover, dashboard, example, guide, meta, tables
+    from . import cover, dashboard, example, guide, meta, tables, validation
     from .styles import Styles
     from .worksheet import PlainFormulaWorksheet
 
@@ -95,6 +95,7 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
         days = (opts.end - opts.start).days + 1 if opts.start and opts.end else None
         dashboard.write_dashboard(wb, ws_dash, ctx, styles, layouts, days, footer)
         meta.write_lists(wb, ws_lists, spec, lang)
+        validation.add_rule_codes(wb, ws_lists, ws_accepted, accepted.block, ctx)
         meta.write_meta(ws_meta, spec, lang, [*layouts.values(), accepted], ws_cover.name, cover_cells, opts.example)
         wb.close()
     return target
