@@ -52,9 +52,10 @@ class Baseline:
     """A previous JSON report's findings, per checked file: what ``--baseline`` accepts."""
 
     path: str
-    reports: dict[str, set] = field(default_factory=dict)  # the report's "file" -> finding keys
+    # the report's "file" -> {(code, sheet, cell, row): {(expected, actual) as JSON text}}
+    reports: dict[str, dict] = field(default_factory=dict)
 
-    def keys_for(self, file: str) -> set:
+    def keys_for(self, file: str) -> dict:
         """The keys of the report about ``file``: the same path, else the same file name, else
         the only report the baseline holds."""
         if file in self.reports:
@@ -67,7 +68,7 @@ class Baseline:
         same = [keys for name, keys in self.reports.items() if os.path.basename(name) == base]
         if len(same) == 1:
             return same[0]
-        return next(iter(self.reports.values())) if len(self.reports) == 1 else set()
+        return next(iter(self.reports.values())) if len(self.reports) == 1 else {}
 
 
 def load_baseline(path) -> Baseline:
@@ -98,9 +99,10 @@ def load_baseline(path) -> Baseline:
         findings = report.get("findings") or []
         if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
             raise UsageError(f"{path}: the baseline's \"findings\" is not a list of findings")
-        keys = baseline.reports.setdefault(str(report.get("file", "")), set())
-        keys.update(_key(f.get("code"), f.get("sheet"), f.get("cell"), f.get("row"), f.get("expected"),
-                         f.get("actual")) for f in findings)
+        keys = baseline.reports.setdefault(str(report.get("file", "")), {})
+        for f in findings:
+            where = (f.get("code"), f.get("sheet"), f.get("cell"), f.get("row"))
+            keys.setdefault(where, set()).add(_values(f.get("expected"), f.get("actual")))
     return baseline
 
 
@@ -114,21 +116,25 @@ def settle(findings: list, acceptances: list, baseline: Baseline | None, file: s
     from .registry import REGISTRY
 
     targets = [(a, _target(a.cell)) for a in acceptances if a.code not in OWN_CODES]
+    by_code: dict[str, list] = {}
+    for i, (acceptance, target) in enumerate(targets):
+        by_code.setdefault(acceptance.code, []).append((i, acceptance, target))
     used: set[int] = set()
-    keys = baseline.keys_for(file) if baseline is not None else set()
+    keys = baseline.keys_for(file) if baseline is not None else {}
     kept, accepted, baseline_words = [], [], None
     own = [f for f in findings if f.code in OWN_CODES]  # about the acceptance sheet: listed last
     for f in findings:
         if f.code in OWN_CODES:
             continue
         match = None
-        for i, (acceptance, target) in enumerate(targets):
-            if acceptance.code == f.code and _matches(target, f):
+        for i, acceptance, target in by_code.get(f.code, ()):
+            if _matches(target, f):
                 used.add(i)
                 match = match or acceptance
+        seen = keys.get((f.code, f.sheet, f.cell, f.row)) if keys and match is None else None
         if match is not None:
             accepted.append(Accepted(f, match.reason, match.by, match.date, "sheet"))
-        elif keys and _key(f.code, f.sheet, f.cell, f.row, _json_value(f.expected), _json_value(f.actual)) in keys:
+        elif seen and _values(_json_value(f.expected), _json_value(f.actual)) in seen:
             if baseline_words is None:
                 baseline_words = _words(lang)["baseline"]
             accepted.append(Accepted(f, baseline_words.format(file=os.path.basename(baseline.path)), "", None,
@@ -199,8 +205,9 @@ def _matches(target: tuple, f: Finding) -> bool:
     return True
 
 
-def _key(code, sheet, cell, row, expected, actual) -> tuple:
-    return (code, sheet, cell, row, json.dumps(expected, ensure_ascii=False, sort_keys=True, default=str),
+def _values(expected, actual) -> tuple:
+    """A finding's expected and actual values, as comparable text."""
+    return (json.dumps(expected, ensure_ascii=False, sort_keys=True, default=str),
             json.dumps(actual, ensure_ascii=False, sort_keys=True, default=str))
 
 
