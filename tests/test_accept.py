@@ -166,6 +166,10 @@ def test_baseline_round_trip(tmp_path):
     assert report["stats"]["accepted"] == stats["errors"] + stats["warnings"] + stats["infos"]
     assert (report["stats"]["errors"], report["stats"]["warnings"], report["stats"]["infos"]) == (0, 0, 0)
     assert all(f["accepted"]["reason"] == "already in the baseline report base.json" for f in report["findings"])
+    text = _run("check", mistakes, "--today", "2026-03-20", "--baseline", tmp_path / "base.json").output
+    assert (f"\n  {report['stats']['accepted']} more findings already in the baseline report base.json, not listed "
+            "here (--format json lists them).\n") in text
+    assert f"({report['stats']['accepted']} accepted)" in text
     # One more mistake since the baseline: only it counts.
     src = ROOT / "samples" / "consistent-en.xlsx"
     (tmp_path / "base2.json").write_text(_run("check", src, "--today", "2026-03-20", "--format", "json").output,

@@ -124,9 +124,29 @@ def _json_chunks(report: Report):
         return
     yield head[:-len(_EMPTY_TAIL)] + '"findings": [\n'
     # The counted findings, then the accepted ones, each with its "accepted" (docs/accepting.md).
-    accepted = [json.dumps(d, ensure_ascii=False, indent=2).replace("\n", "\n    ") for d in _accepted_dicts(report)]
-    yield from _joined([*_json_items(findings, report.lang), ["    " + text for text in accepted]], ",\n")
+    yield from _joined([*_json_items(findings, report.lang), *_accepted_items(report)], ",\n")
     yield "\n  ]\n}"
+
+
+def _accepted_items(report: Report):
+    """The accepted findings as _json_items lays them out, each closing with its "accepted"
+    object (worded once per distinct reason, by and date: a baseline's are all alike)."""
+    accepted = report.accepted
+    done: dict = {}
+    i = 0
+    for batch in _json_items([a.finding for a in accepted], report.lang):
+        out = []
+        for text in batch:
+            words = tuple(accepted[i].to_dict().items())
+            i += 1
+            extra = done.get(words)
+            if extra is None:
+                extra = done[words] = json.dumps(dict(words), ensure_ascii=False, indent=2).replace("\n", _FIELD)
+            out.append(f'{text[:-len(_CLOSE)]},{_FIELD}"accepted": {extra}{_CLOSE}')
+        yield out
+
+
+_CLOSE = "\n    }"  # how _json_items closes a finding
 
 
 def _accepted_dicts(report: Report) -> list[dict]:
@@ -260,14 +280,21 @@ def _accepted_lines(report: Report, style, labels: dict, message_of) -> list[str
     """The accepted findings' own section: place, code, severity, message, then the reason."""
     from .accept import describe
 
-    lines = [style(_accepted_words(report.lang)["section"], bold=True)]
+    words = _accepted_words(report.lang)
+    lines = [style(words["section"], bold=True)]
+    # A baseline's findings are many and all alike: counted in one line, listed in the JSON.
+    baseline = [a for a in report.accepted if a.source == "baseline"]
     for a in report.accepted:
+        if a.source == "baseline":
+            continue
         f = a.finding
         code, _, severity, _, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
         who = ", ".join(safe(str(x)) for x in (a.by, a.to_dict()["date"]) if x)
         lines.append(f"  {safe(describe(f))} {code} {labels[severity]}  "
                      f"{message_of(f, code, column, sheet, cell, params, expected, actual)}")
         lines.append(f"      ✓ {safe(a.reason) or '—'}" + (f" ({who})" if who else ""))
+    if baseline:
+        lines.append("  " + safe(words["baseline_count"].format(n=f"{len(baseline):,}", reason=baseline[0].reason)))
     lines.append("")
     return lines
 
