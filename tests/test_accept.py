@@ -284,3 +284,29 @@ def test_the_annotated_copy_marks_accepted_findings_in_grey(plan):
     cell = openpyxl.load_workbook(tmp / "a.xlsx")["Daily Metrics"]["D5"]
     assert cell.fill.fgColor.rgb == FILLS["accepted"] != FILLS["warning"]
     assert cell.comment.text.startswith("[V082 accepted] ") and cell.comment.text.endswith(f"✓ {REASON}")
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient` is deprecated")
+def test_the_web_takes_a_baseline_report(tmp_path):
+    from web import requires_web
+
+    if requires_web.args[0]:
+        pytest.skip(requires_web.kwargs["reason"])
+    from fastapi.testclient import TestClient
+
+    from promo_workbook.web import create_app
+    from promo_workbook.web.config import WebSettings
+
+    mistakes = ROOT / "samples" / "mistakes-en.xlsx"
+    base = _run("check", mistakes, "--today", "2026-03-20", "--format", "json").output.encode()
+    plan = ("file", ("mistakes-en.xlsx", mistakes.read_bytes()))
+    with TestClient(create_app(WebSettings(work_dir=str(tmp_path / "desk"), max_concurrent_checks=1))) as client:
+        report = client.post("/api/check", files=[plan, ("baseline", ("old.json", base))],
+                             data={"today": "2026-03-20"}).json()
+        html = client.post("/check", files=[plan, ("baseline", ("old.json", base))]).text
+        bad = client.post("/api/check", files=[plan, ("baseline", ("old.json", b'{"x": 1}'))])
+    stats = json.loads(base)["stats"]
+    assert report["valid"] and report["stats"]["accepted"] == stats["errors"] + stats["warnings"] + stats["infos"]
+    assert 'id="accepted"' in html and 'class="finding sev-error"' not in html
+    assert bad.status_code == 422 and "the baseline is not a JSON report" in bad.json()["error"]
+    assert str(tmp_path) not in bad.json()["error"]

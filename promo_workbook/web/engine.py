@@ -54,7 +54,7 @@ def make_workbook(path, options: dict) -> Path:
 
 
 def check_upload(path, *, name: str, folder, lang: str | None = None, select=None, ignore=None,
-                 today: str | None = None, config: dict | None = None, outputs=("json",)) -> dict:
+                 today: str | None = None, config: dict | None = None, outputs=("json",), baseline=None) -> dict:
     """Check the workbook at ``path`` (uploaded as ``name``) and write ``outputs`` into ``folder``:
     ``json`` (the report of ``check --format json``), ``summary``, ``annotated`` (for .xlsx and
     .xlsm) and ``page`` (what the report page shows, in every language). Returns the verdict,
@@ -65,7 +65,8 @@ def check_upload(path, *, name: str, folder, lang: str | None = None, select=Non
     folder = Path(folder)
     day = dt.date.fromisoformat(today) if today else None
     try:
-        report = check(str(path), lang=lang, select=select, ignore=ignore, today=day, config=config)
+        report = check(str(path), lang=lang, select=select, ignore=ignore, today=day, config=config,
+                       baseline=baseline)
     except InputFileError as exc:  # named by the user's file name, not our temporary copy's path
         raise InputFileError(name, _without_folder(str(exc.problem), folder)) from None
     except PromoWorkbookError as exc:
