@@ -237,19 +237,28 @@ def test_a_new_workbook_has_the_acceptance_sheet_with_its_metadata(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_accepted_in_a_file_saved_by_libreoffice(plan):
-    from support.libreoffice import recalculate, requires_libreoffice
+def test_accept_and_change_the_cell_in_libreoffice(plan):
+    """The round trip as a user makes it: the cells typed in LibreOffice (through UNO) and the
+    file saved by it, then the planted cell corrected there."""
+    from fixtures import lo_edit
+    from support.libreoffice import requires_uno
 
-    if requires_libreoffice.args[0]:
-        pytest.skip(requires_libreoffice.kwargs["reason"])
+    if requires_uno.args[0]:
+        pytest.skip(requires_uno.kwargs["reason"])
     src, tmp = plan
-    path = edit(src, tmp / "p.xlsx", ctr=3.2, accept=[("V082", "'Daily Metrics'!D5", REASON, "Wang Min",
-                                                        dt.date(2026, 3, 18))])
-    saved = recalculate(path, tmp / "lo")
-    report = check(saved, today=TODAY)
-    assert [(a.finding.code, a.finding.cell, a.reason, a.date) for a in report.accepted] == [
-        ("V082", "D5", REASON, dt.date(2026, 3, 18))]
-    assert not [f for f in report.findings if f.code in ("S001", "S002", "V082")]
+    accept = [{"op": "set", "sheet": "Accepted findings", "cell": ref, "value": value} for ref, value in (
+        ("A5", "V082"), ("B5", "'Daily Metrics'!D5"), ("C5", REASON), ("D5", "Wang Min"), ("E5", "2026-03-18"))]
+    typed = lo_edit.edit(src, tmp / "typed.xlsx", [{"op": "set", "sheet": "Daily Metrics", "cell": "D5", "value": 3.2},
+                                                   *accept])
+    report = check(typed, today=TODAY)
+    assert [(a.finding.code, a.finding.cell, a.reason, a.by, a.date) for a in report.accepted] == [
+        ("V082", "D5", REASON, "Wang Min", dt.date(2026, 3, 18))]
+    assert _codes(report) == []
+    fixed = lo_edit.edit(typed, tmp / "fixed.xlsx", [{"op": "set", "sheet": "Daily Metrics", "cell": "D5",
+                                                      "value": 0.032}])
+    report = check(fixed, today=TODAY)
+    assert report.accepted == []
+    assert _codes(report) == [("S001", "Accepted findings", "B5")]
 
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient` is deprecated")
