@@ -78,7 +78,7 @@ def build(path: Path, daily_rows: int = DAILY_ROWS, feedback_rows: int = FEEDBAC
             _write_feedback(ws, tl, spec, lang)
         elif key == "channels":
             _write_channels(ws, tl)
-    meta.write_meta(wb.add_worksheet(meta.META_SHEET), spec, lang, layouts, "Cover",
+    meta.write_meta(wb.add_worksheet(meta.META_SHEET), spec, lang, list(layouts.values()), "Cover",
                     {"start": "$C$5"}, False)
     wb.close()
     return path

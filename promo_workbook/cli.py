@@ -207,9 +207,11 @@ def _mail_options(command):
 @click.option("--annotate", "annotate_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
               help="Also write a copy of FILE with each finding's cell highlighted and commented.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Plans checked at once (default: CPU count).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str), metavar="REPORT.json",
+              help="Report the findings of this earlier JSON report as accepted (docs/accepting.md).")
 @_mail_options
 def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out, jobs,
-                  mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
+                  baseline_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
     """Check completed plans for consistency, cell by cell.
 
     PATH: files, folders or globs; with several plans --summary/--annotate take a folder (docs/batch.md).
@@ -221,15 +223,19 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
       promo-workbook check plan.xlsx
       promo-workbook check plan.xlsx --format json > report.json
       promo-workbook check plan.xlsx --select T16,X --ignore B --today 2026-03-20
+      promo-workbook check plan.xlsx --baseline last-week.json
       promo-workbook check plan.xlsx --summary summary.xlsx --annotate plan-checked.xlsx
       promo-workbook check plan.xlsx --summary summary.xlsx --mail-to boss@example.com --config mail.toml
     """
     from .batch import command as batch
+    from .check.accept import load_baseline
+
+    baseline = load_baseline(baseline_path) if baseline_path else None
     if batch.is_batch(paths, fmt):
         mail = (mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out)
         sys.exit(batch.check_command(paths, fmt=fmt, jobs=jobs, strict=strict, summary_dir=summary_out, mail=mail,
                                      annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
-                                     ignore=ignore, today=today))
+                                     ignore=ignore, today=today, baseline=baseline))
     from .check import check
     from .check.config import load_config
     from .check.render import write_json, write_text
@@ -240,7 +246,7 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
                             eml_out)
     with _progress("checking " + os.path.basename(file)):
-        report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
+        report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config, baseline=baseline)
     # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
     if fmt == "json":
         write_json(report, sys.stdout)
@@ -352,7 +358,7 @@ def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) ->
         from .annotate import annotate as annotate_copy
 
         with _progress("writing " + os.path.basename(annotate)):
-            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang)
+            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang, accepted=report.accepted)
         click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
 
 

@@ -48,3 +48,11 @@ def plan_layout(spec: Spec, lang: str, rows: int | None = None, example: bool = 
         block = Block(table.sheet(lang), columns, FIRST_DATA_ROW, last, totals)
         layouts[table.key] = TableLayout(table, block)
     return layouts
+
+
+def accepted_layout(spec: Spec, lang: str) -> TableLayout:
+    """The acceptance sheet's layout: its default rows, whatever --rows says (acceptances are few)."""
+    table = spec.accepted
+    columns = {col.key: i for i, col in enumerate(table.columns)}
+    block = Block(table.sheet(lang), columns, FIRST_DATA_ROW, FIRST_DATA_ROW + table.rows - 1, None)
+    return TableLayout(table, block)

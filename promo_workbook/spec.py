@@ -159,6 +159,9 @@ class Spec:
     tables: tuple[Table, ...]
     lists: dict[str, tuple[ListItem, ...]]
     workbook: dict[str, Any]  # Cover, Guide, Dashboard and interface text, Text-valued leaves
+    # The acceptance sheet (templates/accepted.yaml): findings reviewed and accepted. Laid out
+    # like a table but not one of the sixteen: number 0, not in ``tables``.
+    accepted: Table | None = None
 
     def table(self, ref: int | str) -> Table:
         for table in self.tables:
@@ -193,7 +196,8 @@ def load_spec(directory: str | None = None) -> Spec:
     table_files = sorted(root.glob("[0-9][0-9]-*.yaml"))
     tables = tuple(_load_table(path, lists) for path in table_files)
     workbook = _load_workbook(root / "workbook.yaml")
-    spec = Spec(workbook.pop("schema_version"), tables, lists, workbook)
+    accepted = _load_table(root / "accepted.yaml", lists)
+    spec = Spec(workbook.pop("schema_version"), tables, lists, workbook, accepted)
     _cross_check(spec, root)
     return spec
 
@@ -381,15 +385,18 @@ def _cross_check(spec: Spec, root: Path) -> None:
     numbers = [t.number for t in spec.tables]
     if numbers != list(range(1, 17)):
         raise SpecError("templates/", "", f"expected tables 1-16, found {numbers}")
+    if spec.accepted.number != 0 or spec.accepted.key in {t.key for t in spec.tables}:
+        raise SpecError(spec.accepted.source, "number", "the acceptance sheet is number 0, with a key of its own")
     phases = {p["key"] for p in spec.workbook["guide"]["phases"]}
     for lang in LANGUAGES:
-        names = [t.sheet(lang) for t in spec.tables] + [spec.workbook["sheets"][k](lang) for k in ("cover", "guide", "dashboard")]
+        names = [t.sheet(lang) for t in spec.tables + (spec.accepted,)]
+        names += [spec.workbook["sheets"][k](lang) for k in ("cover", "guide", "dashboard")]
         if len(set(names)) != len(names):
             raise SpecError("templates/", "sheet", f"sheet names repeat in {lang}")
         for name in names:
             if len(name) > 31 or set(name) & set("[]:*?/\\"):
                 raise SpecError("templates/", "sheet", f"{name!r} is not a valid sheet name")
-    for table in spec.tables:
+    for table in spec.tables + (spec.accepted,):
         file = table.source
         if table.phase not in phases:
             raise SpecError(file, "phase", f"unknown phase {table.phase!r}")

@@ -434,7 +434,7 @@ def test_every_text_the_code_asks_for_is_in_the_words_file():
     for key in keys:
         for lang in LANGS:
             assert words().text(key, lang, campaign="x", file="x", today="x", days=1, errors=1, warnings=1, infos=1,
-                                met=1, total=1, rules=1, count=1, sheet="x", shown=1, per_rule=1, row=1)
+                                met=1, total=1, rules=1, count=1, sheet="x", shown=1, per_rule=1, row=1, reason="x")
 
 
 def test_the_summary_judges_the_reserve_by_the_checks_config(tmp_path):

@@ -244,7 +244,10 @@ def render_templates() -> str:
     lines += ["| | [Cover fields](#cover) | " + _esc(" / ".join(spec.workbook["sheets"]["cover"].all()))
               + " | | " + str(len(spec.workbook["cover"]["fields"])) + " |",
               "| | [Dropdown lists](#lists) | `_lists` (hidden) | | |"]
-    for t in spec.tables:
+    acc = spec.accepted  # not one of the sixteen: findings reviewed and accepted (docs/accepting.md)
+    lines.append(f"| {acc.number} | [{_esc(acc.title('zh-CN'))} / {_esc(acc.title('en'))}](#{acc.key}) | "
+                 f"{_esc(' / '.join(acc.sheet.all()))} | [accepting.md](accepting.md) | {len(acc.columns)} |")
+    for t in spec.tables + (acc,):
         lines += _table_section(spec, t, phases, langs)
     lines += _cover_section(spec, langs)
     lines += _lists_section(spec, langs)

@@ -34,7 +34,7 @@ from .sheet import FILLS
 
 __all__ = ["annotate", "Annotated", "FILLS", "MAX_NOTES"]
 
-RANK = SEVERITY_RANK
+RANK = {**SEVERITY_RANK, "accepted": len(SEVERITY_RANK)}  # accepted findings: after every counted one
 MAX_NOTES = 10_000          # comments written; every finding's cell is still highlighted
 
 
@@ -50,11 +50,13 @@ class Annotated:
     skipped: int = 0           # findings past MAX_NOTES whose cells are highlighted without a comment
 
 
-def annotate(src, findings, out, lang: str | None = None) -> Annotated:
+def annotate(src, findings, out, lang: str | None = None, accepted=()) -> Annotated:
     """Copy ``src`` to ``out`` with each finding's cell highlighted and commented (in ``lang``).
 
     Every finding's cell is highlighted in its most severe finding's colour; the first
-    MAX_NOTES cells (errors first) also get a comment listing their findings."""
+    MAX_NOTES cells (errors first) also get a comment listing their findings. ``accepted``
+    (check.accept.Accepted, Report.accepted): findings marked in grey, with their reason,
+    unless the cell has a counted finding too."""
     from .. import atomic
     from ..check.render import LABELS
 
@@ -72,7 +74,7 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
         raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
     try:
         with zin:
-            return _annotate(zin, out, findings, lang, labels)
+            return _annotate(zin, out, [*findings, *accepted], lang, labels)
     except InputFileError as exc:
         if exc.path == "workbook":  # raised deep in a part's XML, which does not know the file's name
             raise InputFileError(src, exc.problem) from None
@@ -83,7 +85,6 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
 
 def _annotate(zin, out, findings, lang, labels) -> Annotated:
     from .. import atomic
-    from ..check.render import message
     from .package import Edits, Package
     from .sheet import Styles, annotate_sheet
 
@@ -95,8 +96,7 @@ def _annotate(zin, out, findings, lang, labels) -> Annotated:
     commented: dict[str, dict] = defaultdict(dict)
     for _, _, part, where in ranked[:MAX_NOTES]:
         note = commented[part][where] = notes[part][where]
-        note.lines = [f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message(f, lang)}"
-                      for f, prefix in note.findings]
+        note.lines = [_line(f, prefix, labels, lang) for f, prefix in note.findings]
     result.skipped = sum(len(notes[part][where].findings) for _, _, part, where in ranked[MAX_NOTES:])
     edits = Edits(package)
     if notes:
@@ -112,6 +112,19 @@ def _annotate(zin, out, findings, lang, labels) -> Annotated:
 
 
 # Private API.
+
+def _line(item, prefix: str, labels: dict, lang: str) -> str:
+    """A comment's line for a finding, or for an accepted one with its reason."""
+    from ..check.render import message
+
+    f = getattr(item, "finding", item)
+    if f is item:
+        return f"[{f.code} {labels.get(f.severity, f.severity)}] {prefix}{message(f, lang)}"
+    from ..spec import load_spec
+
+    words = load_spec().workbook["accepted"]
+    return f"[{f.code} {words['label'](lang)}] {prefix}{message(f, lang)} ✓ {item.reason or '—'}"
+
 
 @dataclass
 class Note:
@@ -130,7 +143,8 @@ def _group(package, findings, labels: dict) -> dict[str, dict[tuple[int, int], N
     folded = {name.casefold(): part for name, part in package.sheets.items()}
     first = next(iter(package.sheets.values()), None)
     out: dict[str, dict] = defaultdict(dict)
-    for order, f in enumerate(findings):
+    for order, item in enumerate(findings):
+        f = getattr(item, "finding", item)  # an accepted finding (check.accept.Accepted) holds one
         part = package.sheets.get(f.sheet) if f.sheet is not None else None
         if part is None and f.sheet is not None:
             part = folded.get(f.sheet.casefold())
@@ -145,10 +159,10 @@ def _group(package, findings, labels: dict) -> dict[str, dict[tuple[int, int], N
             continue
         where = where or (1, 1)
         note = out[part].get(where)
-        severity = f.severity if f.severity in RANK else "info"
+        severity = "accepted" if f is not item else f.severity if f.severity in RANK else "info"
         if note is None:
             note = out[part][where] = Note(severity, order)
         elif RANK[severity] < RANK[note.severity]:
             note.severity = severity
-        note.findings.append((f, prefix))
+        note.findings.append((item, prefix))
     return out

@@ -12,7 +12,8 @@ from .notes import merge_comments, merge_vml, new_comments, new_vml, next_idmap,
 from .package import CT_COMMENTS, CT_VML, DOC_REL, REL_COMMENTS, REL_VML, Edits, Ids, Package, add_rels, relative
 from .xmlscan import El, cell_index, close, element_at, letters, parse_all, safe_parser, scan, set_attr, splice
 
-FILLS = {"error": "FFF8CBAD", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
+FILLS = {"error": "FFF8CBAD", "warning": "FFFFEB9C", "info": "FFDDEBF7",
+         "accepted": "FFEDEDED"}  # an accepted finding (docs/accepting.md): grey
 # Where <legacyDrawing> goes: before the first of these children of <worksheet> (CT_Worksheet order).
 AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                 "tableParts", "extLst")

@@ -232,7 +232,7 @@ def _write_summary(path, report, out, lang, today) -> str:
 def _write_annotated(path, report, out, lang) -> str:
     from ..annotate import annotate
 
-    done = annotate(path, report.findings, out, lang=lang or report.lang)
+    done = annotate(path, report.findings, out, lang=lang or report.lang, accepted=report.accepted)
     return f"wrote {done.path} ({done.cells} cells marked)"
 
 

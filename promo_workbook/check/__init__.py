@@ -20,20 +20,29 @@ __all__ = ["Finding", "Report", "check", "check_plan"]
 # Public API.
 
 def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.date | None = None,
-          config: dict | None = None) -> Report:
-    """Read ``path`` and check it; messages in ``lang`` (default: the workbook's language)."""
+          config: dict | None = None, baseline=None) -> Report:
+    """Read ``path`` and check it; messages in ``lang`` (default: the workbook's language).
+    ``baseline``: a previous JSON report (its path, or accept.load_baseline's Baseline) whose
+    findings are reported as accepted (docs/accepting.md)."""
     from ..reader import read
 
     started = time.perf_counter()
+    if baseline is not None and not hasattr(baseline, "keys_for"):
+        from .accept import load_baseline
+
+        baseline = load_baseline(baseline)
     with gc_paused():
         plan = read(path, limits=config)  # a config's [limits] section, if it has one
-        return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
+        return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started,
+                          baseline=baseline)
 
 
 def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=None, started=None,
-               exhaustive: bool = False) -> Report:
+               exhaustive: bool = False, baseline=None) -> Report:
     """Check a Plan already read; ``exhaustive``: every rule visits every row (the tests' oracle
-    for the rules' row picking; slow on big tables)."""
+    for the rules' row picking; slow on big tables). Findings the workbook's acceptance sheet
+    or ``baseline`` (accept.Baseline) accept are set apart in ``Report.accepted``."""
+    from .accept import settle
     from ..spec import load_spec
     from .config import load_config
     from .registry import selected
@@ -46,12 +55,14 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     with gc_paused():
         view = from_plan(plan, spec, lang, today or dt.date.today(), config, exhaustive=exhaustive)
         findings: list[Finding] = []
-        for rule in selected(select, ignore):
+        rules = selected(select, ignore)
+        for rule in rules:
             findings.extend(rule.run(view, config))
         _sort(findings, {t.number: i for i, t in enumerate(spec.tables)})
+        findings, accepted = settle(findings, view.accepted, baseline, str(plan.path), {r.code for r in rules}, lang)
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
                   sheets=view.sheets, rows=view.rows_total, seconds=time.perf_counter() - started,
-                  lang=lang, view=view)
+                  lang=lang, view=view, accepted=accepted)
 
 
 @contextmanager

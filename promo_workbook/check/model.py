@@ -90,6 +90,8 @@ class Report:
     # The checked plan as the rules saw it (check/view.py), so the summary and the annotated
     # copy reuse it instead of reading the workbook again.
     view: Any = field(default=None, repr=False, compare=False)
+    # Findings set apart as accepted (check/accept.py): listed, never counted.
+    accepted: list = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

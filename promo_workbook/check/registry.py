@@ -3,7 +3,7 @@
 Codes are a family letter and three digits: the first two are the docs/checks.md item the rule
 implements, the third tells rules of one item apart (T161 budget.subtotal, T162 budget.total).
 
-    S  structure        A 1-5     V  cell values     B 6-12     F  formulas   C 13-15
+    S  structure        A 1-5 (0: accepted findings)     V  cell values     B 6-12     F  formulas   C 13-15
     T  within a table   D 16-24   X  across tables   E 25-32    B  benchmarks F 33
 
 Rules yield findings; they never print. A rule's class holds its logic; its name, severity,

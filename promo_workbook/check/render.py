@@ -110,20 +110,47 @@ def _json_chunks(report: Report):
         "file": report.file,
         "schema_version": report.schema_version,
         "valid": counts["errors"] == 0,
-        "stats": {**counts, "sheets": report.sheets, "rows": report.rows, "seconds": round(report.seconds, 3)},
+        "stats": {**counts, "accepted": len(report.accepted), "sheets": report.sheets, "rows": report.rows,
+                  "seconds": round(report.seconds, 3)},
         "findings": [],
     }
     head = json.dumps(data, ensure_ascii=False, indent=2)
-    if not findings:
+    if not findings and not report.accepted:
         yield head
         return
     if not head.endswith(_EMPTY_TAIL):  # not the usual shape: let json lay it out
-        data["findings"] = [finding_dict(f, report.lang) for f in findings]
+        data["findings"] = [finding_dict(f, report.lang) for f in findings] + _accepted_dicts(report)
         yield json.dumps(data, ensure_ascii=False, indent=2)
         return
     yield head[:-len(_EMPTY_TAIL)] + '"findings": [\n'
-    yield from _joined(_json_items(findings, report.lang), ",\n")
+    # The counted findings, then the accepted ones, each with its "accepted" (docs/accepting.md).
+    yield from _joined([*_json_items(findings, report.lang), *_accepted_items(report)], ",\n")
     yield "\n  ]\n}"
+
+
+def _accepted_items(report: Report):
+    """The accepted findings as _json_items lays them out, each closing with its "accepted"
+    object (worded once per distinct reason, by and date: a baseline's are all alike)."""
+    accepted = report.accepted
+    done: dict = {}
+    i = 0
+    for batch in _json_items([a.finding for a in accepted], report.lang):
+        out = []
+        for text in batch:
+            words = tuple(accepted[i].to_dict().items())
+            i += 1
+            extra = done.get(words)
+            if extra is None:
+                extra = done[words] = json.dumps(dict(words), ensure_ascii=False, indent=2).replace("\n", _FIELD)
+            out.append(f'{text[:-len(_CLOSE)]},{_FIELD}"accepted": {extra}{_CLOSE}')
+        yield out
+
+
+_CLOSE = "\n    }"  # how _json_items closes a finding
+
+
+def _accepted_dicts(report: Report) -> list[dict]:
+    return [{**finding_dict(a.finding, report.lang), "accepted": a.to_dict()} for a in report.accepted]
 
 
 def _json_items(findings, lang: str):
@@ -232,6 +259,10 @@ def _text_lines(report: Report, colour: bool):
     counts = _counts(findings)
     if findings:
         add("")
+    if report.accepted:
+        yield batch
+        batch = _accepted_lines(report, style, labels, message_of)
+        add = batch.append
     checked = labels["checked"].format(sheets=report.sheets, rows=report.rows, seconds=report.seconds)
     if counts["errors"] == 0 and counts["warnings"] == 0:
         verdict = style(labels["verdict_ok"], fg="green", bold=True)
@@ -239,8 +270,39 @@ def _text_lines(report: Report, colour: bool):
             verdict += f" ({labels['verdict'].format(**counts)})"
     else:
         verdict = style(labels["verdict"].format(**counts), fg="red" if counts["errors"] else "yellow", bold=True)
+    if report.accepted:
+        verdict += f" ({_accepted_words(report.lang)['count'].format(n=len(report.accepted))})"
     add(f"{safe(report.file)}: {verdict} — {checked}")
     yield batch
+
+
+def _accepted_lines(report: Report, style, labels: dict, message_of) -> list[str]:
+    """The accepted findings' own section: place, code, severity, message, then the reason."""
+    from .accept import describe
+
+    words = _accepted_words(report.lang)
+    lines = [style(words["section"], bold=True)]
+    # A baseline's findings are many and all alike: counted in one line, listed in the JSON.
+    baseline = [a for a in report.accepted if a.source == "baseline"]
+    for a in report.accepted:
+        if a.source == "baseline":
+            continue
+        f = a.finding
+        code, _, severity, _, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
+        who = ", ".join(safe(str(x)) for x in (a.by, a.to_dict()["date"]) if x)
+        lines.append(f"  {safe(describe(f))} {code} {labels[severity]}  "
+                     f"{message_of(f, code, column, sheet, cell, params, expected, actual)}")
+        lines.append(f"      ✓ {safe(a.reason) or '—'}" + (f" ({who})" if who else ""))
+    if baseline:
+        lines.append("  " + safe(words["baseline_count"].format(n=f"{len(baseline):,}", reason=baseline[0].reason)))
+    lines.append("")
+    return lines
+
+
+def _accepted_words(lang: str) -> dict:
+    from ..spec import load_spec
+
+    return {k: v(lang) for k, v in load_spec().workbook["accepted"].items()}
 
 
 def _joined(batches, separator: str):

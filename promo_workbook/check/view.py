@@ -187,6 +187,7 @@ class PlanView:
     config: dict = field(default_factory=dict, repr=False)
     exhaustive: bool = False    # every table's rows_where lists every row (see TableView)
     rows_total: int = 0         # rows with content over every table
+    accepted: list = field(default_factory=list)  # the acceptance sheet's rows (reader/accepted.py)
     _memos: dict = field(default_factory=dict, repr=False)
 
     def memo(self, key, compute):
@@ -246,7 +247,7 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
                     trust_cache=plan.trust_cache, producer=str(getattr(plan.producer, "application", "") or ""),
                     schema_version=_int(meta.get("schema_version")), today=today, sheets=len(plan.sheets),
                     workbook_lang=plan.language or lang, config=config, exhaustive=exhaustive,
-                    rows_total=rows_total)
+                    rows_total=rows_total, accepted=list(getattr(plan, "accepted", ())))
     return view
 
 

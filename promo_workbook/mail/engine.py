@@ -85,7 +85,7 @@ def write_annotated(report, source, out, *, lang=None) -> Path:
     """The annotated copy of the plan at ``source`` (an .xlsx or .xlsm) at ``out``."""
     from ..annotate import annotate
 
-    done = annotate(str(source), report.findings, out, lang=lang or report.lang)
+    done = annotate(str(source), report.findings, out, lang=lang or report.lang, accepted=report.accepted)
     return Path(getattr(done, "path", out))
 
 

@@ -131,16 +131,18 @@ def location_from_meta(table: Table, info: dict, sheets: set[str]) -> Location |
 def find_by_headers(spec: Spec, tables: list[Table], sheets: list[tuple[str, list[list]]]) -> list[Location]:
     """Locate the given templates by header rows in the given sheets (name, values)."""
     index = _label_index(spec)
-    wanted = {t.key for t in tables}
+    wanted = {t.key: t for t in tables}
     candidates = []
     for order, (name, values) in enumerate(sheets):
         limit = len(values) if len(values) <= FULL_SCAN_ROWS else SCAN_ROWS
         for r in range(min(limit, len(values))):
             loose = spec if r < SCAN_ROWS else None  # units in headers ("目标值(件)"), near the top
             for key, cols in _match_row(index, values[r], loose).items():
-                table = spec.table(key)
+                table = wanted.get(key)
+                if table is None:
+                    continue
                 share = len(cols) / len(table.columns)
-                if key in wanted and len(cols) >= MIN_MATCHES and share >= MIN_SHARE:
+                if len(cols) >= MIN_MATCHES and share >= MIN_SHARE:
                     candidates.append((-len(cols), -share, order, r, name, table, cols))
     candidates.sort(key=lambda c: c[:4])
     taken_tables, taken_rows, found = set(), set(), []
@@ -269,9 +271,10 @@ def _per_spec(func):
 
 @_per_spec
 def _label_index(spec: Spec) -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """folded text -> ((table key, column key, how), …) over every label and alias."""
+    """folded text -> ((table key, column key, how), …) over every label and alias, of the
+    sixteen tables and the acceptance sheet (found by its header like any table)."""
     index: dict[str, list] = {}
-    for table in spec.tables:
+    for table in _all_tables(spec):
         for col in table.columns:
             texts = [(label, "exact") for label in col.label.all()]
             texts += [(alias, "alias") for alias in col.aliases]
@@ -286,8 +289,12 @@ def _label_index(spec: Spec) -> dict[str, tuple[tuple[str, str, str], ...]]:
 @_per_spec
 def _labels(spec: Spec) -> tuple[tuple[str, str, str], ...]:
     """(folded label, table key, column key) for containment, longest labels first."""
-    out = {(fold(label), t.key, c.key) for t in spec.tables for c in t.columns for label in c.label.all()}
+    out = {(fold(label), t.key, c.key) for t in _all_tables(spec) for c in t.columns for label in c.label.all()}
     return tuple(sorted((x for x in out if len(x[0]) >= CONTAINS_MIN), key=lambda x: -len(x[0])))
+
+
+def _all_tables(spec: Spec) -> tuple[Table, ...]:
+    return spec.tables + ((spec.accepted,) if spec.accepted else ())
 
 
 @_per_spec

@@ -258,6 +258,8 @@ class Plan:
     metadata: dict[str, Any] | None = None    # the _meta sheet's key/values, when present
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The acceptance sheet's rows (reader/accepted.py): findings people reviewed and accepted.
+    accepted: list = field(default_factory=list)
 
     @property
     def trust_cache(self) -> bool:
@@ -287,6 +289,7 @@ class Plan:
             "cover": {k: c.to_dict() for k, c in self.cover.items()},
             "tables": {k: t.to_dict() for k, t in self.tables.items()},
             "missing": list(self.missing), "notes": list(self.notes),
+            "accepted": [a.to_dict() for a in self.accepted],
         }
 
 

@@ -30,6 +30,7 @@ from ..errors import InputFileError
 from ..limits import Budget, Limits
 from ..spec import Spec, load_spec
 from .book import Book
+from .accepted import read_acceptances
 from .build import Context, build_table, cell_value, list_items
 from .fold import fold
 from .identify import Location, find_by_headers, finish_columns, guess_language, location_from_meta, read_meta
@@ -169,6 +170,10 @@ def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:
             continue
         columns, missing, extra = finish_columns(spec, loc, _header_cells(book, loc), lang)
         plan.tables[table.key] = build_table(ctx, loc, columns, missing, extra)
+    accepted = locations.get(spec.accepted.key)
+    if accepted is not None:
+        columns, _, _ = finish_columns(spec, accepted, _header_cells(book, accepted), lang)
+        plan.accepted = read_acceptances(build_table(ctx, accepted, columns, {}, {}))
     book.forget([n for n in unclaimed if n not in {ref[0] for ref in cover_cells.values()}])
     book.close()
     plan.notes.extend(book.problems)
@@ -186,12 +191,13 @@ def _locate(book: Book, spec: Spec, meta, budget: Budget) -> dict[str, Location]
     """Template key -> Location: from the metadata first, then by headers on the other sheets."""
     locations = {}
     names = set(book.sheet_names)
-    for table in spec.tables if meta else ():
+    wanted = spec.tables + (spec.accepted,)  # the sixteen tables and the acceptance sheet
+    for table in wanted if meta else ():
         info = meta.tables.get(table.number)
         loc = location_from_meta(table, info, names) if info and info.get("key") == table.key else None
         if loc:
             locations[table.key] = loc
-    missing = [t for t in spec.tables if t.key not in locations]
+    missing = [t for t in wanted if t.key not in locations]
     if missing:
         claimed = {loc.sheet for loc in locations.values()}
         others = [n for n in book.sheet_names if n not in claimed and n not in (META_SHEET, LISTS_SHEET)]

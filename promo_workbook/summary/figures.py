@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..check.model import SEVERITY_RANK
 from ..check.lookup import direction_of_metric, fold, list_key, metric_kind
@@ -152,6 +152,7 @@ class Figures:
     rules: list[RuleCount]
     findings: list                    # check.Finding, errors first, at most MAX_PER_RULE of a rule, MAX_FINDING_ROWS in all
     findings_total: int
+    accepted: list = field(default_factory=list)  # check.accept.Accepted, at most MAX_FINDING_ROWS
 
     @property
     def goals_met(self) -> int:
@@ -194,7 +195,8 @@ def compute(view, report, *, lang: str | None = None, file: str | None = None) -
         goals=_goals(view),
         budget=budget, channels=channels, total=total, days=days, day_channels=day_channels,
         other_channels=other, revenue=revenue, rules=_rules(report.findings),
-        findings=listed, findings_total=len(report.findings))
+        findings=listed, findings_total=len(report.findings),
+        accepted=list(getattr(report, "accepted", ()))[:MAX_FINDING_ROWS])
 
 
 

@@ -25,6 +25,7 @@ STATUS = {
     "bad": HIGHLIGHTS["bad"],
     "warn": HIGHLIGHTS["warn"],
     "neutral": {"bg_color": "#F2F2F2", "font_color": "#595959"},
+    "muted": {"font_color": "#A6A6A6"},  # an accepted finding: listed, greyed, not counted
 }
 DASH = "—"
 WRAPPING = ("cell", "header", "wrapnote")

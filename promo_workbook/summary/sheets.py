@@ -297,7 +297,8 @@ def write_findings(ctx: Context, ws, names: dict) -> None:
         where = f.cell or (ctx.t("findings.row", row=f.row) if f.row else "")
         g.link(row, LEFT + 5, _url(ctx.link_base, f), where or DASH)
         g.text(row, LEFT + 6, message(f, ctx.lang), measure=False)
-    if not figs.findings:
+    row = _write_accepted(ctx, g, figs, row)
+    if not figs.findings and not figs.accepted:
         g.text(row + 1, LEFT, ctx.t("findings.empty"), "note", measure=False)
     else:
         ws.autofilter(TOP, LEFT, row, LEFT + len(heads) - 1)
@@ -316,6 +317,23 @@ def write_findings(ctx: Context, ws, names: dict) -> None:
 
 
 # Private API.
+
+def _write_accepted(ctx: Context, g: Grid, figs, row: int) -> int:
+    """Accepted findings after the others, greyed, with the reason (docs/accepting.md)."""
+    for n, a in enumerate(figs.accepted, len(figs.findings) + 1):
+        f, row = a.finding, row + 1
+        g.number(row, LEFT, n, "integer", "center", status="muted")
+        g.text(row, LEFT + 1, ctx.t("findings.accepted"), "center", status="muted")
+        g.text(row, LEFT + 2, f.code, "center", status="muted")
+        g.text(row, LEFT + 3, f.name, status="muted")
+        g.text(row, LEFT + 4, f.sheet if f.sheet is not None else ctx.t("findings.workbook"), status="muted")
+        where = f.cell or (ctx.t("findings.row", row=f.row) if f.row else "")
+        g.text(row, LEFT + 5, where or DASH, status="muted")
+        who = ", ".join(str(x) for x in (a.by, a.to_dict()["date"]) if x)
+        reason = ctx.t("findings.reason", reason=a.reason or DASH) + (f" ({who})" if who else "")
+        g.text(row, LEFT + 6, f"{message(f, ctx.lang)}\n{reason}", status="muted", measure=False)
+    return row
+
 
 def write_title(ctx: Context, ws, g: Grid, span: int, note: str | None = None) -> None:
     campaign = ctx.figs.cover["campaign"]

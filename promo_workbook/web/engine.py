@@ -54,7 +54,7 @@ def make_workbook(path, options: dict) -> Path:
 
 
 def check_upload(path, *, name: str, folder, lang: str | None = None, select=None, ignore=None,
-                 today: str | None = None, config: dict | None = None, outputs=("json",)) -> dict:
+                 today: str | None = None, config: dict | None = None, outputs=("json",), baseline=None) -> dict:
     """Check the workbook at ``path`` (uploaded as ``name``) and write ``outputs`` into ``folder``:
     ``json`` (the report of ``check --format json``), ``summary``, ``annotated`` (for .xlsx and
     .xlsm) and ``page`` (what the report page shows, in every language). Returns the verdict,
@@ -65,7 +65,8 @@ def check_upload(path, *, name: str, folder, lang: str | None = None, select=Non
     folder = Path(folder)
     day = dt.date.fromisoformat(today) if today else None
     try:
-        report = check(str(path), lang=lang, select=select, ignore=ignore, today=day, config=config)
+        report = check(str(path), lang=lang, select=select, ignore=ignore, today=day, config=config,
+                       baseline=baseline)
     except InputFileError as exc:  # named by the user's file name, not our temporary copy's path
         raise InputFileError(name, _without_folder(str(exc.problem), folder)) from None
     except PromoWorkbookError as exc:
@@ -176,7 +177,7 @@ def _summary(path, report, out, lang, today, config):
 def _annotate(path, report, out, lang):
     from ..annotate import annotate
 
-    annotate(str(path), report.findings, out, lang=lang or report.lang)
+    annotate(str(path), report.findings, out, lang=lang or report.lang, accepted=report.accepted)
 
 
 def _page(report, name: str, result: dict, config: dict | None) -> dict:
@@ -204,7 +205,19 @@ def _page(report, name: str, result: dict, config: dict | None) -> dict:
     return {"file": name, "lang": report.lang, "valid": report.valid, "counts": result["counts"],
             "sheets": report.sheets, "rows": report.rows, "seconds": round(report.seconds, 3),
             "findings": listed, "findings_total": len(report.findings), "figures": figures,
+            "accepted": _accepted(report),
             "mail": _mail_facts(report, figs, config, name)}
+
+
+def _accepted(report) -> list[dict]:
+    """The accepted findings (docs/accepting.md) the page lists, with their reasons."""
+    from ..check.accept import describe
+    from ..check.render import message
+
+    return [{"code": a.finding.code, "name": a.finding.name, "severity": a.finding.severity,
+             "where": describe(a.finding), **a.to_dict(),
+             "messages": {lang: message(a.finding, lang) for lang in LANGS}}
+            for a in getattr(report, "accepted", ())[:MAX_PAGE_FINDINGS]]
 
 
 def _mail_facts(report, figs, config: dict | None, name: str) -> dict | None:

@@ -223,6 +223,8 @@ def _report(request, desk: Desk, job, status: int = 200, headers=None, mail_form
         request, "report.html", status=status, headers=headers, mail=mail, page="check", report=page,
         verdict=verdict, token=job.token,
         groups=group_findings(page["findings"], lang), downloads=downloads,
+        accepted=[{**a, "message": a["messages"].get(lang) or a["messages"].get("en", "")}
+                  for a in page.get("accepted", ())],
         expires_iso=expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
         expires_text=expires.strftime("%H:%M UTC"), switch_path=f"/report/{job.token}",
         tiles=charts.key_figures(figures), budget=charts.budget_chart(figures), goals=charts.goals_chart(figures),

@@ -25,6 +25,9 @@ CHUNK = 1 << 20
 FIELDS_MAX = 20
 
 
+BASELINE = "baseline-report.json"  # an uploaded baseline's name in the job folder
+
+
 # Public API.
 
 class Refusal(Exception):
@@ -39,6 +42,7 @@ class Upload:
     name: str                 # the file's name as the user knows it (folders and unsafe characters removed)
     size: int
     fields: dict              # the form's other fields, as text
+    baseline: str | None = None  # a previous JSON report uploaded with it (docs/accepting.md), saved here
 
 
 async def receive(request: Request, desk: Desk, kind: str) -> Upload:
@@ -48,7 +52,7 @@ async def receive(request: Request, desk: Desk, kind: str) -> Upload:
     answer.)"""
     limit = desk.settings.max_upload_bytes
     try:
-        form = await request.form(max_files=1, max_fields=FIELDS_MAX)
+        form = await request.form(max_files=2, max_fields=FIELDS_MAX)  # the plan and an optional baseline
     except BodyTooLarge:
         raise Refusal(413, "error.too_big", limit=size_text(limit)) from None
     except Exception as exc:  # a malformed multipart body (starlette raises its own HTTPException)
@@ -68,9 +72,19 @@ async def receive(request: Request, desk: Desk, kind: str) -> Upload:
         except BaseException:
             desk.store.discard(job)
             raise
+        baseline = form.get("baseline")
+        if isinstance(baseline, UploadFile) and baseline.filename:
+            try:
+                await _save(baseline, job.path(BASELINE), limit)
+            except BaseException:
+                desk.store.discard(job)
+                raise
+            baseline = str(job.path(BASELINE))
+        else:
+            baseline = None
         job.data.update({"name": name, "size": size})
         desk.store.save(job)
-        return Upload(job, name, size, fields)
+        return Upload(job, name, size, fields, baseline)
     finally:
         await form.close()
 
@@ -79,6 +93,8 @@ async def run_check(desk: Desk, upload: Upload, outputs: list, **args) -> dict:
     """Check the uploaded plan in a worker with the server's config, writing ``outputs`` into
     the upload's job folder; ``args``: lang, today, select, ignore."""
     job = upload.job
+    if upload.baseline:
+        args["baseline"] = upload.baseline
     return await run_job(desk, "check", {"path": str(job.path(upload.name)), "name": upload.name,
                                          "folder": str(job.folder), "config": desk.check_config,
                                          "outputs": list(outputs), **args})

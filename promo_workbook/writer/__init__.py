@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..formulas import Context
-from ..layout import MAX_ROWS, plan_layout
+from ..layout import MAX_ROWS, accepted_layout, plan_layout
 from ..spec import LANGUAGES, load_spec
 
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document properties stay the same run to run
@@ -42,7 +42,7 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
     import xlsxwriter
 
     from .. import atomic
-    from . import cover, dashboard, example, guide, meta, tables
+    from . import cover, dashboard, example, guide, meta, tables, validation
     from .styles import Styles
     from .worksheet import PlainFormulaWorksheet
 
@@ -67,6 +67,8 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
         ws_guide = add(sheets["guide"](lang))
         ws_dash = add(sheets["dashboard"](lang))
         table_sheets = {key: add(tl.block.sheet) for key, tl in layouts.items()}
+        accepted = accepted_layout(spec, lang)  # findings reviewed and accepted (docs/accepting.md)
+        ws_accepted = add(accepted.block.sheet)
         ws_lists = add(meta.LISTS_SHEET)
         ws_meta = add(meta.META_SHEET)
 
@@ -86,12 +88,15 @@ def generate(path: str | Path, options: NewOptions | None = None) -> Path:
                 for row, name in zip(rows, opts.channels):
                     row["channel"] = name
             tables.write_table(table_sheets[key], tl, ctx, styles, rows, footer)
+        ctx.current = accepted.block
+        tables.write_table(ws_accepted, accepted, ctx, styles, None, footer)
         for name, ref in _table_names(layouts):
             wb.define_name(name, ref)
         days = (opts.end - opts.start).days + 1 if opts.start and opts.end else None
         dashboard.write_dashboard(wb, ws_dash, ctx, styles, layouts, days, footer)
         meta.write_lists(wb, ws_lists, spec, lang)
-        meta.write_meta(ws_meta, spec, lang, layouts, ws_cover.name, cover_cells, opts.example)
+        validation.add_rule_codes(wb, ws_lists, ws_accepted, accepted.block, ctx)
+        meta.write_meta(ws_meta, spec, lang, [*layouts.values(), accepted], ws_cover.name, cover_cells, opts.example)
         wb.close()
     return target
 

@@ -32,7 +32,7 @@ def write_lists(workbook, ws, spec: Spec, lang: str) -> None:
     ws.hide()
 
 
-def write_meta(ws, spec: Spec, lang: str, layouts: dict[str, TableLayout], cover_sheet: str,
+def write_meta(ws, spec: Spec, lang: str, layouts: list[TableLayout], cover_sheet: str,
                cover_cells: dict[str, str], example: bool) -> None:
     rows = [("format", FORMAT_ID), ("schema_version", spec.schema_version), ("language", lang),
             ("generator", __version__), ("example", "yes" if example else "no")]
@@ -45,7 +45,7 @@ def write_meta(ws, spec: Spec, lang: str, layouts: dict[str, TableLayout], cover
     for c, name in enumerate(TABLE_COLUMNS):
         ws.write_string(TABLES_HEADER_ROW, c, name)
     ws.write_string(TABLES_HEADER_ROW, len(TABLE_COLUMNS), "columns: key, header cell ...")
-    for n, tl in enumerate(layouts.values()):
+    for n, tl in enumerate(layouts):  # the sixteen tables and the acceptance sheet (number 0)
         row = TABLES_HEADER_ROW + 1 + n
         block, table = tl.block, tl.table
         sheet = quote_sheet(block.sheet)

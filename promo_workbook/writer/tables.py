@@ -26,7 +26,7 @@ def write_table(ws, tl: TableLayout, ctx: Context, styles, example_rows: list[di
     last_col = len(table.columns) - 1
     _set_widths(ws, table.columns, lang)
     ws.set_row(TITLE_ROW, 26)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{table.number}  {table.title(lang)}", styles.get("title"))
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{table.number}  {table.title(lang)}" if table.number else table.title(lang), styles.get("title"))
     ws.set_row(GUIDANCE_ROW, 36 if lang.startswith("zh") else 44)
     ws.merge_range(GUIDANCE_ROW, 0, GUIDANCE_ROW, last_col, table.guidance(lang), styles.get("guidance"))
     ws.set_row(HEADER_ROW, 32)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..formulas import Block, Context, cell
+from ..formulas import Block, Context, cell, quote_sheet
 from ..spec import CHANNELS_LIST, Column
 
 INLINE_LIMIT = 255
@@ -72,3 +72,23 @@ def _list_source(col: Column, ctx: Context):
     if len(",".join(labels)) <= INLINE_LIMIT and not any("," in label for label in labels):
         return labels
     return "=" + list_name(col.list)
+
+
+def add_rule_codes(workbook, ws_lists, ws, block: Block, ctx: Context) -> None:
+    """The acceptance sheet's code column: a dropdown of the checker's rule codes (from
+    templates/rules.yaml), listed on the hidden lists sheet after the spec's lists."""
+    from ..check.registry import rule_data
+
+    codes = sorted(rule_data())
+    col = len(ctx.spec.lists)
+    ws_lists.write_string(0, col, "rule_codes")
+    for row, code in enumerate(codes, start=1):
+        ws_lists.write_string(row, col, code)
+    name = list_name("rule_codes")
+    workbook.define_name(name, f"={quote_sheet(ws_lists.name)}!{cell(1, col, True)}:{cell(len(codes), col, True)}")
+    text = ctx.spec.workbook["text"]
+    i = block.columns["code"]
+    ws.data_validation(block.first_row, i, block.last_row, i, {
+        "validate": "list", "source": "=" + name, "input_title": ctx.spec.accepted.column("code").label(ctx.lang)[:32],
+        "input_message": text["prompt_list"](ctx.lang), "error_title": text["error_title"](ctx.lang)[:32],
+        "error_message": text["error_list"](ctx.lang), "ignore_blank": True})
