@@ -15,7 +15,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import InputFileError
+from .calamine_copy import calamine_copy
 from .package import Package
+from .parts import show
 from ..a1 import col_letter
 from .scan import SheetFormulas, scan_formulas
 from .xmlchunks import scan_styles
@@ -137,7 +139,11 @@ class Book:
             import python_calamine
 
             try:
-                if self.path.suffix.lower().lstrip(".") == self.format:
+                if self._pkg.zip is not None and self.format in ("xlsx", "xlsm"):
+                    # Never the file itself: a copy of the parts the reader checked (calamine_copy.py).
+                    self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                        calamine_copy(self._pkg, self._pkg.workbook_part))
+                elif self.path.suffix.lower().lstrip(".") == self.format:
                     self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
                 else:
                     with open(self.path, "rb") as fh:
@@ -155,15 +161,19 @@ class Book:
         return zipfile.ZipFile(self.path)
 
     def _load(self, name: str) -> None:
+        part = self.parts.get(name)
+        if self._pkg.zip is not None and self.formulas_available and self._pkg.entry(part or "") is None:
+            where = f"its part {show(part)} is missing" if part else "the workbook names no part for it"
+            raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read ({where})")
         errors = self.formulas(name).errors  # scanned first (unless loaded ahead)
         ahead = self._ahead.pop(name, None)
         try:
             values, merged = ahead.result() if ahead is not None else self._calamine_sheet(name)
         except (InputFileError, KeyboardInterrupt, SystemExit, MemoryError):
             raise
-        except BaseException as exc:  # noqa: BLE001 - an unreadable sheet (even a calamine panic) reads as empty, noted
-            values, merged = [], []
-            self.problems.append(f"sheet {name!r}: unreadable ({_calamine_problem(exc)})")
+        except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a calamine panic): refused, named
+            raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read "
+                                            f"({show(_calamine_problem(exc), 120)})") from None
         self._values[name] = values
         self._merged[name] = _fill_merged(values, merged)
         _put_errors(values, errors)
@@ -193,6 +203,8 @@ def _calamine_problem(exc: Exception) -> str:
     if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
         return "password-protected"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    if name.endswith("XmlError"):  # calamine's XML errors may say no more than the element they stopped in
+        text = f"its XML is malformed: {text}" if len(text) > 12 else f"its XML is malformed or cut off in a <{text}> element"
     return text[:160]
 
 

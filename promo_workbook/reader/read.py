@@ -32,6 +32,7 @@ from ..spec import Spec, load_spec
 from .book import Book
 from .build import Context, build_table, cell_value, list_items
 from .fold import fold
+from .kind import annotated_note, not_a_plan, refuse_summary
 from .identify import Location, find_by_headers, finish_columns, guess_language, location_from_meta, read_meta
 from .model import Plan
 from .package import Package, detect_format, open_package, sheet_parts
@@ -69,7 +70,14 @@ def read(path, *, limits: Limits | dict | None = None) -> Plan:
             # on a second thread (calamine releases the GIL) while the next part is scanned.
             formulas = _prescan(pkg, budget, ready=book.preload)
             book._formulas.update(formulas)  # scanned already: Book would scan them again
-            return _read(book, producer, load_spec(), budget)
+            refuse_summary(pkg, book.sheet_names)
+            plan = _read(book, producer, load_spec(), budget)
+            if not plan.tables:
+                raise not_a_plan(pkg, book.sheet_names)
+            note = annotated_note(pkg)
+            if note:
+                plan.notes.append(note)
+            return plan
         finally:
             if book is not None:
                 book.close()
@@ -102,7 +110,7 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     by_part = {}
     announced = 0
     parts = sheet_parts(pkg)
-    early_ok = _loads_as_named(pkg, parts)
+    early_ok = {s.name for s in pkg.sheets if s.part in parts}  # calamine reads the very part scanned
 
     def announce(part: str, extent: tuple[int, int]) -> bool:
         nonlocal announced
@@ -135,14 +143,6 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         rows, columns = by_part[part].extent
         budget.take_cells(rows * columns, f"{what} ({rows:,} rows x {columns:,} columns from A1)")
     return {s.name: by_part[s.part] for s in pkg.sheets if s.part in by_part}
-
-
-def _loads_as_named(pkg: Package, parts: list[str]) -> set[str]:
-    """Sheets python-calamine can be let load before every part is scanned: it must open the
-    very part scanned for them: the same path from the relationship target for both
-    (SheetInfo.canonical). Names that differ only in case, which calamine might confuse, never
-    get here: open_package refuses them. Any other sheet is loaded after the whole scan."""
-    return {s.name for s in pkg.sheets if s.canonical and s.part in parts}
 
 
 def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:
