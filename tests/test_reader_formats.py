@@ -74,3 +74,58 @@ def test_a_plan_the_tool_wrote_without_its_metadata_is_no_summary(tmp_path):
                 data = data.replace(b'name="_meta"', b'name="notmeta"')
             zout.writestr(info, data)
     assert read(out).tables
+
+
+# Header-matched tables (no metadata): every row up to the next real header.
+
+def _without_meta(tmp_path, edit) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(build_corpus.ROOT / "samples" / "consistent-en.xlsx")
+    del wb["_meta"]
+    edit(wb)
+    out = tmp_path / "no-meta.xlsx"
+    wb.save(out)
+    return out
+
+
+def test_a_competitor_named_total_is_a_data_row(tmp_path):
+    def edit(wb):
+        ws = wb["Competitors"]
+        ws["A6"] = "Total"          # a retailer's name, in the middle of the table
+
+    table = read(_without_meta(tmp_path, edit)).table("competitors")
+    assert [r.number for r in table.rows] == [5, 6, 7] and table.totals_row is None
+    assert table.rows[1]["competitor"].raw == "Total"
+
+
+def test_a_last_total_row_whose_figures_are_not_sums_is_data(tmp_path):
+    def edit(wb):
+        ws = wb["Budget"]
+        ws["A12"], ws["C12"], ws["E12"] = "Total", 1, 5   # a line item called Total, 1 x 5
+
+    table = read(_without_meta(tmp_path, edit)).table("budget")
+    assert 12 in [r.number for r in table.rows]
+
+
+def test_a_real_totals_row_ends_the_table(tmp_path):
+    def edit(wb):
+        ws = wb["Budget"]
+        for n in range(12, 21):
+            for col in "ABCDEFGHIJ":
+                ws[f"{col}{n}"] = None
+        ws["A12"] = "Total"
+        ws["F12"] = "=SUM(F5:F11)"
+
+    table = read(_without_meta(tmp_path, edit)).table("budget")
+    assert table.totals_row == 12 and [r.number for r in table.rows] == list(range(5, 12))
+
+
+def test_a_one_cell_row_naming_a_table_is_data_unless_it_heads_the_next_table(tmp_path):
+    def edit(wb):
+        ws = wb["Competitors"]
+        ws.insert_rows(6)
+        ws["F6"] = "Budget Detail"   # a note naming a table, alone on its row, mid-table
+
+    table = read(_without_meta(tmp_path, edit)).table("competitors")
+    assert [r.number for r in table.rows] == [5, 6, 7, 8]
