@@ -129,3 +129,33 @@ def test_a_one_cell_row_naming_a_table_is_data_unless_it_heads_the_next_table(tm
 
     table = read(_without_meta(tmp_path, edit)).table("competitors")
     assert [r.number for r in table.rows] == [5, 6, 7, 8]
+
+
+# Number formats: a percentage shown as 110% is 1.1, whatever the file type or attribute order.
+
+def _with_cvr(tmp_path, value, fmt) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(build_corpus.ROOT / "samples" / "consistent-en.xlsx")
+    cell = wb["Channels"]["E5"]
+    cell.value, cell.number_format = value, fmt
+    out = tmp_path / "cvr.xlsx"
+    wb.save(out)
+    return out
+
+
+def test_style_before_address_still_finds_the_number_format(tmp_path):
+    import re
+    import zipfile
+
+    path = _with_cvr(tmp_path, 1.1, "0%")
+    swapped = tmp_path / "swapped.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(swapped, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"', rb'<c s="\2" r="\1"', data)
+            zout.writestr(info, data)
+    for book in (path, swapped):
+        cell = read(book).table("channels").rows[0]["expected_cvr"]
+        assert cell.value == pytest.approx(1.1) and "percent-scale" not in cell.warnings, book.name

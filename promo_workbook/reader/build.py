@@ -323,7 +323,7 @@ def _needs_format(kind: str, raw) -> bool:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return False
     if kind in ("percent", "rate_target"):
-        return 1 < raw <= 100
+        return 1 <= raw <= 100
     return kind in ("date", "daterange")
 
 
