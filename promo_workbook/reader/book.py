@@ -16,7 +16,9 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from .calamine_copy import calamine_copy
+from .ods import PERCENT_FORMAT, OdsPercents, percent_cells
 from .package import Package
+from .xls import XlsFacts, read_facts
 from .parts import show
 from ..a1 import col_letter
 from .scan import SheetFormulas, scan_formulas
@@ -43,6 +45,8 @@ class Book:
         self._merged: dict[str, dict] = {}
         self._formulas: dict[str, SheetFormulas] = {}
         self._styles: dict[tuple[str, int], dict] = {}
+        self._ods_percents = None  # ods.OdsPercents, read when a cell first asks
+        self._xls_facts = None  # xls.XlsFacts, read when a sheet or a cell first asks
         self._calamine = None
         self.problems: list[str] = []
         # Sheets loaded ahead on a second thread (preload): name -> Future of (values, merged).
@@ -89,6 +93,10 @@ class Book:
         return self._formulas[name]
 
     def number_format(self, sheet: str, col: int, row: int) -> str | None:
+        if self.format == "ods":
+            return self._ods_number_format(sheet, col, row)
+        if self.format == "xls":
+            return self._xls().number_format(sheet, col, row)
         part = self.parts.get(sheet)
         if not self.formulas_available or not part:
             return None
@@ -97,6 +105,17 @@ class Book:
                 self._styles[(sheet, col)] = scan_styles(zf, part, {col})
         style = self._styles[(sheet, col)].get((col, row))
         return self._pkg.number_format(style) if style is not None else None
+
+    def _ods_number_format(self, sheet: str, col: int, row: int) -> str | None:
+        if self._ods_percents is None:
+            with zipfile.ZipFile(self.path) as zf:
+                self._ods_percents = percent_cells(zf) if "content.xml" in zf.NameToInfo else OdsPercents()
+        return PERCENT_FORMAT if self._ods_percents.has(sheet, col, row) else None
+
+    def _xls(self) -> XlsFacts:
+        if self._xls_facts is None:
+            self._xls_facts = read_facts(self.path)
+        return self._xls_facts
 
     def forget(self, names: list[str]) -> None:
         """Drop the values of sheets that hold no table (they are reloaded if asked for)."""
@@ -174,6 +193,8 @@ class Book:
         except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a calamine panic): refused, named
             raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read "
                                             f"({show(_calamine_problem(exc), 120)})") from None
+        if self.format == "xls":  # calamine reads an empty text formula result as 0.0
+            _put_empty_text(values, self._xls().empty_text.get(name, ()))
         self._values[name] = values
         self._merged[name] = _fill_merged(values, merged)
         _put_errors(values, errors)
@@ -213,6 +234,12 @@ def _put_errors(values: list, errors: dict) -> None:
     for (row, col), text in errors.items():
         if row <= len(values) and col < len(values[row - 1]) and values[row - 1][col] == "":
             values[row - 1][col] = text
+
+
+def _put_empty_text(values: list, cells) -> None:
+    for row, col in cells:
+        if row <= len(values) and col < len(values[row - 1]) and values[row - 1][col] == 0:
+            values[row - 1][col] = ""
 
 
 def _fill_merged(values: list, merged: list) -> dict:
