@@ -159,3 +159,26 @@ def test_style_before_address_still_finds_the_number_format(tmp_path):
     for book in (path, swapped):
         cell = read(book).table("channels").rows[0]["expected_cvr"]
         assert cell.value == pytest.approx(1.1) and "percent-scale" not in cell.warnings, book.name
+
+
+def test_cells_an_array_formula_fills_are_no_constants(tmp_path):
+    """<f t="array" ref="E5:E7"> on E5 and values only in E6:E7 (how Excel writes an array
+    formula or a spill): E6 and E7 hold E5's formula, not constants typed over the column's."""
+    import re
+    import zipfile
+
+    from promo_workbook.check import check
+
+    src = build_corpus.ROOT / "samples" / "consistent-en.xlsx"
+    out = tmp_path / "array.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet9.xml":  # Channels
+                data = re.sub(rb'<c r="E5" s="41"><f>[^<]*</f><v />', b'<c r="E5" s="41"><f t="array" ref="E5:E7">'
+                              b'IF(OR(D5:D7="",N(C5:C7)=0),"",D5:D7/C5:C7)</f><v>0.01</v>', data)
+                data = re.sub(rb'<c r="E([67])" s="41"><f>[^<]*</f><v />', rb'<c r="E\1" s="41"><v>0.01</v>', data)
+            zout.writestr(info, data)
+    cells = read(out).table("channels").rows
+    assert [row["expected_cvr"].formula for row in cells] == ['=IF(OR(D5:D7="",N(C5:C7)=0),"",D5:D7/C5:C7)'] * 3
+    assert not [f for f in check(out).findings if f.code == "F131"]

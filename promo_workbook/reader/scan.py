@@ -30,6 +30,7 @@ from operator import itemgetter
 from ..a1 import col_index, col_letter
 from ..errors import InputFileError
 from ..limits import Budget
+from .arrays import ARRAY_FORMULA, spill
 from .parts import show
 from .xmlchunks import COLUMNS as _COLS, unescape
 from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix
@@ -211,6 +212,7 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
         plain, shared, errors, foreign = _patterns(prefix, rows, cols)
         colon = b":c" if not prefix else b"<"
         sheet_data = False  # calamine reads cells only after a <sheetData>: a part without one has none
+        arrays = []
         for data, cut in _chunks(fh, head, prefix, budget):
             if budget is not None:
                 budget.tick(f"scanning {show(part)}")
@@ -220,6 +222,8 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
             if data.find(b't="e"', 0, cut) >= 0:  # error values (#DIV/0!): rare, so a second pass
                 for col, row, text in errors.findall(data, 0, cut):
                     found.errors[(int(row), _COLS[col])] = unescape(text)
+            if data.find(b'"array"', 0, cut) >= 0:  # array formulas: their ranges, for arrays.spill
+                arrays += ARRAY_FORMULA.findall(data, 0, cut)
             if data.find(b'"shared"', 0, cut) >= 0:
                 if not _take(path, found, shared.findall(data, 0, cut), _SHARED_AT, _add_shared):
                     return False
@@ -229,6 +233,7 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
     if not sheet_data:
         found.extent = (0, 0)
     found.sort()
+    spill(found, arrays)
     return True
 
 

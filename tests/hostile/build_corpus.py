@@ -221,7 +221,7 @@ def _duplicate_part(folder):
     name = _sheet_of("Budget")
     parts.append((name.upper(), dict(parts)[name]))
     path = _zip(folder / "duplicate-part.xlsx", parts)
-    return Case("duplicate-part", path, "refused", r"appears twice",
+    return Case("duplicate-part", path, "refused", r"name the same part",
                 "one part twice (names differ only in case; calamine and zipfile would pick different ones)")
 
 
