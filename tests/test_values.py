@@ -271,6 +271,13 @@ CASES = [
     ("2026年3月4日 星期三", "date", {}, ok(D(2026, 3, 4))),
     ("26/3/4", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
     ("26-03-04", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
+    # A two-digit year last (issue 13): the campaign decides, else ambiguous, never 2003 silently.
+    ("03/05/26", "date", {}, bad("ambiguous-date")),
+    ("03/05/26", "date", {"campaign_start": D(2026, 3, 1)}, bad("ambiguous-date")),  # March 5 or May 3
+    ("03/25/26", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 25), warnings=("two-digit-year",))),
+    ("25.03.26", "date", {}, bad("ambiguous-date")),                                  # 2025-03-26 or 2026-03-25
+    ("25.03.26", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 25), warnings=("two-digit-year",))),
+    ("26/03/04", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
     ("04/13/2026", "date", {}, ok(D(2026, 4, 13))),
     ("13/04/2026", "date", {}, ok(D(2026, 4, 13))),
     ("04/03/2026", "date", {}, bad("ambiguous-date")),
