@@ -106,11 +106,14 @@ class Book:
         style = self._styles[(sheet, col)].get((col, row))
         return self._pkg.number_format(style) if style is not None else None
 
-    def _ods_number_format(self, sheet: str, col: int, row: int) -> str | None:
+    def _ods(self) -> OdsPercents:
         if self._ods_percents is None:
             with zipfile.ZipFile(self.path) as zf:
                 self._ods_percents = percent_cells(zf) if "content.xml" in zf.NameToInfo else OdsPercents()
-        return PERCENT_FORMAT if self._ods_percents.has(sheet, col, row) else None
+        return self._ods_percents
+
+    def _ods_number_format(self, sheet: str, col: int, row: int) -> str | None:
+        return PERCENT_FORMAT if self._ods().has(sheet, col, row) else None
 
     def _xls(self) -> XlsFacts:
         if self._xls_facts is None:
@@ -193,8 +196,11 @@ class Book:
         except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a calamine panic): refused, named
             raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read "
                                             f"({show(_calamine_problem(exc), 120)})") from None
-        if self.format == "xls":  # calamine reads an empty text formula result as 0.0
+        if self.format == "xls":  # calamine reads an empty text formula result as 0.0, an error as empty
             _put_empty_text(values, self._xls().empty_text.get(name, ()))
+            errors = self._xls().errors.get(name, {})
+        elif self.format == "ods":
+            errors = self._ods().errors.get(name, {})
         self._values[name] = values
         self._merged[name] = _fill_merged(values, merged)
         _put_errors(values, errors)

@@ -3,7 +3,8 @@
 would be taken for a bare 1.1 typed into a percent column, i.e. "1.1 percent points". In
 OpenDocument a percentage says so on the cell itself (office:value-type="percentage"), so one
 streaming pass over content.xml finds them; only those of 1 or more are kept (below 1 a
-number means the same either way), repeated cells as blocks.
+number means the same either way), repeated cells as blocks. The same pass keeps the error
+values (#VALUE!, #DIV/0!) formulas show, which calamine reads as empty cells.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class OdsPercents:
     def __init__(self):
         self.cells: dict[str, set[tuple[int, int]]] = {}
         self.blocks: dict[str, list[tuple[int, int, int, int]]] = {}  # (row0, row1, col0, col1), inclusive
+        self.errors: dict[str, dict[tuple[int, int], str]] = {}  # sheet -> {(row, col): "#VALUE!"}
 
     def has(self, sheet: str, col: int, row: int) -> bool:
         if (row, col) in self.cells.get(sheet, ()):
@@ -56,6 +58,10 @@ def percent_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> OdsPerce
                     span = _repeat(attrs, _COLUMNS)
                     if b"percentage" in attrs and _TYPE.search(attrs):
                         _keep(found, sheet, row, rows_repeat, column, span, attrs)
+                    elif b'value-type="error"' in attrs:  # calamine reads an error value as empty
+                        text = _ERROR_TEXT.match(data, m.end())
+                        if text:
+                            found.errors.setdefault(sheet, {})[(row, column)] = unescape(text.group(1))
                     column += span
             if not more:
                 break
@@ -85,6 +91,7 @@ def _repeat(attrs: bytes, pattern) -> int:
 
 
 _TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)/?>")
+_ERROR_TEXT = re.compile(rb"<text:p>(#[A-Z0-9/!?]{1,8})</text:p>")
 _NAME = re.compile(rb'table:name="([^"]*)"')
 _TYPE = re.compile(rb'office:value-type="percentage"')
 _VALUE = re.compile(rb'office:value="([-+0-9.eE]+)"')

@@ -8,7 +8,9 @@
   the result as empty text, which calamine reads as 0.0; LibreOffice (7.4) stores the number
   0 for it. Either way the blank rows of a template came back as hundreds of phantom rows of
   zeros. A formula whose cached result is 0 and whose tokens hold "" is read as empty text:
-  a true 0 from such a formula is a derived value, which the checker recomputes anyway.
+  a true 0 from such a formula is a derived value, which the checker recomputes anyway;
+- which cells hold an error value (#VALUE!, a formula's result or typed): calamine reads them
+  as empty cells.
 
 The .xls is an OLE compound file: its "Workbook" stream is found through the sector tables,
 every chain bounded by the file's sector count (a loop in a hostile file ends there). The
@@ -27,6 +29,9 @@ PERCENT_FORMAT = "0%"
 _BUILTIN_PERCENT = {9, 10}
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
 _BOF, _EOF, _BOUNDSHEET, _FORMAT, _XF = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0
+_BOOLERR = 0x0205
+_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+           0x2A: "#N/A"}
 _NUMBER, _RK, _MULRK, _FORMULA, _SHRFMLA = 0x0203, 0x027E, 0x00BD, 0x0006, 0x04BC
 
 
@@ -36,6 +41,7 @@ _NUMBER, _RK, _MULRK, _FORMULA, _SHRFMLA = 0x0203, 0x027E, 0x00BD, 0x0006, 0x04B
 class XlsFacts:
     percents: dict[str, set[tuple[int, int]]] = field(default_factory=dict)    # sheet -> {(row, col)}
     empty_text: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row, col)}
+    errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # sheet -> {(row, col): "#N/A"}
 
     def number_format(self, sheet: str, col: int, row: int) -> str | None:
         return PERCENT_FORMAT if (row, col) in self.percents.get(sheet, ()) else None
@@ -133,7 +139,7 @@ def _read_records(stream: bytes, facts: XlsFacts) -> None:
             sheets.append((_unicode(body, 6, wide_count=False), struct.unpack_from("<I", body)[0]))
     percent_xf = {i for i, f in enumerate(xf_formats) if f in _BUILTIN_PERCENT or "%" in formats.get(f, "")}
     for name, offset in sheets:
-        percents, empty = set(), set()
+        percents, empty, errors = set(), set(), {}
         zeros, shared = [], {}  # formula cells holding 0; shared formulas' tokens by their top-left cell
         for kind, body in _records(stream, offset):
             if kind == _SHRFMLA and len(body) >= 10:
@@ -142,6 +148,9 @@ def _read_records(stream: bytes, facts: XlsFacts) -> None:
                 row, col, xf = struct.unpack_from("<HHH", body)
                 if xf in percent_xf and struct.unpack_from("<d", body, 6)[0] >= 1:
                     percents.add((row + 1, col))
+            elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1 and body[6] in _ERRORS:
+                row, col = struct.unpack_from("<HH", body)
+                errors[(row + 1, col)] = _ERRORS[body[6]]
             elif kind == _RK and len(body) >= 10:
                 row, col, xf, rk = struct.unpack_from("<HHHI", body)
                 if xf in percent_xf and _rk(rk) >= 1:
@@ -157,6 +166,8 @@ def _read_records(stream: bytes, facts: XlsFacts) -> None:
                 if body[12:14] == b"\xff\xff":
                     if body[6] == 3:  # an empty text result
                         empty.add((row + 1, col))
+                    elif body[6] == 2 and body[8] in _ERRORS:  # an error value: calamine reads it as empty
+                        errors[(row + 1, col)] = _ERRORS[body[8]]
                 elif body[6:14] == bytes(8):  # 0: perhaps LibreOffice's "" (see the docstring)
                     zeros.append((row, col, _tokens(body, 20)))
                 elif xf in percent_xf and struct.unpack_from("<d", body, 6)[0] >= 1:
@@ -166,7 +177,7 @@ def _read_records(stream: bytes, facts: XlsFacts) -> None:
                 tokens = shared.get(struct.unpack_from("<HH", tokens, 1), b"")
             if b"\x17\x00\x00" in tokens or b"\x17\x00\x01" in tokens:  # ptgStr "": no characters
                 empty.add((row + 1, col))
-        facts.percents[name], facts.empty_text[name] = percents, empty
+        facts.percents[name], facts.empty_text[name], facts.errors[name] = percents, empty, errors
 
 
 def _tokens(body: bytes, at: int) -> bytes:

@@ -284,15 +284,16 @@ def convert(src: Path, outdir: Path, fmt: str) -> Path:
     return _convert(src, outdir, convert_to, suffix, f"{src.stem}{suffix}")
 
 
-def to_csv_sheets(src: Path, outdir: Path) -> Path:
+def to_csv_sheets(src: Path, outdir: Path, shown: bool = True) -> Path:
     """Every sheet of *src* as LibreOffice shows it (formatted text, UTF-8, comma-separated),
-    one ``input-<sheet>.csv`` per sheet in the folder returned."""
+    one ``input-<sheet>.csv`` per sheet in the folder returned. ``shown=False``: numbers in
+    full precision (a "%" kept after a percentage), dates as ISO text."""
     src = Path(src)
-    folder = Path(outdir) / f"{src.stem}.csv"
+    folder = Path(outdir) / f"{src.stem}{src.suffix.replace('.', '-')}.csv"
     folder.mkdir(parents=True, exist_ok=True)
     # 44 comma, 34 quote, 76 UTF-8, row 1, no column formats, language default, quote all text
-    # no, detect special no, "save cell content as shown" true, formulas no, no BOM, -1 all sheets
-    filt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+    # no, detect special no, "save cell content as shown", formulas no, no BOM, -1 all sheets
+    filt = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{str(shown).lower()},false,false,-1"
     _convert_all(src, folder, filt)
     return folder
 
