@@ -33,7 +33,7 @@ def test_valid_part_names_and_targets_read_the_same_values(tmp_path, make):
     assert _rows(read(case.path)) == _rows(read(SAMPLE))
 
 
-@pytest.mark.parametrize("make", [reading_cases.backslash_twin, reading_cases.backslash_far_cell,
+@pytest.mark.parametrize("make", [reading_cases.backslash_twin, reading_cases.many_far_cells,
                                   reading_cases.second_workbook, reading_cases.damaged_sheet,
                                   reading_cases.summary_workbook])
 def test_ambiguous_damaged_or_foreign_packages_are_refused_in_one_line(tmp_path, make):
@@ -44,6 +44,15 @@ def test_ambiguous_damaged_or_foreign_packages_are_refused_in_one_line(tmp_path,
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1, result.output
     assert str(case.path) in lines[0] and re.search(case.problem, lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("make", [build_corpus._huge_dimension, reading_cases.backslash_far_cell])
+def test_one_stray_cell_at_xfd1048576_is_read_sparse(tmp_path, make):
+    """The cell limit counts the cells present: the far cell is left out of the grid and noted."""
+    case = make(tmp_path) if make is build_corpus._huge_dimension else make(tmp_path, build_corpus)
+    plan = read(case.path)
+    assert _rows(plan) == _rows(read(SAMPLE))
+    assert any("XFD1048576" in note and "far from the rest" in note for note in plan.notes)
 
 
 @pytest.mark.parametrize("make", [build_corpus._no_templates, build_corpus._empty_workbook])

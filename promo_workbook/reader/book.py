@@ -138,6 +138,10 @@ class Book:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="promo-workbook-calamine")
         self._ahead[name] = self._worker.submit(self._calamine_sheet, name)
 
+    def reopen(self) -> None:
+        """Let the loads ahead finish and drop calamine's workbook: the next use rebuilds its copy."""
+        self.close()
+
     def close(self) -> None:
         if self._worker is not None:  # let a sheet being loaded finish before the workbook closes
             self._worker.shutdown(wait=True, cancel_futures=True)

@@ -22,8 +22,9 @@ import zlib
 from xml.sax.saxutils import quoteattr
 
 from ..errors import InputFileError
-from .package import ZIP_MAGIC, Package
+from .package import ZIP_MAGIC, Package, open_part
 from .parts import workbook_rels
+from .sparse import deflate, without_far_cells
 
 __all__ = ["calamine_copy"]
 
@@ -57,7 +58,9 @@ def calamine_copy(pkg: Package, workbook_part: str) -> io.BytesIO:
             name = sheets.get(part)
             if name is None:
                 name = sheets[part] = f"xl/worksheets/sheet{len(sheets) + 1}.xml"
-                if part in pkg.zip.NameToInfo:  # else a sheet without its part: the reader refuses it when read
+                if part in pkg.far:  # stray cells far from the rest: the sheet without them (sparse.py)
+                    out.deflated(name, without_far_cells(_inflated(pkg, part), pkg.far[part]))
+                elif part in pkg.zip.NameToInfo:  # else a sheet without its part: the reader refuses it when read
                     out.raw(name, pkg, part)
         elif kind_tail in _KEEP and part in pkg.zip.NameToInfo and _KEEP[kind_tail] not in out.names:
             name = _KEEP[kind_tail]
@@ -88,6 +91,10 @@ class _ZipWriter:
         info = pkg.zip.getinfo(part)
         self._entry(name, info.compress_type, info.CRC, info.compress_size, info.file_size, _raw_bytes(pkg, info))
 
+    def deflated(self, name: str, data: bytes) -> None:
+        packed = deflate(data)
+        self._entry(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(packed), len(data), packed)
+
     def finish(self, pkg: Package) -> io.BytesIO:
         start = self.buf.tell()
         for record in self.central:
@@ -111,6 +118,11 @@ class _ZipWriter:
         self.central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, method, 0, 0x21, crc,
                                         csize, usize, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
         self.names.add(name)
+
+
+def _inflated(pkg: Package, part: str) -> bytes:
+    with open_part(pkg.zip, part) as fh:  # never past its declared size
+        return fh.read()
 
 
 def _raw_bytes(pkg: Package, info: zipfile.ZipInfo) -> bytes:

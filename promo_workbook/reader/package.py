@@ -60,6 +60,7 @@ class Package:
     date1904: bool = False
     workbook_xml: bytes = b""
     workbook_part: str = "xl/workbook.xml"
+    far: dict[str, list] = field(default_factory=dict)  # sheet part -> far cells left out (sparse.py)
     _styles: tuple[dict, list] | None = None
     _lower: dict[str, str] | None = None
 

@@ -40,6 +40,7 @@ from .parts import show
 from .producer import fingerprint
 from .extent import measure_extent, ods_cells, quick_extent
 from .scan import SheetFormulas, scan_formulas
+from .sparse import split_far
 
 __all__ = ["read"]
 
@@ -70,6 +71,9 @@ def read(path, *, limits: Limits | dict | None = None) -> Plan:
             # on a second thread (calamine releases the GIL) while the next part is scanned.
             formulas = _prescan(pkg, budget, ready=book.preload)
             book._formulas.update(formulas)  # scanned already: Book would scan them again
+            if pkg.far:  # calamine reads a copy without the far cells: reopen it once the loads ahead end
+                book.reopen()
+                book.problems.extend(_far_notes(pkg))
             refuse_summary(pkg, book.sheet_names)
             plan = _read(book, producer, load_spec(), budget)
             if not plan.tables:
@@ -134,6 +138,9 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         found = by_part[part] = scan_formulas(pkg.zip, part, budget)
         if found.cells > budget.room() and not found.exact:
             found.extent = measure_extent(pkg.zip, part, budget)  # the bound was loose: count exactly
+        if found.cells > budget.room() and split_far(found, budget.room()):
+            pkg.far[part] = found.far  # a few stray cells far away: left out of calamine's grid (sparse.py)
+            early = True  # and never loaded ahead from the copy that still holds them
         if ready is not None and not early:
             announce(part, found.extent)
     named = {s.part for s in pkg.sheets}
@@ -141,8 +148,22 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     uses += [(f"part {show(part)}", part) for part in by_part if part not in named]
     for what, part in uses:
         rows, columns = by_part[part].extent
-        budget.take_cells(rows * columns, f"{what} ({rows:,} rows x {columns:,} columns from A1)")
+        far = by_part[part].far
+        budget.take_cells(rows * columns + len(far), f"{what} ({rows:,} rows x {columns:,} columns from A1"
+                          + (f", and {len(far):,} cells far from them)" if far else ")"))
     return {s.name: by_part[s.part] for s in pkg.sheets if s.part in by_part}
+
+
+def _far_notes(pkg: Package) -> list[str]:
+    from ..a1 import col_letter
+
+    notes = []
+    for sheet in pkg.sheets:
+        far = pkg.far.get(sheet.part)
+        if far:
+            cells = ", ".join(f"{col_letter(c)}{r}" for r, c in far[:5]) + (", …" if len(far) > 5 else "")
+            notes.append(f"sheet {show(sheet.name)!r}: {len(far):,} cell(s) far from the rest ({cells}) not read")
+    return notes
 
 
 def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:

@@ -35,8 +35,24 @@ def backslash_far_cell(folder, kit):
     name = kit._sheet_of("Goals")
     parts = [(n.replace("/", "\\"), kit._add_rows(d, FAR_CELL)) if n == name else (n, d) for n, d in kit._parts()]
     path = kit._zip(folder / "backslash-far-cell.xlsx", parts)
-    return kit.Case("backslash-far-cell", path, "refused", r"limit max_cells",
-                    "a backslash-named sheet part with a cell at XFD1048576")
+    return kit.Case("backslash-far-cell", path, "report",
+                    what="a backslash-named sheet part with a cell at XFD1048576: scanned, read sparse")
+
+
+def many_far_cells(folder, kit):
+    """1,500 values along the sheet's last row: too many to leave out, so the used area counts."""
+    name = kit._sheet_of("Goals")
+    cells = b"".join(f'<c r="{_letters(i)}1048576"><v>1</v></c>'.encode() for i in range(1500))
+    path = kit._edit(folder / "many-far-cells.xlsx", {name: lambda b: kit._add_rows(b, b'<row r="1048576">' + cells
+                                                                                       + b"</row>")})
+    return kit.Case("many-far-cells", path, "refused", r"sheet 'Goals' \(1,048,576 rows x 1,500 columns from A1\)"
+                    r".*limit max_cells", "1,500 values on row 1048576: too many to read apart")
+
+
+def _letters(i: int) -> str:
+    from promo_workbook.a1 import col_letter
+
+    return col_letter(i)
 
 
 def second_workbook(folder, kit):
@@ -88,7 +104,7 @@ def annotated_copy(folder, kit):
     return kit.Case("annotated-copy", path, "report", what="the tool's own annotated copy: read, with a note")
 
 
-CASES = [backslash_parts, backslash_twin, backslash_far_cell, second_workbook, dotdot_targets, damaged_sheet,
+CASES = [backslash_parts, backslash_twin, backslash_far_cell, many_far_cells, second_workbook, dotdot_targets, damaged_sheet,
          summary_workbook, annotated_copy]
-NAMES = ["backslash-parts", "backslash-twin", "backslash-far-cell", "second-workbook", "dotdot-targets",
+NAMES = ["backslash-parts", "backslash-twin", "backslash-far-cell", "many-far-cells", "second-workbook", "dotdot-targets",
          "damaged-sheet", "summary-workbook", "annotated-copy"]
