@@ -27,7 +27,8 @@ def _rows(plan) -> dict:
     return {key: [row.to_dict() for row in table.rows] for key, table in plan.tables.items()}
 
 
-@pytest.mark.parametrize("make", [reading_cases.backslash_parts, reading_cases.dotdot_targets])
+@pytest.mark.parametrize("make", [reading_cases.backslash_parts, reading_cases.dotdot_targets,
+                                  reading_cases.strict_open_xml])
 def test_valid_part_names_and_targets_read_the_same_values(tmp_path, make):
     case = make(tmp_path, build_corpus)
     assert _rows(read(case.path)) == _rows(read(SAMPLE))

@@ -77,6 +77,17 @@ def dotdot_targets(folder, kit):
     return kit.Case("dotdot-targets", path, "report", what='sheet targets "../xl/worksheets/…": every table found')
 
 
+def strict_open_xml(folder, kit):
+    """The sample in Strict Open XML's namespaces (ISO/IEC 29500 strict): read as usual."""
+    def strict(data: bytes) -> bytes:
+        return (data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                             b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                .replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                         b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    path = kit._zip(folder / "strict-open-xml.xlsx", [(name, strict(data)) for name, data in kit._parts()])
+    return kit.Case("strict-open-xml", path, "report", what="Strict Open XML namespaces: read as usual")
+
+
 def damaged_sheet(folder, kit):
     name = kit._sheet_of("Budget")
     path = kit._edit(folder / "damaged-sheet.xlsx", {name: lambda b: b[:len(b) // 2]})
@@ -104,7 +115,7 @@ def annotated_copy(folder, kit):
     return kit.Case("annotated-copy", path, "report", what="the tool's own annotated copy: read, with a note")
 
 
-CASES = [backslash_parts, backslash_twin, backslash_far_cell, many_far_cells, second_workbook, dotdot_targets, damaged_sheet,
-         summary_workbook, annotated_copy]
-NAMES = ["backslash-parts", "backslash-twin", "backslash-far-cell", "many-far-cells", "second-workbook", "dotdot-targets",
-         "damaged-sheet", "summary-workbook", "annotated-copy"]
+CASES = [backslash_parts, backslash_twin, backslash_far_cell, many_far_cells, second_workbook, dotdot_targets,
+         strict_open_xml, damaged_sheet, summary_workbook, annotated_copy]
+NAMES = ["backslash-parts", "backslash-twin", "backslash-far-cell", "many-far-cells", "second-workbook",
+         "dotdot-targets", "strict-open-xml", "damaged-sheet", "summary-workbook", "annotated-copy"]
