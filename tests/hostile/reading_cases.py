@@ -88,6 +88,27 @@ def strict_open_xml(folder, kit):
     return kit.Case("strict-open-xml", path, "report", what="Strict Open XML namespaces: read as usual")
 
 
+def array_formulas(folder, kit):
+    """A derived column turned into one array formula over the table (E5:E7), values only below."""
+    name = kit._sheet_of("Channels")
+
+    def arrays(data: bytes) -> bytes:
+        data = re.sub(rb'<c r="E5"( s="[0-9]+")?><f>[^<]*</f>', rb'<c r="E5"\1><f t="array" ref="E5:E7">'
+                      rb'IF(OR(D5:D7="",N(C5:C7)=0),"",D5:D7/C5:C7)</f>', data)
+        return re.sub(rb'(<c r="E[67]"(?: s="[0-9]+")?>)<f>[^<]*</f>', rb"\1", data)
+    path = kit._edit(folder / "array-formulas.xlsx", {name: arrays})
+    return kit.Case("array-formulas", path, "report", what="an array formula's range: formula cells, not constants")
+
+
+def style_before_address(folder, kit):
+    """Every cell written <c s="…" r="…"> (valid: attributes have no order)."""
+    def swap(data: bytes) -> bytes:
+        return re.sub(rb'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"', rb'<c s="\2" r="\1"', data)
+    parts = [(n, swap(d) if n.startswith("xl/worksheets/") else d) for n, d in kit._parts()]
+    path = kit._zip(folder / "style-before-address.xlsx", parts)
+    return kit.Case("style-before-address", path, "report", what='cells written <c s="…" r="…">')
+
+
 def damaged_sheet(folder, kit):
     name = kit._sheet_of("Budget")
     path = kit._edit(folder / "damaged-sheet.xlsx", {name: lambda b: b[:len(b) // 2]})
@@ -116,6 +137,7 @@ def annotated_copy(folder, kit):
 
 
 CASES = [backslash_parts, backslash_twin, backslash_far_cell, many_far_cells, second_workbook, dotdot_targets,
-         strict_open_xml, damaged_sheet, summary_workbook, annotated_copy]
+         strict_open_xml, array_formulas, style_before_address, damaged_sheet, summary_workbook, annotated_copy]
 NAMES = ["backslash-parts", "backslash-twin", "backslash-far-cell", "many-far-cells", "second-workbook",
-         "dotdot-targets", "strict-open-xml", "damaged-sheet", "summary-workbook", "annotated-copy"]
+         "dotdot-targets", "strict-open-xml", "array-formulas", "style-before-address", "damaged-sheet",
+         "summary-workbook", "annotated-copy"]
