@@ -106,8 +106,7 @@ def date_from_text(text: str, year: int | None, campaign_start: _dt.date | None,
     if m := _DMY.fullmatch(text):
         return _day_first_or_month_first(int(m[1]), int(m[2]), int(m[3])), (), True
     if m := _YY_MD.fullmatch(text):
-        day = make_date(2000 + int(m[1]), int(m[2]), int(m[3]))
-        return day, ("two-digit-year",), True
+        return _two_digit_year(m, campaign_start), ("two-digit-year",), True
     if m := _MD.fullmatch(text):
         mon, day = int(m[1]), int(m[2])
     elif month and (m := _DAY.fullmatch(text)):
@@ -115,6 +114,40 @@ def date_from_text(text: str, year: int | None, campaign_start: _dt.date | None,
     else:
         raise unreadable("not-a-date")
     return (*_month_day(mon, day, year, campaign_start), False)
+
+
+def _two_digit_year(m: re.Match, campaign_start: _dt.date | None) -> _dt.date:
+    """"26-03-04" is 2026-03-04; "03/05/26" may be 2003-05-26, 2026-03-05 or 2026-05-03.
+
+    Every valid reading is a candidate: year first, and (when the last part has two digits)
+    year last, month or day first. The ones within half a year of the campaign's start
+    decide; without one near, a single valid reading does; a dash (yy-mm-dd, the ISO order)
+    reads year first; anything else is ambiguous rather than guessed."""
+    a, b, c = int(m[1]), int(m[2]), int(m[3])
+    readings = [(2000 + a, b, c)]
+    if len(m[3]) == 2:
+        readings += [(2000 + c, a, b), (2000 + c, b, a)]
+    found = []
+    for year, month, day in readings:
+        try:
+            date = _dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date not in found:
+            found.append(date)
+    if not found:
+        raise unreadable("invalid-date")
+    if campaign_start is not None:
+        near = [d for d in found if abs((d - campaign_start).days) <= 183]
+        if len(near) == 1:
+            return near[0]
+        if near:
+            raise unreadable("ambiguous-date")
+    if len(found) == 1:
+        return found[0]
+    if m[0][2:3] == "-" and found[0].year == 2000 + a:
+        return found[0]
+    raise unreadable("ambiguous-date")
 
 
 def _day_first_or_month_first(a: int, b: int, year: int) -> _dt.date:

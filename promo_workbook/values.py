@@ -113,7 +113,7 @@ def percent_slip(value: Value, has_formula: bool) -> tuple[Any, bool]:
         return number, False
     if "percent-scale" in value.warnings:
         return number, True
-    if 1 < number <= 100 and not has_formula:
+    if 1 <= number <= 100 and not has_formula:
         return number / 100, True
     return number, False
 
@@ -155,8 +155,12 @@ def plain_column(raw: list, kind: str) -> PlainColumn:
     lo, hi = (0.0, 1.0) if kind in _FRACTION_KINDS else (-_EXACT_FLOATS, _EXACT_FLOATS)
     text = date = None
     if kind in _NUMBER_KINDS:
-        nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
-                           dtype=float, count=n)
+        if kind in _FRACTION_KINDS:  # a bare 1 is no plain fraction: 1 % or 100 %, by its number format
+            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v < hi else _NAN for v in raw),
+                               dtype=float, count=n)
+        else:
+            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
+                               dtype=float, count=n)
         plain = ~np.isnan(nums) | empty
     elif kind == "date":
         date = [v.date() if type(v) is _dt.datetime else v if type(v) is _dt.date else None for v in raw]
@@ -388,9 +392,10 @@ def _direction(m: re.Match) -> str | None:
 
 
 def _percent(mantissa: int, exp: int, is_fraction: bool, found: Value) -> Value:
-    """A fraction from a percent cell; a bare 3.2 is read as 3.2 % (percent points)."""
+    """A fraction from a percent cell; a bare 3.2 is read as 3.2 % (percent points), and so is
+    a bare 1 (1 %, the same slip; 100 % is typed 100% or formatted as a percentage)."""
     warnings = found.warnings
-    if not is_fraction and 1 < _to_python(mantissa, exp, integral=False) <= 100:
+    if not is_fraction and 1 <= _to_python(mantissa, exp, integral=False) <= 100:
         exp -= 2
         warnings += ("percent-scale",)
     value = _to_python(mantissa, exp, integral=False)

@@ -44,8 +44,9 @@ def test_a_cell_whose_reference_is_not_an_address(tmp_path):
         return re.sub(rb'<c r="B(\d+)"', rb'<c r="B"', data, count=1)
 
     path = _rewrite(SAMPLES / "mistakes-en.xlsx", tmp_path / "in.xlsx", r"xl/worksheets/sheet\d+\.xml", damage)
-    done = _annotated(path, tmp_path)  # a copy: nothing in the damage stops the annotation
-    assert done.cells > 0
+    # python-calamine cannot read such a sheet: the file is refused naming it (issue 13), before any copy
+    with pytest.raises(InputFileError, match=r"sheet '.+' is damaged"):
+        _annotated(path, tmp_path)
 
 
 @pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="bogus"?>'])

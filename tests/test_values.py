@@ -212,7 +212,8 @@ CASES = [
     (0.4, "percent", {"number_format": "0%"}, ok(0.4, warnings=(), from_text=False)),
     (1.04, "percent", {"number_format": "0.00%"}, ok(1.04, warnings=("out-of-range",))),
     (0.032, "percent", {}, ok(0.032, warnings=())),
-    (1, "percent", {}, ok(1.0, warnings=())),
+    (1, "percent", {}, ok(0.01, warnings=("percent-scale",))),        # issue 13: like 1.5, not 100% silently
+    (1, "percent", {"number_format": "0%"}, ok(1.0, warnings=())),      # shown as 100%
     (40, "percent", {}, ok(0.4, warnings=("percent-scale",))),
     (3.2, "percent", {}, ok(0.032, warnings=("percent-scale",))),
     (150, "percent", {}, ok(150.0, warnings=("out-of-range",))),
@@ -270,6 +271,13 @@ CASES = [
     ("2026年3月4日 星期三", "date", {}, ok(D(2026, 3, 4))),
     ("26/3/4", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
     ("26-03-04", "date", {}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
+    # A two-digit year last (issue 13): the campaign decides, else ambiguous, never 2003 silently.
+    ("03/05/26", "date", {}, bad("ambiguous-date")),
+    ("03/05/26", "date", {"campaign_start": D(2026, 3, 1)}, bad("ambiguous-date")),  # March 5 or May 3
+    ("03/25/26", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 25), warnings=("two-digit-year",))),
+    ("25.03.26", "date", {}, bad("ambiguous-date")),                                  # 2025-03-26 or 2026-03-25
+    ("25.03.26", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 25), warnings=("two-digit-year",))),
+    ("26/03/04", "date", {"campaign_start": D(2026, 3, 1)}, ok(D(2026, 3, 4), warnings=("two-digit-year",))),
     ("04/13/2026", "date", {}, ok(D(2026, 4, 13))),
     ("13/04/2026", "date", {}, ok(D(2026, 4, 13))),
     ("04/03/2026", "date", {}, bad("ambiguous-date")),
@@ -594,7 +602,7 @@ def test_a_cell_parse_reads_as_unfilled_is_flagged_by_its_column(raw, kind):
     (3.2, "percent", False, (0.032, True)),    # parse divided it already ("percent-scale")
     ("3.2", "percent", False, (0.032, True)),
     (0.032, "percent", False, (0.032, False)),
-    (1, "percent", False, (1, False)),         # 100%
+    (1, "percent", False, (0.01, True)),       # 1%, the same slip as 1.5 (issue 13)
     (3.2, "number", False, (0.032, True)),     # read as a plain number: divided here
     (3.2, "number", True, (3.2, False)),       # unless a formula produced it
     ("待定", "percent", False, (None, False)),

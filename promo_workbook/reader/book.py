@@ -15,7 +15,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import InputFileError
+from .calamine_copy import calamine_copy
+from .ods import PERCENT_FORMAT, OdsPercents, percent_cells
 from .package import Package
+from .xls import XlsFacts, read_facts
+from .parts import show
 from ..a1 import col_letter
 from .scan import SheetFormulas, scan_formulas
 from .xmlchunks import scan_styles
@@ -41,6 +45,8 @@ class Book:
         self._merged: dict[str, dict] = {}
         self._formulas: dict[str, SheetFormulas] = {}
         self._styles: dict[tuple[str, int], dict] = {}
+        self._ods_percents = None  # ods.OdsPercents, read when a cell first asks
+        self._xls_facts = None  # xls.XlsFacts, read when a sheet or a cell first asks
         self._calamine = None
         self.problems: list[str] = []
         # Sheets loaded ahead on a second thread (preload): name -> Future of (values, merged).
@@ -87,6 +93,10 @@ class Book:
         return self._formulas[name]
 
     def number_format(self, sheet: str, col: int, row: int) -> str | None:
+        if self.format == "ods":
+            return self._ods_number_format(sheet, col, row)
+        if self.format == "xls":
+            return self._xls().number_format(sheet, col, row)
         part = self.parts.get(sheet)
         if not self.formulas_available or not part:
             return None
@@ -95,6 +105,20 @@ class Book:
                 self._styles[(sheet, col)] = scan_styles(zf, part, {col})
         style = self._styles[(sheet, col)].get((col, row))
         return self._pkg.number_format(style) if style is not None else None
+
+    def _ods(self) -> OdsPercents:
+        if self._ods_percents is None:
+            with zipfile.ZipFile(self.path) as zf:
+                self._ods_percents = percent_cells(zf) if "content.xml" in zf.NameToInfo else OdsPercents()
+        return self._ods_percents
+
+    def _ods_number_format(self, sheet: str, col: int, row: int) -> str | None:
+        return PERCENT_FORMAT if self._ods().has(sheet, col, row) else None
+
+    def _xls(self) -> XlsFacts:
+        if self._xls_facts is None:
+            self._xls_facts = read_facts(self.path)
+        return self._xls_facts
 
     def forget(self, names: list[str]) -> None:
         """Drop the values of sheets that hold no table (they are reloaded if asked for)."""
@@ -113,6 +137,10 @@ class Book:
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="promo-workbook-calamine")
         self._ahead[name] = self._worker.submit(self._calamine_sheet, name)
+
+    def reopen(self) -> None:
+        """Let the loads ahead finish and drop calamine's workbook: the next use rebuilds its copy."""
+        self.close()
 
     def close(self) -> None:
         if self._worker is not None:  # let a sheet being loaded finish before the workbook closes
@@ -137,7 +165,11 @@ class Book:
             import python_calamine
 
             try:
-                if self.path.suffix.lower().lstrip(".") == self.format:
+                if self._pkg.zip is not None and self.format in ("xlsx", "xlsm"):
+                    # Never the file itself: a copy of the parts the reader checked (calamine_copy.py).
+                    self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                        calamine_copy(self._pkg, self._pkg.workbook_part))
+                elif self.path.suffix.lower().lstrip(".") == self.format:
                     self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
                 else:
                     with open(self.path, "rb") as fh:
@@ -155,15 +187,24 @@ class Book:
         return zipfile.ZipFile(self.path)
 
     def _load(self, name: str) -> None:
+        part = self.parts.get(name)
+        if self._pkg.zip is not None and self.formulas_available and self._pkg.entry(part or "") is None:
+            where = f"its part {show(part)} is missing" if part else "the workbook names no part for it"
+            raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read ({where})")
         errors = self.formulas(name).errors  # scanned first (unless loaded ahead)
         ahead = self._ahead.pop(name, None)
         try:
             values, merged = ahead.result() if ahead is not None else self._calamine_sheet(name)
         except (InputFileError, KeyboardInterrupt, SystemExit, MemoryError):
             raise
-        except BaseException as exc:  # noqa: BLE001 - an unreadable sheet (even a calamine panic) reads as empty, noted
-            values, merged = [], []
-            self.problems.append(f"sheet {name!r}: unreadable ({_calamine_problem(exc)})")
+        except BaseException as exc:  # noqa: BLE001 - a damaged sheet (even a calamine panic): refused, named
+            raise InputFileError(self.path, f"sheet {show(name)!r} is damaged and cannot be read "
+                                            f"({show(_calamine_problem(exc), 120)})") from None
+        if self.format == "xls":  # calamine reads an empty text formula result as 0.0, an error as empty
+            _put_empty_text(values, self._xls().empty_text.get(name, ()))
+            errors = self._xls().errors.get(name, {})
+        elif self.format == "ods":
+            errors = self._ods().errors.get(name, {})
         self._values[name] = values
         self._merged[name] = _fill_merged(values, merged)
         _put_errors(values, errors)
@@ -193,6 +234,8 @@ def _calamine_problem(exc: Exception) -> str:
     if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
         return "password-protected"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+    if name.endswith("XmlError"):  # calamine's XML errors may say no more than the element they stopped in
+        text = f"its XML is malformed: {text}" if len(text) > 12 else f"its XML is malformed or cut off in a <{text}> element"
     return text[:160]
 
 
@@ -201,6 +244,12 @@ def _put_errors(values: list, errors: dict) -> None:
     for (row, col), text in errors.items():
         if row <= len(values) and col < len(values[row - 1]) and values[row - 1][col] == "":
             values[row - 1][col] = text
+
+
+def _put_empty_text(values: list, cells) -> None:
+    for row, col in cells:
+        if row <= len(values) and col < len(values[row - 1]) and values[row - 1][col] == 0:
+            values[row - 1][col] = ""
 
 
 def _fill_merged(values: list, merged: list) -> dict:

@@ -4,8 +4,8 @@
 Which rows: a metadata table runs from its first block row to the row above its totals
 row (rows inserted anywhere in between included), or to the end of the sheet; a table
 found by its headers runs from the row under the header to its totals row, the next
-table's header or the end of the sheet. Rows whose input cells are all empty are left
-out, and so are title rows between stacked tables.
+table's header or the end of the sheet (region.py). Rows whose input cells are all empty are
+left out, and so is the next stacked table's title.
 
 How a cell becomes a Cell (model.py):
 - a typed value is parsed by values.parse with the column's kind (spec Column.parse_kind), the
@@ -31,8 +31,9 @@ from operator import itemgetter
 from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
 from ..values import DateRange, Value, parse
 from .fold import fold
-from .identify import Location, is_title_row, parse_ref
+from .identify import Location, parse_ref
 from .model import Cell, ColumnInfo, MissingColumn, Row, TableData
+from .region import find_totals, title_rows
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
@@ -167,9 +168,8 @@ class _Builder:
         else:
             empties = list(range(first, end + 1))
         drop = {n for n in empties if not self._typed_derived(derived, n)}
-        if check_titles:  # one filled cell naming a template: the title of the next stacked table
-            drop |= {n for n in range(first, end + 1) if n not in drop and values[n - 1].count("") == width - 1
-                     and is_title_row(self.ctx.spec, values[n - 1])}
+        if check_titles:  # the next stacked table's title, just above its header (region.py)
+            drop |= title_rows(self.ctx.spec, values, first, end)
         if not drop:
             return range(first, end + 1)
         return array("I", (n for n in range(first, end + 1) if n not in drop))
@@ -289,23 +289,12 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     end = loc.region_end or len(values)
     totals = loc.totals_row
     if totals is None and loc.identified_by == "headers":
-        totals = _find_totals(ctx.spec, loc.table, columns, values, first, end)
+        formulas = ctx.book.formulas(loc.sheet)
+        totals = find_totals(ctx.spec, loc.table, columns, values, first, end,
+                             formulas.formula if formulas.available else None)
     if totals is not None and totals > loc.header_row:
         end = min(end, totals - 1)
     return first, end, totals
-
-
-def _find_totals(spec: Spec, table: Table, columns: dict, values: list, first: int, end: int) -> int | None:
-    """A hand-made table's totals row: its first column says 合计 / 總計 / Total."""
-    labels = {fold(x) for x in spec.workbook["totals_labels"]}
-    if table.totals:
-        labels |= {fold(x) for x in table.totals.label.all()}
-    lo = min((c.index for c in columns.values()), default=0)
-    for n in range(first, min(end, len(values)) + 1):
-        cell = values[n - 1][lo] if lo < len(values[n - 1]) else ""
-        if isinstance(cell, str) and 0 < len(cell) <= 12 and fold(cell) in labels:
-            return n
-    return None
 
 
 def _uncalculated(col: _Col, raw) -> Value:
@@ -334,7 +323,7 @@ def _needs_format(kind: str, raw) -> bool:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return False
     if kind in ("percent", "rate_target"):
-        return 1 < raw <= 100
+        return 1 <= raw <= 100
     return kind in ("date", "daterange")
 
 

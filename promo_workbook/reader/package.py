@@ -40,7 +40,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 64 * 1024  # the root element must start within this many bytes
 ZIP_FORMATS = ("xlsx", "xlsm", "ods", "xlsb")
 XML_SUFFIXES = (".xml", ".rels", ".vml")
-SHEET_FOLDERS = ("xl/worksheets/", "xl/dialogsheets/", "xl/chartsheets/", "xl/macrosheets/")
 RAW_CHUNK = 1024 * 1024
 # Zip errors are many: a damaged or hostile zip may raise any of these from zipfile or zlib.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, zlib.error,
@@ -60,14 +59,32 @@ class Package:
     sheets: list[SheetInfo] = field(default_factory=list)
     date1904: bool = False
     workbook_xml: bytes = b""
+    workbook_part: str = "xl/workbook.xml"
+    far: dict[str, list] = field(default_factory=dict)  # sheet part -> far cells left out (sparse.py)
     _styles: tuple[dict, list] | None = None
+    _lower: dict[str, str] | None = None
+
+    def entry(self, part: str) -> str | None:
+        """The zip entry holding a part (names compared as part names: without case, a
+        backslash read as a slash), by the name the reader uses for it; None when absent."""
+        if self.zip is None:
+            return None
+        if part in self.zip.NameToInfo:
+            return part
+        return self._entries().get(part.replace("\\", "/").lower())
+
+    def _entries(self) -> dict[str, str]:
+        if self._lower is None:
+            self._lower = {n.lower(): n for n in self.zip.NameToInfo if "\\" not in n}
+        return self._lower
 
     def sheet(self, name: str) -> SheetInfo | None:
         return next((s for s in self.sheets if s.name == name), None)
 
     def part(self, name: str, limit: int = 16 * 1024 * 1024) -> bytes | None:
         """A small part's bytes (DOCTYPE-checked), or None when the package lacks it."""
-        if self.zip is None or name not in self.zip.NameToInfo:
+        name = self.entry(name) if self.zip is not None else None
+        if name is None:
             return None
         info = self.zip.getinfo(name)
         if info.file_size > limit:
@@ -119,7 +136,7 @@ def detect_format(path: Path, budget: Budget | None = None) -> str:
         budget.check_parts(count)
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            names = {n.replace("\\", "/") for n in zf.namelist()}  # some Windows zip tools write backslashes
             mimetype = b""
             if "mimetype" in names:
                 with zf.open("mimetype") as fh:
@@ -147,11 +164,11 @@ def open_package(path: Path, fmt: str, budget: Budget | None = None) -> Package:
         _check_members(pkg, budget)
         _check_all_prologs(pkg)
         if fmt in ("xlsx", "xlsm"):
-            workbook_part = office_document(pkg)
-            pkg.workbook_xml = pkg.part(workbook_part) or b""
+            pkg.workbook_part = office_document(pkg)
+            pkg.workbook_xml = pkg.part(pkg.workbook_part) or b""
             if not pkg.workbook_xml:
                 raise InputFileError(path, "not an .xlsx workbook (no workbook part)")
-            pkg.sheets, pkg.date1904 = parse_workbook(pkg, workbook_part)
+            pkg.sheets, pkg.date1904 = parse_workbook(pkg, pkg.workbook_part)
         _inflate_others(pkg, budget, set(sheet_parts(pkg)))
     except InputFileError:
         pkg.close()
@@ -163,14 +180,11 @@ def open_package(path: Path, fmt: str, budget: Budget | None = None) -> Package:
 
 
 def sheet_parts(pkg: Package) -> list[str]:
-    """Every part that may be read as a sheet: the workbook's own, and any python-calamine
-    could resolve to ("xl/" + target, looked up without case), so none escapes the scan."""
+    """Every part read as a sheet: the ones the workbook's sheets name, as resolved. Only these
+    (scanned and counted) reach python-calamine, in a copy of the package (calamine_copy.py)."""
     if pkg.zip is None or pkg.format not in ("xlsx", "xlsm"):
         return []
-    names = pkg.zip.NameToInfo
-    ours = [s.part for s in pkg.sheets if s.part in names]
-    theirs = [n for n in names if n.lower().startswith(SHEET_FOLDERS) and not n.endswith("/")]
-    return list(dict.fromkeys(ours + theirs))
+    return list(dict.fromkeys(s.part for s in pkg.sheets if s.part in pkg.zip.NameToInfo))
 
 
 def open_part(zf: zipfile.ZipFile, name: str) -> _Inflater:
@@ -243,13 +257,17 @@ def _check_members(pkg: Package, budget: Budget) -> None:
     """The zip's directory: count, duplicates, methods, encryption, declared sizes, ratios."""
     infos = pkg.zip.infolist()
     budget.check_parts(len(infos))
-    seen, total = set(), 0
+    seen, total = {}, 0
     for info in infos:
         name = show(info.filename)
-        key = info.filename.lower()
+        key = info.filename.replace("\\", "/").lower()
         if key in seen:
-            raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged package: part {name} appears twice)")
-        seen.add(key)
+            twin = seen[key]
+            if twin == info.filename:
+                raise InputFileError(pkg.path, f"not an .xlsx workbook (damaged package: part {name} appears twice)")
+            raise InputFileError(pkg.path, f"refused: zip entries {show(twin)} and {name} name the same part "
+                                           "(names differ only in case or slashes; apps would pick different ones)")
+        seen[key] = info.filename
         if info.flag_bits & 0x1:
             raise InputFileError(pkg.path, f"is password-protected (part {name} is encrypted in the zip); "
                                            "save it again without a password")
@@ -259,13 +277,16 @@ def _check_members(pkg: Package, budget: Budget) -> None:
         total += info.file_size
         budget.check_ratio(name, info.file_size, info.compress_size)
     budget.check_unzipped(total)
+    for info in infos:  # a part named with backslashes (some Windows zip tools): known by its part name
+        if "\\" in info.filename:
+            pkg.zip.NameToInfo.setdefault(info.filename.replace("\\", "/"), info)
 
 
 def _inflate_others(pkg: Package, budget: Budget, skip: set[str]) -> None:
     """Inflate every part the sheet scan will not, so none holds more than its header says;
     count the shared strings (python-calamine keeps every one in memory) against max_cells."""
     for info in pkg.zip.infolist():
-        if info.is_dir() or info.filename in skip:
+        if info.is_dir() or info.filename.replace("\\", "/") in skip:
             continue
         budget.tick(f"unzipping {show(info.filename)}")
         fh = _Inflater(pkg.zip, info)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..errors import InputFileError
 
-__all__ = ["SheetInfo", "calamine_path", "local", "office_document", "parse_styles", "parse_workbook",
-           "parse_xml", "show"]
+__all__ = ["SheetInfo", "local", "office_document", "parse_styles", "parse_workbook", "parse_xml", "resolve",
+           "show", "workbook_rels"]
 
 
 # Public API.
@@ -21,8 +21,7 @@ class SheetInfo:
     name: str
     part: str | None      # "xl/worksheets/sheet3.xml"; None outside .xlsx/.xlsm
     hidden: bool = False
-    # The part is the one python-calamine opens for the sheet too (same path from the target).
-    canonical: bool = False
+    rid: str | None = None  # its relationship in the workbook's rels
 
 
 def show(value, limit: int = 80) -> str:
@@ -50,27 +49,62 @@ def local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def resolve(source: str, target: str) -> str:
+    """A relationship's target as a part name, as Excel resolves it: relative to the folder of
+    the part the relationship belongs to ("" for the package's own _rels/.rels), absolute when
+    it starts with "/", "." and ".." folded, %-escapes decoded, backslashes read as slashes."""
+    from urllib.parse import unquote
+
+    target = unquote(target.strip()).replace("\\", "/")
+    if target.startswith("/"):
+        joined = target
+    else:
+        joined = posixpath.join("/" + posixpath.dirname(source), target)
+    return posixpath.normpath(joined).lstrip("/")
+
+
 def office_document(pkg) -> str:
-    """The workbook part the package's relationships name (xl/workbook.xml when they do not)."""
+    """The workbook part the package's relationships name (xl/workbook.xml when they do not).
+
+    Refused: two workbook relationships, or a workbook part other than the one named while
+    xl/workbook.xml is there too (apps disagree on which one is the workbook)."""
     rels = pkg.part("_rels/.rels")
+    named = []
     if rels:
-        for rel in parse_xml(pkg, "_rels/.rels", rels):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                return rel.get("Target", "").lstrip("/")
-    return "xl/workbook.xml"
+        named = [resolve("", rel.get("Target", "")) for rel in parse_xml(pkg, "_rels/.rels", rels)
+                 if rel.get("Type", "").endswith("/officeDocument")]
+    if len(set(named)) > 1:
+        raise InputFileError(pkg.path, "refused: _rels/.rels names two workbook parts "
+                                       f"({show(named[0])} and {show(named[1])}); which one is the plan is ambiguous")
+    part = pkg.entry(named[0]) if named else None
+    if named and part is None:
+        raise InputFileError(pkg.path, f"not an .xlsx workbook (no workbook part: _rels/.rels names {show(named[0])})")
+    usual = pkg.entry("xl/workbook.xml")
+    if part and usual and part != usual:
+        raise InputFileError(pkg.path, f"refused: a second workbook part {show(usual)} besides {show(part)}, "
+                                       "the one _rels/.rels names; apps differ on which one they read")
+    return part or usual or "xl/workbook.xml"
+
+
+def workbook_rels(pkg, workbook_part: str) -> dict[str, tuple[str, str]]:
+    """The workbook's relationships: Id -> (type, part name as resolved)."""
+    folder = posixpath.dirname(workbook_part)
+    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook_part) + ".rels")
+    data = pkg.part(pkg.entry(rels_name) or rels_name)
+    if not data:
+        return {}
+    out = {}
+    for rel in parse_xml(pkg, rels_name, data):
+        if rel.get("TargetMode", "").lower() == "external":
+            continue
+        part = resolve(workbook_part, rel.get("Target", ""))
+        out[rel.get("Id")] = (rel.get("Type", ""), pkg.entry(part) or part)
+    return out
 
 
 def parse_workbook(pkg, workbook_part: str) -> tuple[list[SheetInfo], bool]:
     root = parse_xml(pkg, workbook_part, pkg.workbook_xml)
-    folder = posixpath.dirname(workbook_part)
-    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook_part) + ".rels")
-    targets = {}
-    rels = pkg.part(rels_name)
-    if rels:
-        for rel in parse_xml(pkg, rels_name, rels):
-            target = rel.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            targets[rel.get("Id")] = (part, part == calamine_path(target))
+    targets = workbook_rels(pkg, workbook_part)
     sheets, date1904 = [], False
     for el in root.iter():
         tag = local(el.tag)
@@ -78,17 +112,9 @@ def parse_workbook(pkg, workbook_part: str) -> tuple[list[SheetInfo], bool]:
             date1904 = el.get("date1904", "").lower() in ("1", "true")
         elif tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
-            part, canonical = targets.get(rid, (None, False))
-            sheets.append(SheetInfo(el.get("name", ""), part, el.get("state", "visible") != "visible", canonical))
+            part = targets[rid][1] if rid in targets else None
+            sheets.append(SheetInfo(el.get("name", ""), part, el.get("state", "visible") != "visible", rid))
     return sheets, date1904
-
-
-def calamine_path(target: str) -> str:
-    """Where python-calamine looks for a sheet's part, from its relationship target as written
-    (calamine's xlsx reader: "/xl/…" and "xl/…" as they are, anything else under "xl/")."""
-    if target.startswith("/xl/"):
-        return target[1:]
-    return target if target.startswith("xl/") else "xl/" + target
 
 
 def parse_styles(pkg, data: bytes) -> tuple[dict, list]:

@@ -33,6 +33,7 @@ from .book import Book
 from .accepted import read_acceptances
 from .build import Context, build_table, cell_value, list_items
 from .fold import fold
+from .kind import annotated_note, not_a_plan, refuse_summary
 from .identify import Location, find_by_headers, finish_columns, guess_language, location_from_meta, read_meta
 from .model import Plan
 from .package import Package, detect_format, open_package, sheet_parts
@@ -40,6 +41,7 @@ from .parts import show
 from .producer import fingerprint
 from .extent import measure_extent, ods_cells, quick_extent
 from .scan import SheetFormulas, scan_formulas
+from .sparse import split_far
 
 __all__ = ["read"]
 
@@ -70,7 +72,17 @@ def read(path, *, limits: Limits | dict | None = None) -> Plan:
             # on a second thread (calamine releases the GIL) while the next part is scanned.
             formulas = _prescan(pkg, budget, ready=book.preload)
             book._formulas.update(formulas)  # scanned already: Book would scan them again
-            return _read(book, producer, load_spec(), budget)
+            if pkg.far:  # calamine reads a copy without the far cells: reopen it once the loads ahead end
+                book.reopen()
+                book.problems.extend(_far_notes(pkg))
+            refuse_summary(pkg, book.sheet_names)
+            plan = _read(book, producer, load_spec(), budget)
+            if not plan.tables:
+                raise not_a_plan(pkg, book.sheet_names)
+            note = annotated_note(pkg)
+            if note:
+                plan.notes.append(note)
+            return plan
         finally:
             if book is not None:
                 book.close()
@@ -103,7 +115,7 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     by_part = {}
     announced = 0
     parts = sheet_parts(pkg)
-    early_ok = _loads_as_named(pkg, parts)
+    early_ok = {s.name for s in pkg.sheets if s.part in parts}  # calamine reads the very part scanned
 
     def announce(part: str, extent: tuple[int, int]) -> bool:
         nonlocal announced
@@ -127,6 +139,9 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
         found = by_part[part] = scan_formulas(pkg.zip, part, budget)
         if found.cells > budget.room() and not found.exact:
             found.extent = measure_extent(pkg.zip, part, budget)  # the bound was loose: count exactly
+        if found.cells > budget.room() and split_far(found, budget.room()):
+            pkg.far[part] = found.far  # a few stray cells far away: left out of calamine's grid (sparse.py)
+            early = True  # and never loaded ahead from the copy that still holds them
         if ready is not None and not early:
             announce(part, found.extent)
     named = {s.part for s in pkg.sheets}
@@ -134,16 +149,22 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     uses += [(f"part {show(part)}", part) for part in by_part if part not in named]
     for what, part in uses:
         rows, columns = by_part[part].extent
-        budget.take_cells(rows * columns, f"{what} ({rows:,} rows x {columns:,} columns from A1)")
+        far = by_part[part].far
+        budget.take_cells(rows * columns + len(far), f"{what} ({rows:,} rows x {columns:,} columns from A1"
+                          + (f", and {len(far):,} cells far from them)" if far else ")"))
     return {s.name: by_part[s.part] for s in pkg.sheets if s.part in by_part}
 
 
-def _loads_as_named(pkg: Package, parts: list[str]) -> set[str]:
-    """Sheets python-calamine can be let load before every part is scanned: it must open the
-    very part scanned for them: the same path from the relationship target for both
-    (SheetInfo.canonical). Names that differ only in case, which calamine might confuse, never
-    get here: open_package refuses them. Any other sheet is loaded after the whole scan."""
-    return {s.name for s in pkg.sheets if s.canonical and s.part in parts}
+def _far_notes(pkg: Package) -> list[str]:
+    from ..a1 import col_letter
+
+    notes = []
+    for sheet in pkg.sheets:
+        far = pkg.far.get(sheet.part)
+        if far:
+            cells = ", ".join(f"{col_letter(c)}{r}" for r, c in far[:5]) + (", …" if len(far) > 5 else "")
+            notes.append(f"sheet {show(sheet.name)!r}: {len(far):,} cell(s) far from the rest ({cells}) not read")
+    return notes
 
 
 def _read(book: Book, producer, spec: Spec, budget: Budget) -> Plan:

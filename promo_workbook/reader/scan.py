@@ -30,6 +30,7 @@ from operator import itemgetter
 from ..a1 import col_index, col_letter
 from ..errors import InputFileError
 from ..limits import Budget
+from .arrays import ARRAY_FORMULA, spill
 from .parts import show
 from .xmlchunks import COLUMNS as _COLS, unescape
 from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix
@@ -39,6 +40,7 @@ __all__ = ["SheetFormulas", "scan_formulas"]
 ROW_MARK = b"\x00"
 SHARED_MARK = b"\x01"
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's grid: A1:XFD1048576
+MAX_OUTSIDE = 1000  # cells beyond the bound recorded one by one (sparse.py)
 DEFAULT_BOUND = (999, 26)  # rows, columns assumed when the sheet's <dimension> is missing or implausible
 
 
@@ -59,6 +61,9 @@ class SheetFormulas:
         self.errors: dict[tuple[int, int], str] = {}  # (row, col) -> "#DIV/0!": calamine reads ""
         self.extent = (0, 0)  # (rows, columns) from A1 that hold every cell: an upper bound
         self.exact = False  # True when extent is exactly calamine's (the slow scan counts it)
+        self.bound = (0, 0)  # the bound the scan started from: every cell not in `outside` is within it
+        self.outside: list[tuple[int, int]] = []  # (row, col) of cells beyond the bound, up to MAX_OUTSIDE + 1
+        self.far: list[tuple[int, int]] = []  # cells left to be read apart (sparse.py)
 
     @property
     def cells(self) -> int:
@@ -207,10 +212,11 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
         if b"\0" in head[:4096]:
             raise InputFileError(path, f"not an .xlsx workbook ({show(part)} is not UTF-8 text)")
         rows, cols = _bound(head, budget.room() if budget is not None else None)
-        found.extent = (rows, cols)
+        found.extent = found.bound = (rows, cols)
         plain, shared, errors, foreign = _patterns(prefix, rows, cols)
         colon = b":c" if not prefix else b"<"
         sheet_data = False  # calamine reads cells only after a <sheetData>: a part without one has none
+        arrays = []
         for data, cut in _chunks(fh, head, prefix, budget):
             if budget is not None:
                 budget.tick(f"scanning {show(part)}")
@@ -220,6 +226,8 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
             if data.find(b't="e"', 0, cut) >= 0:  # error values (#DIV/0!): rare, so a second pass
                 for col, row, text in errors.findall(data, 0, cut):
                     found.errors[(int(row), _COLS[col])] = unescape(text)
+            if data.find(b'"array"', 0, cut) >= 0:  # array formulas: their ranges, for arrays.spill
+                arrays += ARRAY_FORMULA.findall(data, 0, cut)
             if data.find(b'"shared"', 0, cut) >= 0:
                 if not _take(path, found, shared.findall(data, 0, cut), _SHARED_AT, _add_shared):
                     return False
@@ -229,6 +237,7 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
     if not sheet_data:
         found.extent = (0, 0)
     found.sort()
+    spill(found, arrays)
     return True
 
 
@@ -267,6 +276,8 @@ def _outside(path, found: SheetFormulas, m: tuple, at: int) -> None:
         raise InputFileError(path, f"refused: cell {show(m[0], 24)} lies outside the sheet "
                                    "(Excel's last cell is XFD1048576)")
     found.extent = (max(found.extent[0], row), max(found.extent[1], col + 1))
+    if len(found.outside) <= MAX_OUTSIDE:  # for sparse.split_far: a few cells far from the rest
+        found.outside.append((row, col))
     if at == _PLAIN_AT:
         if m[1]:
             found.add(col, row, m[1].replace(digits, ROW_MARK))

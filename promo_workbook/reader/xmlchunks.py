@@ -64,9 +64,10 @@ def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple
     with zf.open(part) as fh:
         prefix, head = sheet_prefix(fh)
         letters = b"|".join(sorted(col_letter(c).encode() for c in columns))
-        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c r="(' + letters + rb')([0-9]+)"([^>]*)>')
+        # The address anywhere among the attributes: <c r="B2" s="3"> and <c s="3" r="B2"> alike.
+        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c\s([^>]*?\br="(' + letters + rb')([0-9]+)"[^>]*)>')
         for data, cut in chunks(fh, head, prefix):
-            for col, row, attrs in pattern.findall(data, 0, cut):
+            for attrs, col, row in pattern.findall(data, 0, cut):
                 m = _STYLE.search(attrs)
                 styles[(COLUMNS[col], int(row))] = int(m.group(1)) if m else 0
     return styles
@@ -82,7 +83,7 @@ def unescape(text: bytes) -> str:
 
 # Private API.
 
-_STYLE = re.compile(rb' s="([0-9]+)"')
+_STYLE = re.compile(rb'(?<![\w:-])s="([0-9]+)"')
 
 
 class _ColumnIndex(dict):

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "example-en.xlsx"
 sys.path.insert(0, str(ROOT / "tests"))  # fixtures.lo_edit and support.*, also when run as a script
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reading_cases  # noqa: E402
 BOMB_BYTES = 600_000_000       # past the default max_unzipped_bytes (500 MB)
 MILLION_STRINGS = 2_000_000    # a big shared-strings table that is still within max_cells
 DEEP = 100_000                 # levels of nested elements
@@ -57,6 +59,7 @@ def build(folder: Path, libreoffice: bool | None = None) -> list[Case]:
     folder.mkdir(parents=True, exist_ok=True)
     canary = canary_files(folder)
     cases = [make(folder) for make in _SIMPLE]
+    cases += [make(folder, sys.modules[__name__]) for make in reading_cases.CASES]
     cases += _xxe_cases(folder, canary)
     if libreoffice is None:
         from fixtures.lo_edit import available
@@ -190,7 +193,8 @@ def _missing_workbook(folder):
 
 def _missing_sheet(folder):
     path = _edit(folder / "missing-sheet-part.xlsx", {}, drop=(_sheet_of("Budget"),))
-    return Case("missing-sheet-part", path, "report", what="the Budget sheet's part is missing: the rest reads")
+    return Case("missing-sheet-part", path, "refused", r"sheet 'Budget' is damaged",
+                what="the Budget sheet's part is missing: refused naming the sheet (issue 13)")
 
 
 def _corrupt_deflate(folder):
@@ -217,7 +221,7 @@ def _duplicate_part(folder):
     name = _sheet_of("Budget")
     parts.append((name.upper(), dict(parts)[name]))
     path = _zip(folder / "duplicate-part.xlsx", parts)
-    return Case("duplicate-part", path, "refused", r"appears twice",
+    return Case("duplicate-part", path, "refused", r"name the same part",
                 "one part twice (names differ only in case; calamine and zipfile would pick different ones)")
 
 
@@ -336,8 +340,8 @@ def _huge_dimension(folder):
         b = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', b)
         return _add_rows(b, b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
     path = _edit(folder / "huge-dimension.xlsx", {sheet: far})
-    return Case("huge-dimension", path, "refused", r"limit max_cells",
-                "A1:XFD1048576 declared, and a value at XFD1048576 (python-calamine would abort)")
+    return Case("huge-dimension", path, "report", what="A1:XFD1048576 declared, and one value at XFD1048576: "
+                "read sparse, the far cell noted (python-calamine would build 17 billion cells; issue 13)")
 
 
 def _huge_dimension_declared(folder):
@@ -404,7 +408,8 @@ def _no_templates(folder):
     for i in range(1, 30):
         ws.write_row(i, 0, [f"Region {i}", i * 100, i * 120])
     wb.close()
-    return Case("no-templates", path, "report", what="an ordinary workbook with none of the sixteen tables")
+    return Case("no-templates", path, "refused", r"no table of the planning toolkit in no-templates\.xlsx "
+                r"\(sheets: Sales\); is this a promo-workbook plan\?", "an ordinary workbook with none of the sixteen tables")
 
 
 def _empty_workbook(folder):
@@ -414,7 +419,8 @@ def _empty_workbook(folder):
     wb = xlsxwriter.Workbook(str(path))
     wb.add_worksheet()
     wb.close()
-    return Case("empty-workbook", path, "report", what="one empty sheet")
+    return Case("empty-workbook", path, "refused", r"no table of the planning toolkit .*\(sheets: Sheet1\)",
+                "one empty sheet")
 
 
 def _macro(folder):
@@ -637,7 +643,8 @@ NAMES = ["empty", "text", "csv", "html", "binary", "truncated", "missing-workboo
          "million-strings", "deep-nesting", "no-templates", "empty-workbook", "macro", "directory", "missing-path",
          "non-ascii-path", "circular", "errors-everywhere", "merged-over-data", "long-cells", "formula-text",
          "control-characters", "utf16-doctype", "encrypted", "ole-garbage", "xxe-file-strings", "xxe-file-core",
-         "xxe-fifo-strings", "xxe-fifo-core", "xxe-parameter-entity", "legacy-biff", "encrypted-by-libreoffice"]
+         "xxe-fifo-strings", "xxe-fifo-core", "xxe-parameter-entity", "legacy-biff", "encrypted-by-libreoffice",
+         *reading_cases.NAMES]
 
 _SIMPLE = [_empty, _text, _csv, _html, _binary, _truncated, _missing_workbook, _missing_sheet, _corrupt_deflate,
            _malformed_xml, _duplicate_part, _unsupported_method, _many_entries, _bomb, _forged_strings,

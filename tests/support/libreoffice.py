@@ -37,6 +37,8 @@ __all__ = [
     "pdftoppm_path",
     "make_profile",
     "recalculate",
+    "convert",
+    "to_csv_sheets",
     "to_pdf",
     "pdf_to_pngs",
     "requires_libreoffice",
@@ -237,11 +239,63 @@ def _convert(src: Path, outdir: Path, convert_to: str, out_suffix: str, out_name
     return dest
 
 
+def _convert_all(src: Path, folder: Path, convert_to: str) -> None:
+    """Like _convert, for a conversion writing several files (one per sheet): all kept."""
+    exe = _require_soffice()
+    src = Path(src).resolve()
+    with tempfile.TemporaryDirectory(prefix="lo-run-") as tmp:
+        tmp_path = Path(tmp)
+        home = tmp_path / "home"
+        home.mkdir()
+        profile_url = make_profile(tmp_path / "profile")
+        work_src = tmp_path / ("input" + src.suffix.lower())
+        shutil.copyfile(src, work_src)
+        env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp_path))
+        env.pop("DISPLAY", None)
+        env.setdefault("SAL_USE_VCLPLUGIN", "svp")
+        cmd = [exe, f"-env:UserInstallation={profile_url}", "--headless", "--invisible", "--nologo",
+               "--nodefault", "--nofirststartwizard", "--nolockcheck", "--norestore",
+               "--convert-to", convert_to, "--outdir", str(folder), str(work_src)]
+        proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, errors="replace",
+                              timeout=TIMEOUT, check=False)
+        if proc.returncode != 0 or not any(folder.iterdir()):
+            raise RuntimeError(f"soffice failed to convert {src} ({convert_to}): {proc.stderr.strip()}")
+
+
 def recalculate(src: Path, outdir: Path) -> Path:
     """Open *src* (.xlsx) in LibreOffice with recalc-on-load forced, save it as
     ``outdir/<stem>.recalc.xlsx`` and return that path. *src* is untouched."""
     src = Path(src)
     return _convert(src, outdir, XLSX_FILTER, ".xlsx", f"{src.stem}.recalc.xlsx")
+
+
+CONVERSIONS = {  # --convert-to argument and the output's suffix
+    "ods": ("ods", ".ods"),
+    "xls": ("xls:MS Excel 97", ".xls"),
+    "xlsx": (XLSX_FILTER, ".xlsx"),
+}
+
+
+def convert(src: Path, outdir: Path, fmt: str) -> Path:
+    """Save *src* as ``outdir/<stem>.<fmt>`` (ods, xls, xlsx) through LibreOffice, formulas
+    recalculated; *src* is untouched."""
+    src = Path(src)
+    convert_to, suffix = CONVERSIONS[fmt]
+    return _convert(src, outdir, convert_to, suffix, f"{src.stem}{suffix}")
+
+
+def to_csv_sheets(src: Path, outdir: Path, shown: bool = True) -> Path:
+    """Every sheet of *src* as LibreOffice shows it (formatted text, UTF-8, comma-separated),
+    one ``input-<sheet>.csv`` per sheet in the folder returned. ``shown=False``: numbers in
+    full precision (a "%" kept after a percentage), dates as ISO text."""
+    src = Path(src)
+    folder = Path(outdir) / f"{src.stem}{src.suffix.replace('.', '-')}.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    # 44 comma, 34 quote, 76 UTF-8, row 1, no column formats, language default, quote all text
+    # no, detect special no, "save cell content as shown", formulas no, no BOM, -1 all sheets
+    filt = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{str(shown).lower()},false,false,-1"
+    _convert_all(src, folder, filt)
+    return folder
 
 
 def to_pdf(src: Path, outdir: Path) -> Path:
