@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..lookup import fold, metric_kind
+from ..lookup import fold, mentions_metric, metric_kind, same_metric
 from ..recompute import budget_total, expected_value, line_amount
 from ..registry import Rule, register
 from ..view import PlanView
@@ -32,11 +32,11 @@ class GoalMissingFromReview(Rule):
     def run(self, plan, config):
         if not _review_started(plan):
             return
-        reviewed = {fold(r.text("metric")) for r in plan.rows("review")}
+        reviewed = [r.text("metric") for r in plan.rows("review") if r.text("metric")]
         table = plan.table("goals")
         for row in plan.rows("goals"):
             metric = row.text("metric")
-            if metric and fold(metric) not in reviewed:
+            if metric and not any(same_metric(plan.spec, metric, other) for other in reviewed):
                 yield self.at(table, row.cell("metric"), metric=metric)
 
 
@@ -46,16 +46,22 @@ class ReviewTargetDiffers(Rule):
     owns_required = "review"  # the review's rows mirror the goals: X25x compare them
 
     def run(self, plan, config):
-        goals = {fold(r.text("metric")): r for r in plan.rows("goals") if r.text("metric")}
+        goals = [r for r in plan.rows("goals") if r.text("metric")]
         table = plan.table("review")
         for row in plan.rows("review"):
-            goal = goals.get(fold(row.text("metric")))
+            goal = _matching_goal(plan, goals, row.text("metric"))
             if goal is None:
                 continue
             planned, reviewed = goal.num("target"), row.num("target")
             if planned is not None and reviewed is not None and not close(planned, reviewed, 1e-9, 1e-9):
                 yield self.at(table, row.cell("target"), actual=num(reviewed), expected=num(planned),
                               metric=row.text("metric"))
+
+
+def _matching_goal(plan, goals, metric):
+    """The goal row of this metric: the same name folded first, else one that means the same."""
+    exact = [g for g in goals if fold(g.text("metric")) == fold(metric)]
+    return (exact or [g for g in goals if same_metric(plan.spec, g.text("metric"), metric)] or [None])[0]
 
 
 class _CoverageRule(Rule):
@@ -189,7 +195,7 @@ class MissWithoutImprovement(Rule):
         for row in plan.rows("review"):
             achieved = expected_value(plan, "review", "achievement", row)
             metric = row.text("metric")
-            if achieved is not None and achieved < 1 - 1e-9 and metric and fold(metric) not in texts:
+            if achieved is not None and achieved < 1 - 1e-9 and metric and not mentions_metric(plan.spec, metric, texts):
                 yield self.at(table, row.cell("achievement") or row.cell("actual"), actual=pct(achieved), metric=metric)
 
 
