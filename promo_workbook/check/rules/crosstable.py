@@ -134,11 +134,36 @@ class UnknownChannel(Rule):
                 yield self.at(table, table.rows[i].cell("channel"), actual=name, expected=listed)
 
 
+def daily_coverage(plan: PlanView) -> tuple[float, int, int] | None:
+    """(share, days logged, campaign days) of the least-covered channel of the daily log, counting
+    the campaign's days on which it has a row; None without a campaign window or a log."""
+    def find():
+        if not (plan.start and plan.end) or plan.end < plan.start or plan.table("daily") is None:
+            return None
+        total = (plan.end - plan.start).days + 1
+        days: dict[str, set] = {}
+        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+            if date and name and plan.start <= date <= plan.end:
+                days.setdefault(fold(name), set()).add(date)
+        if not days:
+            return None
+        least = min(len(d) for d in days.values())
+        return least / total, least, total
+    return plan.memo("daily_coverage", find)
+
+
+def _daily_covers(plan: PlanView, config) -> bool:
+    coverage = daily_coverage(plan)
+    return coverage is None or coverage[0] >= config["check"]["daily_coverage"] - 1e-9
+
+
 class _DailyVsReview(Rule):
     kind = ""
     column = ""
 
     def run(self, plan, config):
+        if not _daily_covers(plan, config):
+            return  # partial data: X293 says how much is covered
         daily = [v for v in plan.values_of("daily", self.column) if v is not None]
         reviewed = _review_rows(plan, self.kind)
         if not daily or not reviewed:
@@ -161,6 +186,21 @@ class ImpressionsVsReview(_DailyVsReview):
 class ConversionsVsReview(_DailyVsReview):
     code = "X292"
     kind, column = "conversions", "conversions"
+
+
+@register
+class DailyCoverage(Rule):
+    code = "X293"
+
+    def run(self, plan, config):
+        coverage = daily_coverage(plan)
+        if coverage is None or _daily_covers(plan, config) or not any(
+                _review_rows(plan, kind) for kind in ("impressions", "conversions")):
+            return
+        share, logged, total = coverage
+        table = plan.table("daily")
+        yield self.at(table, row=table.rows[0].row if table.rows else table.first_row, actual=pct(share),
+                      logged=logged, total=total, expected=pct(config["check"]["daily_coverage"]))
 
 
 @register
