@@ -1,0 +1,171 @@
+"""Plausibility, as a manager reads a plan (issue 12): rows pasted twice, a budget stated twice
+that disagrees, a costed line of nothing, a cost that should rise, a goal set twice, "done"
+with a note saying otherwise, and a daily log that skips a planned channel or a day."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..lookup import fold, list_key, same_metric
+from ..recompute import budget_total, expected_value
+from ..registry import Rule, register
+from ..view import PlanView
+from ._util import close, day, num
+
+# Tables whose rows repeat by design or have a duplicate rule of their own: the daily metrics
+# (T195 one row per day and channel, T198 a day repeating the day before), the channel plan
+# (T173), SWOT and the persona (one row per fixed label), the review (a mirror of the goals).
+_OWN_DUPLICATE_RULE = {"daily", "channels", "swot", "persona", "review"}
+
+
+@register
+class DuplicateRow(Rule):
+    code = "S043"
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            if table.key in _OWN_DUPLICATE_RULE:
+                continue
+            keys = [c.key for c in table.spec.columns if not c.derived and c.key not in table.missing]
+            seen: dict[tuple, int] = {}
+            for row in table.rows:
+                values = tuple(_comparable(row.cell(k)) for k in keys)
+                if sum(v is not None for v in values) < 2:
+                    continue  # one cell is not a row's worth of content
+                if values in seen:
+                    first_key = next(k for k, v in zip(keys, values) if v is not None)
+                    yield self.at(table, row.cell(first_key), row=row.row, first=seen[values])
+                else:
+                    seen[values] = row.row
+
+
+def _comparable(cell):
+    if cell is None or cell.status == "empty":
+        return None
+    if cell.ok and not isinstance(cell.value, str):
+        return cell.value
+    return fold(str(cell.raw))
+
+
+@register
+class ZeroQuantity(Rule):
+    code = "T165"
+
+    def run(self, plan: PlanView, config):
+        table = plan.table("budget")
+        for row in plan.rows("budget"):
+            quantity, price = row.num("quantity"), row.num("unit_price")
+            if quantity == 0 and price:
+                yield self.at(table, row.cell("quantity"), actual=num(price), item=row.text("details") or "")
+
+
+@register
+class CoverBudgetDiffers(Rule):
+    code = "T166"
+
+    def run(self, plan: PlanView, config):
+        cover = plan.cover.get("budget")
+        # Lines as they should be (quantity × unit price): a subtotal typed wrong is T161's.
+        amounts = [expected_value(plan, "budget", "subtotal", r) for r in plan.rows("budget")]
+        total = sum(a for a in amounts if a is not None) if any(a is not None for a in amounts) else budget_total(plan)
+        if cover is None or not cover.ok or not isinstance(cover.value, (int, float)) or not total:
+            return
+        if not close(cover.value, total, config["check"]["sum_tolerance"], 0.5):
+            yield self.at(None, cover, actual=num(cover.value), expected=num(total))
+
+
+@register
+class DailyRepeatsDayBefore(Rule):
+    code = "T198"
+
+    def run(self, plan: PlanView, config):
+        table = plan.table("daily")
+        if table is None:
+            return
+        figures = ("impressions", "ctr", "conversions")
+        by_day = {}
+        for row in table.rows:
+            date, channel = row.date("date"), fold(row.text("channel"))
+            values = tuple(row.num(k) for k in figures)
+            if date and channel and all(v is not None for v in values) and any(values):
+                by_day[(date.toordinal(), channel)] = (row, values)
+        for (ordinal, channel), (row, values) in sorted(by_day.items(), key=lambda kv: kv[1][0].row):
+            before = by_day.get((ordinal - 1, channel))
+            if before is not None and before[1] == values:
+                yield self.at(table, row.cell("impressions"), row=row.row, channel=row.text("channel"),
+                              date=day(row.date("date")), first=before[0].row)
+
+
+def _is_cost(plan: PlanView, metric: str | None) -> bool:
+    folded = fold(metric)
+    return bool(folded) and any(fold(w) in folded for w in plan.spec.workbook["cost_words"])
+
+
+@register
+class CostHigherIsBetter(Rule):
+    code = "T203"
+
+    def run(self, plan: PlanView, config):
+        table = plan.table("goals")
+        for row in plan.rows("goals"):
+            if _is_cost(plan, row.text("metric")) and list_key(plan.spec, "direction", row.text("direction")) == "higher":
+                yield self.at(table, row.cell("direction"), metric=row.text("metric"), actual=row.text("direction"))
+
+
+@register
+class GoalTwice(Rule):
+    code = "T204"
+
+    def run(self, plan: PlanView, config):
+        table = plan.table("goals")
+        earlier = []
+        for row in plan.rows("goals"):
+            metric = row.text("metric")
+            if not metric:
+                continue
+            first = next((r for r in earlier if same_metric(plan.spec, r.text("metric"), metric)), None)
+            if first is not None:
+                yield self.at(table, row.cell("metric"), metric=metric, first=first.row)
+            else:
+                earlier.append(row)
+
+
+@register
+class DoneButNoteSaysNot(Rule):
+    code = "T223"
+
+    def run(self, plan: PlanView, config):
+        table = plan.table("checklist")
+        words = [fold(w) for w in plan.spec.workbook["not_done_words"]]
+        for row in plan.rows("checklist"):
+            note = fold(row.text("notes"))
+            if note and list_key(plan.spec, "yes_no", row.text("done")) == "yes" and any(w and w in note for w in words):
+                yield self.at(table, row.cell("done"), check=row.text("check") or "", note=row.text("notes"))
+
+
+@register
+class DailyGaps(Rule):
+    code = "X282"
+
+    def run(self, plan: PlanView, config):
+        """A day inside the log's span with no row for a planned channel: its figures for that
+        day are missing, and every total built on the log is short."""
+        table = plan.table("daily")
+        planned = {fold(r.text("channel")): r.text("channel") for r in plan.rows("channels") if r.text("channel")}
+        if table is None or not planned:
+            return
+        days: dict[str, set] = {}
+        strays = set()  # days with a row of a channel not in the plan: X281 explains the gap
+        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+            if date and name:
+                days.setdefault(fold(name), set()).add(date.toordinal()) if fold(name) in planned \
+                    else strays.add(date.toordinal())
+        logged = set().union(*days.values()) if days else set()
+        if not logged:
+            return
+        first, last = min(logged), max(logged)
+        for channel, name in planned.items():
+            have = days.get(channel, set())
+            missing = [d for d in range(first, last + 1) if d not in have and d not in strays]
+            if missing:
+                shown = [day(dt.date.fromordinal(d)) for d in missing[:5]] + (["…"] if len(missing) > 5 else [])
+                yield self.at(table, row=table.rows[0].row, channel=name, actual=", ".join(shown), count=len(missing))
