@@ -8,8 +8,11 @@ import datetime as dt
 from ..lookup import fold, list_key, same_metric
 from ..recompute import budget_total, expected_value
 from ..registry import Rule, register
-from ..view import PlanView
+from ..view import PlanView, _np
 from ._util import close, day, num
+from .tables import neighbour_rows
+
+_NAN = float("nan")
 
 # Tables whose rows repeat by design or have a duplicate rule of their own: the daily metrics
 # (T195 one row per day and channel, T198 a day repeating the day before), the channel plan
@@ -23,27 +26,24 @@ class DuplicateRow(Rule):
 
     def run(self, plan: PlanView, config):
         for table in plan.tables.values():
-            if table.key in _OWN_DUPLICATE_RULE:
+            if table.key in _OWN_DUPLICATE_RULE or not table.rows:
                 continue
             keys = [c.key for c in table.spec.columns if not c.derived and c.key not in table.missing]
+            columns = [table.column(k) for k in keys]
+            if any(c is None for c in columns):
+                continue
+            # Compared as held (text stripped): a pasted row holds what its original holds.
             seen: dict[tuple, int] = {}
-            for row in table.rows:
-                values = tuple(_comparable(row.cell(k)) for k in keys)
-                if sum(v is not None for v in values) < 2:
+            for i, values in enumerate(zip(*(c.raw for c in columns))):
+                values = tuple(v.strip() if isinstance(v, str) else v for v in values)
+                if sum(v not in (None, "") for v in values) < 2:
                     continue  # one cell is not a row's worth of content
                 if values in seen:
-                    first_key = next(k for k, v in zip(keys, values) if v is not None)
-                    yield self.at(table, row.cell(first_key), row=row.row, first=seen[values])
+                    row = table.rows[i]
+                    first_key = next(k for k, v in zip(keys, values) if v not in (None, ""))
+                    yield self.at(table, row.cell(first_key), row=row.row, first=table.rows.numbers[seen[values]])
                 else:
-                    seen[values] = row.row
-
-
-def _comparable(cell):
-    if cell is None or cell.status == "empty":
-        return None
-    if cell.ok and not isinstance(cell.value, str):
-        return cell.value
-    return fold(str(cell.raw))
+                    seen[values] = i
 
 
 @register
@@ -81,18 +81,18 @@ class DailyRepeatsDayBefore(Rule):
         table = plan.table("daily")
         if table is None:
             return
-        figures = ("impressions", "ctr", "conversions")
-        by_day = {}
-        for row in table.rows:
-            date, channel = row.date("date"), fold(row.text("channel"))
-            values = tuple(row.num(k) for k in figures)
-            if date and channel and all(v is not None for v in values) and any(values):
-                by_day[(date.toordinal(), channel)] = (row, values)
-        for (ordinal, channel), (row, values) in sorted(by_day.items(), key=lambda kv: kv[1][0].row):
-            before = by_day.get((ordinal - 1, channel))
-            if before is not None and before[1] == values:
-                yield self.at(table, row.cell("impressions"), row=row.row, channel=row.text("channel"),
-                              date=day(row.date("date")), first=before[0].row)
+        np = _np()
+        before, _ = neighbour_rows(table)
+        series = [np.array([_NAN if v is None else v for v in table.values_of(k)], dtype=float)
+                  for k in ("impressions", "ctr", "conversions")]
+        has = before >= 0
+        j = np.where(has, before, 0)
+        with np.errstate(invalid="ignore"):
+            same = has & np.logical_and.reduce([(s == s[j]) & ~np.isnan(s) for s in series]) & (series[0] > 0)
+        for i in np.flatnonzero(same).tolist():
+            row = table.rows[i]
+            yield self.at(table, row.cell("impressions"), row=row.row, channel=row.text("channel"),
+                          date=day(row.date("date")), first=table.rows.numbers[int(before[i])])
 
 
 def _is_cost(plan: PlanView, metric: str | None) -> bool:

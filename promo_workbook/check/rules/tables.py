@@ -199,7 +199,7 @@ def _anomalies(table, config) -> list[tuple[int, str]]:
 
     def find():
         np = _np()
-        before, after = _neighbour_rows(table)
+        before, after = neighbour_rows(table)
         out, seen = [], np.zeros(len(table.rows), dtype=bool)
         for key in ("conversions", "impressions"):
             series = np.array([_NAN if v is None else v for v in table.values_of(key)], dtype=float)
@@ -221,7 +221,7 @@ def _anomalies(table, config) -> list[tuple[int, str]]:
     return table.memo(("anomalies", factor), find)
 
 
-def _neighbour_rows(table):
+def neighbour_rows(table):
     """For each daily row, the row of the same channel the day before and the day after (-1: none)."""
     def find():
         np = _np()
@@ -238,7 +238,7 @@ def _neighbour_rows(table):
 
 def _neighbours(table, i: int, key: str) -> list[float]:
     """The same channel's figures the day before and the day after row ``i`` (those there)."""
-    before, after = _neighbour_rows(table)
+    before, after = neighbour_rows(table)
     values = table.values_of(key)
     return [float(values[j]) for j in (int(before[i]), int(after[i])) if j >= 0 and values[j] is not None]
 
