@@ -53,9 +53,42 @@ class ReviewTargetDiffers(Rule):
             if goal is None:
                 continue
             planned, reviewed = goal.num("target"), row.num("target")
+            if unit_factor(planned, reviewed):
+                continue  # 万 and 元 mixed: X253 says so
             if planned is not None and reviewed is not None and not close(planned, reviewed, 1e-9, 1e-9):
                 yield self.at(table, row.cell("target"), actual=num(reviewed), expected=num(planned),
                               metric=row.text("metric"))
+
+
+_FACTORS = {1_000: "千", 10_000: "万"}
+
+
+def unit_factor(a, b) -> int | None:
+    """1,000 or 10,000 when one number is about that many times the other (a unit factor
+    mixed up: 150 万元 beside 1,500,000 元); else None."""
+    if not a or not b or a * b < 0:
+        return None
+    ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+    return next((f for f in _FACTORS if f / 2 <= ratio <= f * 2), None)
+
+
+@register
+class UnitFactorMixed(Rule):
+    code = "X253"
+
+    def run(self, plan, config):
+        goals = [r for r in plan.rows("goals") if r.text("metric")]
+        table = plan.table("review")
+        for row in plan.rows("review"):
+            goal = _matching_goal(plan, goals, row.text("metric"))
+            planned = goal.num("target") if goal is not None else None
+            pairs = (("target", row.num("target"), planned), ("actual", row.num("actual"), row.num("target") or planned))
+            for key, value, against in pairs:
+                factor = unit_factor(value, against)
+                if factor:
+                    yield self.at(table, row.cell(key), actual=num(value), expected=num(against),
+                                  factor=f"{factor:,}", metric=row.text("metric") or "")
+                    break
 
 
 def _matching_goal(plan, goals, metric):
