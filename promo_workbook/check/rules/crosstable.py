@@ -136,20 +136,29 @@ class ChannelBudgetVsLines(Rule):
         budget_rows = [r for r in plan.rows("budget") if r.text("channel")]
         if not budget_rows:
             return
-        cover = plan.cover.get("budget")
-        total = cover.value if cover is not None and cover.ok and isinstance(cover.value, (int, float)) else budget_total(plan)
-        if not total:
-            return
-        table = plan.table("channels")
+        from .plausibility import zero_quantity_rows
+
+        unpriced = {fold(r.text("channel")) for r in zero_quantity_rows(plan)}  # T165 explains those
         tol = max(config["check"]["sum_tolerance"], 0.005)
+        checked = []
         for row in plan.rows("channels"):
             share, name = row.num("budget_share"), row.text("channel")
-            if share is None or not name:
-                continue
-            lines = sum(line_amount(plan, r) or 0 for r in budget_rows if fold(r.text("channel")) == fold(name))
-            if not close(lines, share * total, tol, 0.5):
-                yield self.at(table, row.cell("budget_share"), actual=num(lines), expected=num(round(share * total, 2)),
-                              share=pct(share), channel=name)
+            if share is not None and name and fold(name) not in unpriced:
+                lines = sum(line_amount(plan, r) or 0 for r in budget_rows if fold(r.text("channel")) == fold(name))
+                checked.append((row, share, name, lines))
+        cover = plan.cover.get("budget")
+        totals = [t for t in (cover.value if cover is not None and cover.ok and isinstance(cover.value, (int, float))
+                              else None, budget_total(plan)) if t]
+        if not totals or not checked:
+            return
+        # The Cover's budget, unless the lines' own total explains more channels (then the Cover
+        # is the one mistake, T166's, and not every channel's).
+        off = [[c for c in checked if not close(c[3], c[1] * total, tol, 0.5)] for total in totals]
+        total, wrong = min(zip(totals, off), key=lambda t: len(t[1]))
+        table = plan.table("channels")
+        for row, share, name, lines in wrong:
+            yield self.at(table, row.cell("budget_share"), actual=num(lines), expected=num(round(share * total, 2)),
+                          share=pct(share), channel=name)
 
 
 @register
@@ -192,13 +201,21 @@ def _daily_covers(plan: PlanView, config) -> bool:
     return coverage is None or coverage[0] >= config["check"]["daily_coverage"] - 1e-9
 
 
+def _daily_complete(plan: PlanView, config) -> bool:
+    """The log covers the campaign and misses no planned channel's day (X282 reports a gap,
+    which also explains why its totals fall short of the review's)."""
+    from .plausibility import daily_gaps
+
+    return _daily_covers(plan, config) and not daily_gaps(plan)
+
+
 class _DailyVsReview(Rule):
     kind = ""
     column = ""
 
     def run(self, plan, config):
-        if not _daily_covers(plan, config):
-            return  # partial data: X293 says how much is covered
+        if not _daily_complete(plan, config):
+            return  # partial data: X293 says how much is covered, X282 which days are missing
         daily = [v for v in plan.values_of("daily", self.column) if v is not None]
         reviewed = _review_rows(plan, self.kind)
         if not daily or not reviewed:

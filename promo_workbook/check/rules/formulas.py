@@ -10,6 +10,7 @@ from ..evaluate import normalise
 from ..recompute import daily_expected, expected_value
 from ..registry import Rule, owned, register
 from ..view import PlanView, TableView
+from .values import explained_rows
 from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
@@ -110,7 +111,8 @@ class StaleCache(Rule):
                 maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
                 for row in table.rows_where(maybe):
                     cell = row.cell(col.key)
-                    if cell is None or cell.formula is None or _app_reads_differently(table, row):
+                    if cell is None or cell.formula is None or _app_reads_differently(table, row) \
+                            or row.row in explained_rows(plan, table):
                         continue
                     expected_text = template_formula(plan, table, col.key, row.row)
                     if expected_text is None or normalise(cell.formula) != normalise(expected_text):

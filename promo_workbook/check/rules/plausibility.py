@@ -46,16 +46,34 @@ class DuplicateRow(Rule):
                     seen[values] = i
 
 
+def zero_quantity_rows(plan: PlanView):
+    """Budget lines with a unit price and a quantity of zero (T165)."""
+    return [r for r in plan.rows("budget") if r.num("quantity") == 0 and r.num("unit_price")]
+
+
 @register
 class ZeroQuantity(Rule):
     code = "T165"
 
     def run(self, plan: PlanView, config):
         table = plan.table("budget")
-        for row in plan.rows("budget"):
-            quantity, price = row.num("quantity"), row.num("unit_price")
-            if quantity == 0 and price:
-                yield self.at(table, row.cell("quantity"), actual=num(price), item=row.text("details") or "")
+        for row in zero_quantity_rows(plan):
+            yield self.at(table, row.cell("quantity"), actual=num(row.num("unit_price")), item=row.text("details") or "")
+
+
+def _lines_total(plan: PlanView):
+    """The budget lines as they should be (quantity × unit price; a subtotal typed wrong is T161's)."""
+    amounts = [expected_value(plan, "budget", "subtotal", r) for r in plan.rows("budget")]
+    return sum(a for a in amounts if a is not None) if any(a is not None for a in amounts) else budget_total(plan)
+
+
+def cover_budget_agrees(plan: PlanView, config) -> bool:
+    """The Cover's total budget is the budget lines' (or either is missing)."""
+    cover = plan.cover.get("budget")
+    total = _lines_total(plan)
+    if cover is None or not cover.ok or not isinstance(cover.value, (int, float)) or not total:
+        return True
+    return close(cover.value, total, config["check"]["sum_tolerance"], 0.5)
 
 
 @register
@@ -63,14 +81,10 @@ class CoverBudgetDiffers(Rule):
     code = "T166"
 
     def run(self, plan: PlanView, config):
-        cover = plan.cover.get("budget")
-        # Lines as they should be (quantity × unit price): a subtotal typed wrong is T161's.
-        amounts = [expected_value(plan, "budget", "subtotal", r) for r in plan.rows("budget")]
-        total = sum(a for a in amounts if a is not None) if any(a is not None for a in amounts) else budget_total(plan)
-        if cover is None or not cover.ok or not isinstance(cover.value, (int, float)) or not total:
-            return
-        if not close(cover.value, total, config["check"]["sum_tolerance"], 0.5):
-            yield self.at(None, cover, actual=num(cover.value), expected=num(total))
+        if zero_quantity_rows(plan) or cover_budget_agrees(plan, config):
+            return  # a line of zero quantity (T165) is the likelier cause of a gap
+        cover = plan.cover["budget"]
+        yield self.at(None, cover, actual=num(cover.value), expected=num(_lines_total(plan)))
 
 
 @register
@@ -142,30 +156,52 @@ class DoneButNoteSaysNot(Rule):
                 yield self.at(table, row.cell("done"), check=row.text("check") or "", note=row.text("notes"))
 
 
+def daily_gaps(plan: PlanView) -> list[tuple[str, list[int]]]:
+    """(channel as planned, missing day ordinals) for each planned channel with no daily row on
+    a day inside the log's span; a day with a row under a channel not in the plan (a typo,
+    X281) is not a gap."""
+    def find():
+        planned = {fold(r.text("channel")): r.text("channel") for r in plan.rows("channels") if r.text("channel")}
+        if plan.table("daily") is None or not planned:
+            return []
+        days: dict[str, set] = {}
+        strays = set()
+        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+            if date and name:
+                if fold(name) in planned:
+                    days.setdefault(fold(name), set()).add(date.toordinal())
+                else:
+                    strays.add(date.toordinal())
+        logged = set().union(*days.values()) if days else set()
+        if not logged:
+            return []
+        span = range(min(logged), max(logged) + 1)
+        out = []
+        for channel, name in planned.items():
+            missing = [d for d in span if d not in days.get(channel, set()) and d not in strays]
+            if missing:
+                out.append((name, missing))
+        return out
+    return plan.memo("daily_gaps", find)
+
+
 @register
 class DailyGaps(Rule):
     code = "X282"
 
     def run(self, plan: PlanView, config):
-        """A day inside the log's span with no row for a planned channel: its figures for that
-        day are missing, and every total built on the log is short."""
         table = plan.table("daily")
-        planned = {fold(r.text("channel")): r.text("channel") for r in plan.rows("channels") if r.text("channel")}
-        if table is None or not planned:
+        if table is None:
             return
-        days: dict[str, set] = {}
-        strays = set()  # days with a row of a channel not in the plan: X281 explains the gap
-        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+        where = {}
+        for i, (date, name) in enumerate(zip(plan.values_of("daily", "date", "date"),
+                                             plan.values_of("daily", "channel", "text"))):
             if date and name:
-                days.setdefault(fold(name), set()).add(date.toordinal()) if fold(name) in planned \
-                    else strays.add(date.toordinal())
-        logged = set().union(*days.values()) if days else set()
-        if not logged:
-            return
-        first, last = min(logged), max(logged)
-        for channel, name in planned.items():
-            have = days.get(channel, set())
-            missing = [d for d in range(first, last + 1) if d not in have and d not in strays]
-            if missing:
-                shown = [day(dt.date.fromordinal(d)) for d in missing[:5]] + (["…"] if len(missing) > 5 else [])
-                yield self.at(table, row=table.rows[0].row, channel=name, actual=", ".join(shown), count=len(missing))
+                where.setdefault((date.toordinal(), fold(name)), i)
+        for name, missing in daily_gaps(plan):
+            # At the channel's row of the day before the first gap, where the missing row goes.
+            i = where.get((missing[0] - 1, fold(name)), where.get((missing[-1] + 1, fold(name))))
+            row = table.rows[i] if i is not None else table.rows[0]
+            shown = [day(dt.date.fromordinal(d)) for d in missing[:5]] + (["…"] if len(missing) > 5 else [])
+            yield self.at(table, row.cell("date"), row=row.row, channel=name, actual=", ".join(shown),
+                          count=len(missing))

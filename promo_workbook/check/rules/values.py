@@ -69,14 +69,16 @@ def approximate(col, cell) -> bool:
                                            or (cell.direction is not None and col.key != "target"))
 
 
-def approximate_rows(plan: PlanView, table) -> set[int]:
-    """Excel rows of ``table`` holding an approximate number its formulas compute with: the
-    app shows #VALUE! there, which V072 explains (F141 and V121 leave those rows alone)."""
+def explained_rows(plan: PlanView, table) -> set[int]:
+    """Excel rows of ``table`` holding text (V061) or an approximate number (V072) in a cell its
+    formulas compute with: the app shows #VALUE! there, and the cell's finding explains it
+    (V121 leaves those rows' formulas alone, F141 those rows)."""
     def find():
         used = computed_with(table)
         return {cell.row for t, col, cell in _input_cells(plan, NUMERIC)
-                if t is table and col.key in used and approximate(col, cell)}
-    return table.memo("approximate_rows", find)
+                if t is table and col.key in used
+                and (approximate(col, cell) or (cell.status == "unreadable" and cell.error is None))}
+    return table.memo("explained_rows", find)
 
 
 @register
@@ -234,10 +236,10 @@ class ErrorValue(Rule):
         for table in plan.tables.values():
             maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
                                      lambda c: ~c.plain)
-            approximate_in = approximate_rows(plan, table)
+            explained = explained_rows(plan, table)
             for row in table.rows_where(maybe) + ([table.totals] if table.totals else []):
                 for cell in row.cells.values():
-                    if cell.formula is not None and cell.row in approximate_in:
-                        continue  # the app's #VALUE! from an approximate number (V072)
+                    if cell.formula is not None and cell.row in explained:
+                        continue  # the app's #VALUE! from text or an approximate number (V061, V072)
                     if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
                         yield self.at(table, cell, actual=cell.error or cell.raw.strip())
