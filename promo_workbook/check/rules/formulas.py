@@ -111,8 +111,9 @@ class StaleCache(Rule):
                 maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
                 for row in table.rows_where(maybe):
                     cell = row.cell(col.key)
+                    explained = explained_rows(plan, table)
                     if cell is None or cell.formula is None or _app_reads_differently(table, row) \
-                            or row.row in explained_rows(plan, table):
+                            or row.row in explained or (explained and not _number(cell.cached)):
                         continue
                     expected_text = template_formula(plan, table, col.key, row.row)
                     if expected_text is None or normalise(cell.formula) != normalise(expected_text):
@@ -163,6 +164,10 @@ def _cache_agrees(plan: PlanView, table: TableView, key: str, tol: float):
         gap = np.abs(cached - values)
         agree = gap <= 0.5 * np.maximum(tol * np.maximum(np.abs(cached), np.abs(values)), 1e-6)
     return template_cells(plan, table, key) & col.plain & valid & (np.isnan(values) | (~np.isnan(cached) & agree))
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _app_reads_differently(table: TableView, row) -> bool:

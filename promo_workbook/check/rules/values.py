@@ -239,7 +239,8 @@ class ErrorValue(Rule):
             explained = explained_rows(plan, table)
             for row in table.rows_where(maybe) + ([table.totals] if table.totals else []):
                 for cell in row.cells.values():
-                    if cell.formula is not None and cell.row in explained:
-                        continue  # the app's #VALUE! from text or an approximate number (V061, V072)
+                    if cell.formula is not None and explained and (cell.row in explained or not cell.ok):
+                        continue  # the app's #VALUE! from text or an approximate number (V061, V072), and
+                        # the totals and shares it spreads to in the table: the cause is reported
                     if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
                         yield self.at(table, cell, actual=cell.error or cell.raw.strip())
