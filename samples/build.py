@@ -478,6 +478,20 @@ MISTAKES = [
     Mistake("material overdue and not done",
             "Due 2026-02-26, still in progress on 2026-03-20 (today).", 23, "materials", "status", 2,
             value=lambda b: b.label("material_status", "doing"), also=("due",)),
+    Mistake("approximate number in a computed cell",
+            "Conversions typed as 约… / ~… : the workbook's rate formulas show #VALUE!, and nobody "
+            "committed to the figure.", 7, "daily", "conversions", _day_row(9, 2),
+            value=lambda b: {"zh-CN": "约{}", "zh-TW": "約{}", "en": "~{}"}[b.lang].format(
+                b.cell("daily", "conversions", _day_row(9, 2)).value),
+            knock_on="conversion rate and achievement show #VALUE! once recalculated (not reported again)"),
+    Mistake("a day twenty times its neighbours",
+            "Xiaohongshu impressions on 03-12 typed with an extra digit and more: twenty times the days "
+            "around it.", 19, "daily", "impressions", _day_row(11, 1),
+            value=lambda b: b.cell("daily", "impressions", _day_row(11, 1)).value * 20,
+            knock_on="Σ daily impressions ≠ review actual (29)"),
+    Mistake("improvement due before the campaign ends",
+            "An improvement due 2026-02-20, before the campaign (2026-03-01 – 2026-03-15) even began.",
+            11, "improvements", "deadline", 0, value=lambda b: dt.date(2026, 2, 20)),
 ]
 
 
