@@ -121,6 +121,9 @@ def _mistakes():
                 "V061", "error", ("daily", "impressions", _day(2, 2)), knock_on=("X291",)),
         Planted("a subtotal typed over", lambda l: [_set(l, "budget", "subtotal", 1, 11000)],
                 "F131", "error", ("budget", "subtotal", 1), knock_on=("T161", "X271")),
+        # The app's saved conversion rate divides by the typed clicks: right for what is typed, not stale.
+        Planted("clicks typed over", lambda l: [_set(l, "daily", "clicks", _day(8, 1), 999)],
+                "F131", "error", ("daily", "clicks", _day(8, 1))),
         Planted("a progress date a year off", lambda l: [_set(l, "progress", "date", 1, "2025-09-04", "date")],
                 "V111", "warning", ("progress", "date", 1)),
         Planted("a channel typo in the log", lambda l: [_set(l, "daily", "channel", _day(4, 1),
