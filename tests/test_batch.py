@@ -66,7 +66,7 @@ def test_batch_text_records_order_and_exit_code(folder):
     table = out[out.index("\nfile ") + 1:].splitlines()
     assert table[1].split()[:2] == [str(folder / "broken.xlsx"), "unreadable"]
     assert table[5].split()[:2] == [str(folder / "hand.xlsx"), "errors"]  # the seed's own inconsistencies
-    assert table[6].split()[:3] == [str(folder / "mistakes-en.xlsx"), "errors", "9"]
+    assert table[6].split()[:3] == [str(folder / "mistakes-en.xlsx"), "errors", "10"]
     assert table[-1].startswith("8 files, 1 unreadable")
 
 

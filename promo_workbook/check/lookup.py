@@ -56,14 +56,16 @@ def direction_of_metric(plan, metric: str | None, target_cell=None) -> str:
     """Higher or lower is better: the goals table says, else the target's comparator, else the
     metric's kind (a cost is lower-is-better), else higher."""
     folded = fold(metric)
-    for row in plan.rows("goals"):
-        if folded and fold(row.text("metric")) == folded:
-            key = list_key(plan.spec, "direction", row.text("direction"))
-            if key:
-                return key
-            cell = row.cell("target")
-            if cell is not None and cell.direction:
-                return cell.direction
+    goals = plan.rows("goals")
+    same = [r for r in goals if folded and fold(r.text("metric")) == folded] \
+        or [r for r in goals if same_metric(plan.spec, r.text("metric"), metric)]
+    for row in same:
+        key = list_key(plan.spec, "direction", row.text("direction"))
+        if key:
+            return key
+        cell = row.cell("target")
+        if cell is not None and cell.direction:
+            return cell.direction
     if target_cell is not None and target_cell.direction:
         return target_cell.direction
     if metric_kind(plan.spec, metric) == "acquisition_cost":
