@@ -152,8 +152,8 @@ def test_check_filter_download_and_switch_language(server, browser, shots, tmp_p
     page.uncheck('input[data-filter="warning"]')
     page.uncheck('input[data-filter="info"]')
     visible = page.locator(".finding:visible")
-    assert visible.count() == 9
-    assert all("sev-error" in (visible.nth(i).get_attribute("class") or "") for i in range(9))
+    assert visible.count() == 10
+    assert all("sev-error" in (visible.nth(i).get_attribute("class") or "") for i in range(10))
     assert page.locator("h3:visible", has_text="Materials").count() == 0  # a sheet with warnings only is hidden
     page.locator("#findings").scroll_into_view_if_needed()
     shots(page, "report-errors", top=False)

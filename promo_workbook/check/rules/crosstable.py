@@ -185,7 +185,7 @@ def daily_coverage(plan: PlanView) -> tuple[float, int, int] | None:
         total = (plan.end - plan.start).days + 1
         planned = {fold(r.text("channel")) for r in plan.rows("channels") if r.text("channel")}
         days: dict[str, set] = {}
-        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+        for date, name in zip(plan.table("daily").values_of("date", "date"), plan.table("daily").values_of("channel", "text")):
             # A channel not in the plan (X281, often a typo) is not a channel the log must cover.
             if date and name and plan.start <= date <= plan.end and (not planned or fold(name) in planned):
                 days.setdefault(fold(name), set()).add(date)

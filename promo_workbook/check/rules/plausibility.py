@@ -166,7 +166,7 @@ def daily_gaps(plan: PlanView) -> list[tuple[str, list[int]]]:
             return []
         days: dict[str, set] = {}
         strays = set()
-        for date, name in zip(plan.values_of("daily", "date", "date"), plan.values_of("daily", "channel", "text")):
+        for date, name in zip(plan.table("daily").values_of("date", "date"), plan.table("daily").values_of("channel", "text")):
             if date and name:
                 if fold(name) in planned:
                     days.setdefault(fold(name), set()).add(date.toordinal())
@@ -194,8 +194,7 @@ class DailyGaps(Rule):
         if table is None:
             return
         where = {}
-        for i, (date, name) in enumerate(zip(plan.values_of("daily", "date", "date"),
-                                             plan.values_of("daily", "channel", "text"))):
+        for i, (date, name) in enumerate(zip(table.values_of("date", "date"), table.values_of("channel", "text"))):
             if date and name:
                 where.setdefault((date.toordinal(), fold(name)), i)
         for name, missing in daily_gaps(plan):
