@@ -31,7 +31,7 @@ def metric_kind(spec, metric: str | None) -> str | None:
     return None
 
 
-def same_metric(spec, a: str | None, b: str | None) -> bool:
+def same_metric(spec, a: str | None, b: str | None, *, by_kind: bool = True) -> bool:
     """Two metric names that mean the same: equal once folded, one the other with a counting
     word or a qualifier before it (新增会员 / 新增会员数 / 会员, members / new members), or words of one metric kind."""
     fa, fb = _stem(fold(a)), _stem(fold(b))
@@ -39,7 +39,7 @@ def same_metric(spec, a: str | None, b: str | None) -> bool:
         return False
     if fa == fb or (min(len(fa), len(fb)) >= 2 and (fa.endswith(fb) or fb.endswith(fa))):
         return True
-    kind = metric_kind(spec, a)
+    kind = metric_kind(spec, a) if by_kind else None
     return kind is not None and kind == metric_kind(spec, b)
 
 

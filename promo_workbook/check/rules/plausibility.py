@@ -136,7 +136,8 @@ class GoalTwice(Rule):
             metric = row.text("metric")
             if not metric:
                 continue
-            first = next((r for r in earlier if same_metric(plan.spec, r.text("metric"), metric)), None)
+            # By name only: 销量 and 订单数 are one kind of metric, and may well be two goals.
+            first = next((r for r in earlier if same_metric(plan.spec, r.text("metric"), metric, by_kind=False)), None)
             if first is not None:
                 yield self.at(table, row.cell("metric"), metric=metric, first=first.row)
             else:
