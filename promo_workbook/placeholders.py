@@ -19,7 +19,8 @@ RELATIVE = re.compile(r"[xX]\s*\.\s*(\d{1,3})")
 RELATIVE_RANGE = re.compile(rf"[xX]\s*\.\s*(\d{{1,3}}){_SEP}(?:[xX]\s*\.\s*)?(\d{{1,3}})")
 _XMD = r"(?:[xX]{1,2}|\d{1,2})月(?:[xX]{1,2}|\d{1,2})[日号號]?"
 _X_DATE = re.compile(rf"{_XMD}(?:{_SEP}{_XMD})?")
-_STARRED_ROLE = re.compile(r"\*+\s*[^\W\d_]+")
+# A starred role of up to three words: *经理, *Customer service, *Video editor.
+_STARRED_ROLE = re.compile(r"\*+\s*[^\W\d_]+(?:[ \-][^\W\d_]+){0,2}")
 _XXX = re.compile(r"[xX]{2,}(?![A-Za-z])")
 _EXAMPLE = re.compile(r"[(\[【]\s*(?:例如|比如|如(?!果)|例|e\.?g\.?)|(?:e\.g\.|eg:|例如:|比如:|如:)", re.I)
 

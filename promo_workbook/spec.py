@@ -19,7 +19,7 @@ LANGUAGES = ("zh-CN", "zh-TW", "en")
 COLUMN_KINDS = ("text", "number", "money", "percent", "date", "dropdown", "formula")
 FORMATS = ("text", "integer", "number", "money", "percent", "date", "ratio")
 ORIGINS = ("seed", "added")
-DATE_RANGES = ("campaign", "any")
+DATE_RANGES = ("campaign", "after", "any")  # after: work that follows the campaign (improvements)
 # How a column's cells may be read besides its kind: the seed's combined cells.
 READ_AS = ("daterange", "rate_target")
 # What a combined seed cell gives the column it fills (values.Value attributes).
@@ -315,7 +315,7 @@ def _load_column(file: str, path: str, data: Any) -> Column:
     if (column.kind == "dropdown") != (column.list is not None):
         raise SpecError(file, path, "kind dropdown and a list go together")
     if (column.kind == "date") != (column.dates is not None):
-        raise SpecError(file, path, "kind date needs dates: campaign or any")
+        raise SpecError(file, path, "kind date needs dates: campaign, after or any")
     return column
 
 

@@ -230,7 +230,8 @@ _HIGHER_BEFORE = (">=", "≥", "≧", ">", "不低于", "不低於", "不少于"
                   "最少", "超过", "超過", "高于", "高於", "大于", "大於")
 _LOWER_AFTER = ("以内", "以內", "之内", "之內", "以下")
 _HIGHER_AFTER = ("以上", "+")
-_APPROX = ("约", "約", "大约", "大約", "≈", "~")
+_APPROX = ("约", "約", "大约", "大約", "大概", "大致", "约莫", "約莫", "≈", "~", "about", "approx.", "approx",
+           "approximately", "around", "roughly", "circa")
 
 
 def _alt(words) -> str:
@@ -239,7 +240,7 @@ def _alt(words) -> str:
 
 
 _NUMBER = re.compile(
-    rf"(?P<approx>{_alt(_APPROX)})?\s*"
+    rf"(?P<approx>(?i:{_alt(_APPROX)}))?\s*"
     rf"(?P<before>{_alt(_LOWER_BEFORE + _HIGHER_BEFORE)})?\s*"
     r"(?P<sign>[-+])?\s*"
     r"(?P<cur>[¥$]|(?i:rmb|cny|usd)|人民币|人民幣)?\s*"

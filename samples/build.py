@@ -137,15 +137,15 @@ PEOPLE = {
 
 CHANNELS = [
     {"name": T("抖音", "抖音", "Douyin"), "impressions": 500_000, "conversions": 5_000, "share": 0.4,
-     "ctr": 0.032, "curve": [5, 6, 7, 9, 10, 10, 11, 11, 10, 9, 8, 7, 6, 6, 5],
+     "ctr": 0.032, "curve": [50, 62, 71, 88, 97, 103, 108, 112, 101, 93, 82, 71, 63, 58, 51],
      "format": T("信息流广告+KOL合作(10万粉)", "信息流廣告+KOL合作(10萬粉)", "In-feed ads + KOL (100k followers)"),
      "owner": P("zhang")},
     {"name": T("小红书", "小紅書", "Xiaohongshu"), "impressions": 300_000, "conversions": 3_000, "share": 0.3,
-     "ctr": 0.028, "curve": [6, 7, 7, 8, 9, 9, 9, 10, 9, 9, 8, 8, 7, 7, 7],
+     "ctr": 0.028, "curve": [60, 68, 73, 79, 86, 91, 94, 99, 92, 87, 83, 78, 74, 70, 66],
      "format": T("KOC种草笔记(50篇)+笔记加热", "KOC種草筆記(50篇)+筆記加熱", "KOC notes (50 posts) + boosting"),
      "owner": P("li")},
     {"name": T("社群", "社群", "Communities"), "impressions": 200_000, "conversions": 2_000, "share": 0.2,
-     "ctr": 0.05, "curve": [4, 5, 6, 8, 9, 10, 10, 10, 10, 10, 9, 8, 8, 7, 6],
+     "ctr": 0.05, "curve": [40, 52, 61, 77, 88, 96, 101, 104, 99, 95, 89, 82, 76, 68, 62],
      "format": T("福利通知+邀请裂变", "福利通知+邀請裂變", "Perk announcements + referrals"),
      "owner": P("chen")},
 ]
@@ -478,6 +478,20 @@ MISTAKES = [
     Mistake("material overdue and not done",
             "Due 2026-02-26, still in progress on 2026-03-20 (today).", 23, "materials", "status", 2,
             value=lambda b: b.label("material_status", "doing"), also=("due",)),
+    Mistake("approximate number in a computed cell",
+            "Conversions typed as 约… / ~… : the workbook's rate formulas show #VALUE!, and nobody "
+            "committed to the figure.", 7, "daily", "conversions", _day_row(9, 2),
+            value=lambda b: {"zh-CN": "约{}", "zh-TW": "約{}", "en": "~{}"}[b.lang].format(
+                b.cell("daily", "conversions", _day_row(9, 2)).value),
+            knock_on="conversion rate and achievement show #VALUE! once recalculated (not reported again)"),
+    Mistake("a day twenty times its neighbours",
+            "Xiaohongshu impressions on 03-12 typed with an extra digit and more: twenty times the days "
+            "around it.", 19, "daily", "impressions", _day_row(11, 1),
+            value=lambda b: b.cell("daily", "impressions", _day_row(11, 1)).value * 20,
+            knock_on="Σ daily impressions ≠ review actual (29)"),
+    Mistake("improvement due before the campaign ends",
+            "An improvement due 2026-02-20, before the campaign (2026-03-01 – 2026-03-15) even began.",
+            11, "improvements", "deadline", 0, value=lambda b: dt.date(2026, 2, 20)),
 ]
 
 

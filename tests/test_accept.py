@@ -139,7 +139,7 @@ def test_cli_text_and_json(plan):
     text = _run("check", path, "--today", "2026-03-20", "--strict")
     assert text.exit_code == 0, text.output
     section = text.output.split("Accepted findings (not counted as errors or warnings)\n", 1)[1]
-    assert section.startswith("  'Daily Metrics'!D5 V082 warning  ")
+    assert section.startswith("  'Daily Metrics'!D5 V082 error  ")
     assert f"✓ {REASON} (Wang Min, 2026-03-18)" in section
     assert "Passed: no errors or warnings" in text.output and "(1 accepted)" in text.output
     out = _run("check", path, "--today", "2026-03-20", "--format", "json")
@@ -148,7 +148,7 @@ def test_cli_text_and_json(plan):
     assert json.dumps(report, ensure_ascii=False, indent=2) + "\n" == out.output  # laid out as json.dumps
     assert report["valid"] is True and report["stats"]["warnings"] == 0 and report["stats"]["accepted"] == 1
     last = report["findings"][-1]
-    assert (last["code"], last["sheet"], last["cell"], last["severity"]) == ("V082", "Daily Metrics", "D5", "warning")
+    assert (last["code"], last["sheet"], last["cell"], last["severity"]) == ("V082", "Daily Metrics", "D5", "error")
     assert last["accepted"] == {"reason": REASON, "by": "Wang Min", "date": "2026-03-18"}
     assert all("accepted" not in f for f in report["findings"][:-1])
 

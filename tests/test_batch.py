@@ -66,7 +66,7 @@ def test_batch_text_records_order_and_exit_code(folder):
     table = out[out.index("\nfile ") + 1:].splitlines()
     assert table[1].split()[:2] == [str(folder / "broken.xlsx"), "unreadable"]
     assert table[5].split()[:2] == [str(folder / "hand.xlsx"), "errors"]  # the seed's own inconsistencies
-    assert table[6].split()[:3] == [str(folder / "mistakes-en.xlsx"), "errors", "9"]
+    assert table[6].split()[:3] == [str(folder / "mistakes-en.xlsx"), "errors", "10"]
     assert table[-1].startswith("8 files, 1 unreadable")
 
 
@@ -108,7 +108,7 @@ def test_json_with_several_files_is_one_array(folder):
     result = run("check", folder / "mistakes-en.xlsx", folder / "broken.xlsx", "--format", "json")
     data = json.loads(result.stdout)
     assert [d["file"] for d in data] == [str(folder / "mistakes-en.xlsx"), str(folder / "broken.xlsx")]
-    assert data[0]["stats"]["errors"] == 9 and "error" in data[1]
+    assert data[0]["stats"]["errors"] == 10 and "error" in data[1]
     assert result.exit_code == 2
 
 
@@ -156,7 +156,7 @@ def test_check_many_library_api(folder):
     assert sorted(r.index for r in records) == list(range(8))
     by_index = {r.index: r for r in records}
     assert by_index[0].report is None and "plain text" in by_index[0].error
-    assert by_index[5].report.count("error") == 9 and by_index[5].report.view is None
+    assert by_index[5].report.count("error") == 10 and by_index[5].report.view is None
     with ThreadPoolExecutor(2) as pool:  # any concurrent.futures.Executor
         others = {r.index: r for r in check_many([folder], executor=pool)}
     assert [others[i].counts for i in range(8)] == [by_index[i].counts for i in range(8)]

@@ -231,13 +231,13 @@ def test_the_message_structure_bodies_and_attachment(zh):
     plain = back.get_body(("plain",)).get_content()
     html = back.get_body(("html",)).get_content()
     for text in (plain, html):
-        assert "计划有 9 个错误需要修改" in text and "错误 9 · 警告 7 · 提示 3" in text
+        assert "计划有 10 个错误需要修改" in text and "错误 10 · 警告 9 · 提示 3" in text
         assert "2026-03-01 – 2026-03-15" in text and "王敏" in text and "100,000 CNY" in text
         assert "3 / 4" in text and "111.7%" in text and "98,000 CNY" in text and "10.2%" in text
-        assert "10,500" in text and "活动目标!B8" in text and "目标“GMV”没有出现在效果复盘表中。" in text
-        assert "请审阅。" in text and "其余 9 条见附件的“检查结果”工作表。" in text
+        assert "10,500" in text and "活动节奏!C6" in text and "照原样就是 320%" in text
+        assert "请审阅。" in text and "其余 12 条见附件的“检查结果”工作表。" in text
         assert "ROI" not in text  # no revenue reviewed: no ROI
-    assert plain.count("\n  1") >= 1 and "  10. [警告] 推广渠道!F5" in plain
+    assert plain.count("\n  1") >= 1 and "  10. [错误] 效果复盘!E6" in plain
     assert attachment.get_content_type() == XLSX
     assert attachment.get_content_disposition() == "attachment"
     assert attachment.get_filename() == "mistakes-zh-CN-summary.xlsx"
@@ -294,7 +294,7 @@ def test_oversize_attachments_are_refused(zh):
 def test_facts_are_plain_json(zh):
     _, facts, _ = zh
     assert json.loads(json.dumps(facts)) == facts
-    assert facts["counts"] == {"error": 9, "warning": 7, "info": 3} and len(facts["findings"]) == 10
+    assert facts["counts"] == {"error": 10, "warning": 9, "info": 3} and len(facts["findings"]) == 10
     assert [f["severity"] for f in facts["findings"]][:9] == ["error"] * 9
 
 
@@ -310,8 +310,8 @@ def test_hostile_plan_text_never_reaches_a_header_or_the_html_unescaped(tmp_path
                                                             for a in (back[h].addresses if back[h] else ())]
     head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
     assert not re.search(r"^Bcc:", head, re.MULTILINE | re.IGNORECASE)
-    assert back["Subject"] == 'Spring Bcc: evil@example.com <script>alert("c")</script> — plan check: 9 errors, ' \
-                              '7 warnings'
+    assert back["Subject"] == 'Spring Bcc: evil@example.com <script>alert("c")</script> — plan check: 10 errors, ' \
+                              '9 warnings'
     html = back.get_body(("html",)).get_content()
     for hostile in (HOSTILE_CAMPAIGN.split("\r\n")[-1], HOSTILE_OWNER, HOSTILE_CELL, '<script>alert("note")'):
         assert hostile not in html
@@ -363,7 +363,7 @@ def test_check_writes_a_draft_next_to_its_report(tmp_path):
     plan = copy_sample(tmp_path, "en")
     result = run("check", plan, "--format", "json", "--eml", tmp_path / "d.eml", "--mail-note", "Please look")
     assert result.exit_code == 1  # the check's own exit code: errors found
-    assert json.loads(result.stdout)["stats"]["errors"] == 9
+    assert json.loads(result.stdout)["stats"]["errors"] == 10
     back = parse((tmp_path / "d.eml").read_bytes())
     assert "Please look" in back.get_body(("plain",)).get_content()
     assert [a.get_filename() for a in back.iter_attachments()] == ["mistakes-en-summary.xlsx"]

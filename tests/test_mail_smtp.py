@@ -81,12 +81,12 @@ def test_summary_mail_to_delivers_subject_bodies_and_the_summary(tmp_path):
     (got,) = server.messages
     assert got.mail_from == "desk@example.com" and got.rcpt_tos == ["boss@example.com", "li@example.com"]
     msg = got.message
-    assert msg["Subject"] == SUBJECTS["zh-CN"] == "春季新品上市推广活动 — 计划检查：9 个错误，7 个警告"
+    assert msg["Subject"] == SUBJECTS["zh-CN"] == "春季新品上市推广活动 — 计划检查：10 个错误，9 个警告"
     assert msg["From"] == "Planning desk <desk@example.com>" and msg["To"] == "Boss <boss@example.com>"
     assert msg["Cc"] == "li@example.com" and msg["X-Unsent"] is None
     plain, html = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
     for body in (plain, html):
-        assert "计划有 9 个错误需要修改" in body and "王敏" in body and "活动目标!B8" in body
+        assert "计划有 10 个错误需要修改" in body and "王敏" in body and "活动节奏!C6" in body
     (attachment,) = msg.iter_attachments()
     summary = tmp_path / "mistakes-zh-CN-summary.xlsx"
     assert attachment.get_content_type() == XLSX and attachment.get_filename() == summary.name

@@ -55,7 +55,7 @@ def assert_still_works(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     response = upload(client, "/api/check")
     assert response.status_code == 200
-    assert response.json()["stats"]["errors"] == 9
+    assert response.json()["stats"]["errors"] == 10
 
 
 def cli_findings(path, *args):
@@ -268,7 +268,7 @@ def test_check_page_report_and_downloads(client, tmp_path):
     assert "Errors to fix" in html and "mistakes-en.xlsx" in html
     for code in ("X251", "T183", "F131", "T161", "X281", "V061", "V082"):
         assert f'href="/rules/{code}"' in html
-    assert html.count('class="finding sev-error"') == 9 and html.count('class="finding sev-warning"') == 7
+    assert html.count('class="finding sev-error"') == 10 and html.count('class="finding sev-warning"') == 9
     assert html.index("<h3>Goals") < html.index("<h3>Rhythm") < html.index("<h3>Budget")  # by sheet, in order
     assert 'id="chart-budget"' in html and 'id="chart-goals"' in html and 'id="chart-daily"' in html
     assert "100,000" in html  # the Cover budget, a key figure

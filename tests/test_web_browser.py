@@ -142,8 +142,8 @@ def test_check_filter_download_and_switch_language(server, browser, shots, tmp_p
     page.wait_for_selector("#verdict")
     assert page.inner_text("#verdict h1") == "Errors to fix"
     findings = page.locator(".finding")
-    assert findings.count() == 19
-    assert page.locator(".finding:visible").count() == 19
+    assert findings.count() == 22
+    assert page.locator(".finding:visible").count() == 22
     assert page.locator('a[href="/rules/X251"]').count() == 1
     assert page.locator("#chart-budget svg rect").count() >= 2
     shots(page, "report")
@@ -152,8 +152,8 @@ def test_check_filter_download_and_switch_language(server, browser, shots, tmp_p
     page.uncheck('input[data-filter="warning"]')
     page.uncheck('input[data-filter="info"]')
     visible = page.locator(".finding:visible")
-    assert visible.count() == 9
-    assert all("sev-error" in (visible.nth(i).get_attribute("class") or "") for i in range(9))
+    assert visible.count() == 10
+    assert all("sev-error" in (visible.nth(i).get_attribute("class") or "") for i in range(10))
     assert page.locator("h3:visible", has_text="Materials").count() == 0  # a sheet with warnings only is hidden
     page.locator("#findings").scroll_into_view_if_needed()
     shots(page, "report-errors", top=False)
@@ -197,7 +197,7 @@ def test_drag_and_drop_upload(server, browser):
     page.click("#check-submit")
     page.wait_for_selector("#verdict")
     assert "dropped.xlsx" in page.inner_text("#verdict")
-    assert page.locator(".finding").count() == 19
+    assert page.locator(".finding").count() == 22
     assert not problems, problems
 
 

@@ -55,6 +55,10 @@ MEANINGS = {
                              "the day before, beyond which T196 reports a drop or spike (0.5 = 50%).",
     "check.phase_days": "The suggested length in days of each rhythm phase (预热期 warmup, 爆发期 burst, "
                         "延续期 sustain) that T186 compares with.",
+    "check.anomaly_factor": "How many times its neighbouring days' figure (or how many times below it) a "
+                            "channel's conversions or impressions must be for T197 to call the day an anomaly.",
+    "check.daily_coverage": "Share of the campaign's days each channel of the daily log must cover before X291 and "
+                            "X292 compare its totals with the review; below it X293 says how much is covered.",
     "check.goal_coverage": "Accepted for compatibility but read by no rule at present: X261 and X262 report a "
                            "channel plan that falls short of its goal by more than `sum_tolerance`.",
     "benchmarks.phase_budget": "Reference share of the phase-tagged budget lines for each phase (B335).",

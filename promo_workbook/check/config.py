@@ -7,6 +7,8 @@
     spike_threshold = 0.5     # day-over-day change (50%) that counts as a drop or spike
     phase_days = {warmup = 3, burst = 7, sustain = 5}   # the seed's 预热期 / 爆发期 / 延续期
     goal_coverage = 0.8       # channel plan should cover at least this share of a goal
+    anomaly_factor = 10       # a day 10x its neighbours (or a tenth of them) is an anomaly
+    daily_coverage = 0.9      # daily log must cover 90% of campaign days, per channel, to compare sums
 
     [benchmarks]              # reference figures from the other seeds (info rules)
     phase_budget = {warmup = 0.2, burst = 0.5, sustain = 0.3}
@@ -44,6 +46,8 @@ class CheckSettings:
     spike_threshold: float = 0.5
     phase_days: dict = field(default_factory=lambda: {"warmup": 3, "burst": 7, "sustain": 5})
     goal_coverage: float = 0.8
+    anomaly_factor: float = 10.0   # a day this many times its neighbours (or below): investigate
+    daily_coverage: float = 0.9    # share of campaign days the daily log needs before its sums are compared
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ The checker never trusts cached results (xlsxwriter caches 0, openpyxl nothing).
 derived cell holds a formula that is not the template's, this works out what it computes
 when it is plain arithmetic on same-sheet cells (=D6/C6, =ROUND(C5*D5,0), =SUM(F5:F8)), so
 a wrong formula is found even in a file no spreadsheet app has calculated. Anything beyond
-that (IF, text, other sheets) is reported as not evaluable, never guessed.
+that (text functions, other sheets) is reported as not evaluable, never guessed. The wrappers a
+seed-layout workbook puts around its arithmetic are worked out too: IFERROR(x, "") is x, or ""
+where x divides by zero or reads text; IF(a>0, x, "") compares and picks.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Callable
 
 TOKEN = re.compile(r"""\s*(?:
     (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?%?)
+  | (?P<str>"(?:[^"]|"")*")
+  | (?P<cmp><>|<=|>=|=|<|>)
   | (?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)
   | (?P<ref>\$?[A-Z]{1,3}\$?\d+)(?![\w(])
   | (?P<func>[A-Z][A-Z0-9.]*)\(
@@ -23,6 +27,10 @@ REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 
 class NotEvaluable(Exception):
     """The formula uses something this evaluator does not do."""
+
+
+class _ErrorValue(NotEvaluable):
+    """What the app shows as an error value (#DIV/0!, #VALUE!): IFERROR catches it."""
 
 
 # Public API.
@@ -38,7 +46,7 @@ def evaluate(formula: str, lookup: Callable[[str], object]) -> float:
     """Value of an arithmetic formula; ``lookup("C5")`` gives a cell's number (or None/text)."""
     tokens = _tokenize(formula.lstrip("="))
     parser = _Parser(tokens, lookup)
-    value = parser.expr()
+    value = parser.comparison()
     if parser.pos != len(tokens):
         raise NotEvaluable("trailing tokens")
     return value
@@ -82,6 +90,17 @@ class _Parser:
         self.pos += 1
         return tok
 
+    def comparison(self):
+        value = self.expr()
+        if self.peek()[0] == "cmp":
+            op = self.take()[1]
+            right = self.expr()
+            if isinstance(value, str) != isinstance(right, str):
+                return op == "<>"
+            return {"=": value == right, "<>": value != right, "<": value < right, ">": value > right,
+                    "<=": value <= right, ">=": value >= right}[op]
+        return value
+
     def expr(self) -> float:
         value = self.term()
         while self.peek() in (("op", "+"), ("op", "-")):
@@ -97,7 +116,7 @@ class _Parser:
             if op == "*":
                 value *= right
             elif right == 0:
-                raise NotEvaluable("division by zero")
+                raise _ErrorValue("division by zero")
             else:
                 value /= right
         return value
@@ -122,6 +141,8 @@ class _Parser:
         kind, text = self.take()
         if kind == "num":
             return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        if kind == "str":
+            return text[1:-1].replace('""', '"')
         if kind == "ref":
             return self._number(text)
         if kind == "op" and text == "(":
@@ -137,7 +158,7 @@ class _Parser:
         if value is None or value == "":
             return 0.0
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise NotEvaluable(f"{ref} is not a number")
+            raise _ErrorValue(f"{ref} is not a number")  # the app shows #VALUE!
         return float(value)
 
     def _expect(self, op: str) -> None:
@@ -155,7 +176,7 @@ class _Parser:
                 values = [self.lookup(c) for c in _cells(self.take()[1])]
                 args.append([float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)])
             else:
-                args.append(self.expr())
+                args.append(self.comparison())
             kind, text = self.take()
             if (kind, text) == ("op", ")"):
                 return args
@@ -163,7 +184,11 @@ class _Parser:
                 raise NotEvaluable("bad argument list")
 
     def _call(self, name: str) -> float:
+        if name in ("IFERROR", "IF"):
+            return self._conditional(name)
         args = self._args()
+        if any(isinstance(a, str) for a in args):
+            raise _ErrorValue(f"text in {name}")
         flat = [x for a in args for x in (a if isinstance(a, list) else [a])]
         if name == "SUM":
             return float(sum(flat))
@@ -176,3 +201,47 @@ class _Parser:
         if name in ("MIN", "MAX", "AVERAGE") and flat:
             return {"MIN": min, "MAX": max}.get(name, lambda xs: sum(xs) / len(xs))(flat)
         raise NotEvaluable(f"function {name}")
+
+    def _conditional(self, name: str):
+        """IFERROR(x, alt) and IF(test, x, y): each branch parsed in turn, an error value in
+        the first IFERROR argument caught (as the app does), not one in an untaken IF branch."""
+        first, error = self._guarded()
+        self._expect(",")
+        second, second_error = self._guarded()
+        third, third_error = None, None
+        if name == "IF" and self.peek() == ("op", ","):
+            self.take()
+            third, third_error = self._guarded()
+        self._expect(")")
+        if name == "IFERROR":
+            if second_error:
+                raise second_error
+            return second if error else first
+        if error:
+            raise error
+        picked, picked_error = (second, second_error) if first else (third, third_error)
+        if picked_error:
+            raise picked_error
+        return False if picked is None else picked
+
+    def _guarded(self):
+        """(value, None) or (None, the error value) for one argument; parsing goes on past it."""
+        start = self.pos
+        try:
+            return self.comparison(), None
+        except _ErrorValue as exc:
+            self.pos = start
+            self._skip_argument()
+            return None, exc
+
+    def _skip_argument(self) -> None:
+        depth = 0
+        while self.pos < len(self.tokens):
+            kind, text = self.peek()
+            if depth == 0 and (kind, text) in (("op", ","), ("op", ")")):
+                return
+            if kind == "func" or (kind, text) == ("op", "("):
+                depth += 1
+            elif (kind, text) == ("op", ")"):
+                depth -= 1
+            self.pos += 1

@@ -119,6 +119,10 @@ class ChannelShareSum(Rule):
             return
         if close(total, 1, tol):
             return
+        from .plausibility import zero_quantity_rows
+
+        if zero_quantity_rows(plan):
+            return  # a costed line of zero quantity leaves the budget short (T165): the reserve's share is moot
         total_budget = budget_total(plan)
         reserve = sum(line_amount(plan, r) or 0 for r in plan.rows("budget")
                       if list_key(plan.spec, "budget_item", r.text("item")) == "reserve")

@@ -10,10 +10,12 @@ from ..evaluate import normalise
 from ..recompute import daily_expected, expected_value
 from ..registry import Rule, owned, register
 from ..view import PlanView, TableView
+from .values import explained_rows
 from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
 _NAN = float("nan")
+_NUMBER_KINDS = ("number", "money", "percent", "rate_target")
 RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 
 
@@ -86,11 +88,14 @@ class WrongResult(Rule):
             for col in _derived(table):
                 if f"{table.key}.{col.key}" in owned("owns_value") or col.value_format == "text":
                     continue
+                typed_over = _column_has_formulas(table, col.key)  # a typed number there is F131's
                 # A template formula shows the definition itself; an empty typed cell shows nothing.
                 maybe = table.any_column([col.key], lambda c: ~c.empty) & ~template_cells(plan, table, col.key)
                 for row in table.rows_where(maybe):
                     value, how = shown(plan, table, row, col.key)
                     expected = expected_value(plan, table.key, col.key, row)
+                    if how == TYPED and typed_over:
+                        continue
                     if how in (TYPED, EVALUATED, CACHED) and isinstance(value, (int, float)) and expected is not None \
                             and not close(value, expected, tol, 1e-6):
                         yield self.at(table, row.cell(col.key), actual=_show(value, col), expected=_show(expected, col))
@@ -109,8 +114,10 @@ class StaleCache(Rule):
                 maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
                 for row in table.rows_where(maybe):
                     cell = row.cell(col.key)
-                    if cell is None or cell.formula is None or any(c.slip for c in row.cells.values()):
-                        continue  # a percent slip: the app computed with 3.2, we with 3.2% (V082 says so)
+                    explained = explained_rows(plan, table)
+                    if cell is None or cell.formula is None or _app_reads_differently(table, row) \
+                            or row.row in explained or (explained and not _number(cell.cached)):
+                        continue
                     expected_text = template_formula(plan, table, col.key, row.row)
                     if expected_text is None or normalise(cell.formula) != normalise(expected_text):
                         continue
@@ -160,6 +167,26 @@ def _cache_agrees(plan: PlanView, table: TableView, key: str, tol: float):
         gap = np.abs(cached - values)
         agree = gap <= 0.5 * np.maximum(tol * np.maximum(np.abs(cached), np.abs(values)), 1e-6)
     return template_cells(plan, table, key) & col.plain & valid & (np.isnan(values) | (~np.isnan(cached) & agree))
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _app_reads_differently(table: TableView, row) -> bool:
+    """The app's saved answer is right for what is typed, and the checker computes with another
+    reading: a percent slip (3.2 for 3.2%, V082), a number typed as text or an approximate one
+    (#VALUE! in the app; V061, V071, V072), or a derived cell typed over that this formula uses
+    (F131). The cause is reported where it is; the formula is not stale."""
+    derived = {c.key for c in table.spec.columns if c.derived}
+    for key, c in row.cells.items():
+        if c.formula is not None:
+            continue
+        if c.slip or (c.kind in _NUMBER_KINDS and (c.status == "unreadable" or (c.ok and c.from_text))):
+            return True
+        if key in derived and c.status != "empty":
+            return True
+    return False
 
 
 def _has_value(row, key: str) -> bool:

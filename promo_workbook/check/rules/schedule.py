@@ -78,7 +78,7 @@ class RhythmCoversCampaign(Rule):
 
     def run(self, plan: PlanView, config):
         spans = [p for p in phases(plan) if p[2] <= p[3]]
-        if not spans or not (plan.start and plan.end):
+        if not spans or not (plan.start and plan.end) or plan.end < plan.start:
             return
         first, last = min(p[2] for p in spans), max(p[3] for p in spans)
         if (first, last) != (plan.start, plan.end):

@@ -89,6 +89,36 @@ class RowIncomplete(Rule):
 
 
 @register
+class PrefilledRowEmpty(Rule):
+    """In a table whose row labels the template fills in (SWOT's S/W/O/T, the persona's four
+    dimensions), a labelled row left empty while the table is being filled: S041 cannot see
+    it, since a label alone does not start a row."""
+    code = "S042"
+
+    def run(self, plan: PlanView, config):
+        for table in plan.tables.values():
+            if not table.spec.fixed_rows or table.key in owned("owns_required"):
+                continue
+            label_key = table.spec.columns[0].key
+            keys = [c.key for c in table.spec.columns if c.required and c.key != label_key and not c.derived
+                    and c.key not in table.missing]
+            started = {r.row for r in table.rows if any(_filled(r.cell(k)) for k in keys)}
+            if not started:
+                continue  # not begun at all: nothing half done
+            for row in table.rows:
+                if row.row in started or not row.text(label_key):
+                    continue
+                for key in keys:
+                    letter = table.letters.get(key)
+                    yield self.at(table, ref=f"{letter}{row.row}" if letter else None, row=row.row,
+                                  column=table.label(key, plan.lang), label=row.text(label_key))
+
+
+def _filled(cell) -> bool:
+    return cell is not None and (cell.status != "empty" or cell.formula is not None)
+
+
+@register
 class SectionEmpty(Rule):
     code = "S051"
 

@@ -156,7 +156,10 @@ class DailySpike(Rule):
         prev, cur = order[:-1], order[1:]
         pairs = (channels[prev] == channels[cur]) & (days[cur] - days[prev] == 1)
         prev, cur = prev[pairs], cur[pairs]
-        flagged = np.zeros(len(cur), dtype=bool)
+        # A day T197 calls an anomaly, and the day after it (the return), are said there.
+        anomalous = {i for i, _ in _anomalies(table, config)}
+        flagged = np.fromiter((int(c) in anomalous or int(p) in anomalous for p, c in zip(prev, cur)),
+                              dtype=bool, count=len(cur))
         rows = table.rows
         for key in ("conversions", "impressions"):  # conversions first: one finding per row
             values = table.values_of(key)
@@ -170,6 +173,74 @@ class DailySpike(Rule):
                               change=f"{(y - x) / x * 100:+.0f}%", channel=row.text("channel"),
                               metric=table.label(key, plan.lang))
             flagged |= jump
+
+
+@register
+class DailyAnomaly(Rule):
+    code = "T197"
+
+    def run(self, plan, config):
+        table = plan.table("daily")
+        if table is None:
+            return
+        factor = config["check"]["anomaly_factor"]
+        for i, key in _anomalies(table, config):
+            row = table.rows[i]
+            value, around = row.num(key), _neighbours(table, i, key)
+            yield self.at(table, row.cell(key), actual=num(value), expected=" / ".join(num(v) for v in around),
+                          channel=row.text("channel"), metric=table.label(key, plan.lang), factor=f"{factor:g}")
+
+
+def _anomalies(table, config) -> list[tuple[int, str]]:
+    """(row index, column key) of the days whose conversions or impressions are at least
+    ``anomaly_factor`` times every neighbouring day's of the same channel, or as many times
+    below: the toolkit asks that such a day be investigated within 2 hours."""
+    factor = config["check"]["anomaly_factor"]
+
+    def find():
+        np = _np()
+        before, after = neighbour_rows(table)
+        out, seen = [], np.zeros(len(table.rows), dtype=bool)
+        for key in ("conversions", "impressions"):
+            series = np.array([_NAN if v is None else v for v in table.values_of(key)], dtype=float)
+            padded = np.append(series, _NAN)  # index -1: no neighbour
+            a, b = padded[before], padded[after]
+            has_a, has_b = before >= 0, after >= 0
+            with np.errstate(invalid="ignore"):
+                usable = (has_a | has_b) & ~np.isnan(series) & (series >= 0) \
+                    & (~has_a | (a > 0)) & (~has_b | (b > 0))
+                high = np.fmax(np.where(has_a, a, _NAN), np.where(has_b, b, _NAN))
+                low = np.fmin(np.where(has_a, a, _NAN), np.where(has_b, b, _NAN))
+                odd = usable & ((series >= factor * high) | (series * factor <= low)) & ~seen
+            # A day odd only next to an odd day (the first day before a spike) is the spike's.
+            odd_at = np.append(odd, False)
+            odd &= (has_a & ~odd_at[before]) | (has_b & ~odd_at[after])
+            out += [(int(i), key) for i in np.flatnonzero(odd).tolist()]
+            seen |= odd
+        return sorted(out)
+    return table.memo(("anomalies", factor), find)
+
+
+def neighbour_rows(table):
+    """For each daily row, the row of the same channel the day before and the day after (-1: none)."""
+    def find():
+        np = _np()
+        days, channels, named = _day_channel(table)
+        index = {(int(d), int(c)): j for j, (d, c, n) in enumerate(zip(days.tolist(), channels.tolist(),
+                                                                        named.tolist())) if n}
+        before = np.array([index.get((d - 1, c), -1) if n else -1 for d, c, n in
+                           zip(days.tolist(), channels.tolist(), named.tolist())], dtype=np.int64)
+        after = np.array([index.get((d + 1, c), -1) if n else -1 for d, c, n in
+                          zip(days.tolist(), channels.tolist(), named.tolist())], dtype=np.int64)
+        return before, after
+    return table.memo("neighbour_rows", find)
+
+
+def _neighbours(table, i: int, key: str) -> list[float]:
+    """The same channel's figures the day before and the day after row ``i`` (those there)."""
+    before, after = neighbour_rows(table)
+    values = table.values_of(key)
+    return [float(values[j]) for j in (int(before[i]), int(after[i])) if j >= 0 and values[j] is not None]
 
 
 def _day_channel(table):

@@ -54,12 +54,52 @@ class NotADate(Rule):
                 yield self.at(table, cell, actual=str(cell.raw))
 
 
+def computed_with(table) -> set[str]:
+    """Input columns the table's own formulas compute with ({quantity}*{unit_price})."""
+    import re
+
+    return {key for c in table.spec.columns if c.formula for key in re.findall(r"\{(\w+)\}", c.formula)
+            if "." not in key}
+
+
+def approximate(col, cell) -> bool:
+    """A number the planner marked as not exact: 约5000, 5000左右, ~5000, 大概5千, or a bound
+    such as 5000+ outside a target column (a target may be a bound: ≤50元)."""
+    return cell.ok and cell.from_text and ("approximate" in cell.warnings
+                                           or (cell.direction is not None and col.key != "target"))
+
+
+def explained_rows(plan: PlanView, table) -> set[int]:
+    """Excel rows of ``table`` holding text (V061) or an approximate number (V072) in a cell its
+    formulas compute with: the app shows #VALUE! there, and the cell's finding explains it
+    (V121 leaves those rows' formulas alone, F141 those rows)."""
+    def find():
+        used = computed_with(table)
+        return {cell.row for t, col, cell in _input_cells(plan, NUMERIC)
+                if t is table and col.key in used
+                and (approximate(col, cell) or (cell.status == "unreadable" and cell.error is None))}
+    return table.memo("explained_rows", find)
+
+
+@register
+class ApproximateNumber(Rule):
+    code = "V072"
+
+    def run(self, plan, config):
+        for table, col, cell in _input_cells(plan, NUMERIC):
+            if col.key in computed_with(table) and approximate(col, cell):
+                value = f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
+                yield self.at(table, cell, actual=str(cell.raw).strip(), value=value)
+
+
 @register
 class NumberAsText(Rule):
     code = "V071"
 
     def run(self, plan, config):
         for table, col, cell in _input_cells(plan, NUMERIC):
+            if col.key in computed_with(table) and approximate(col, cell):
+                continue  # V072 says more
             if cell.ok and cell.from_text:
                 value = f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
                 yield self.at(table, cell, actual=str(cell.raw), value=value)
@@ -83,7 +123,7 @@ class PercentScale(Rule):
         for table, _col, cell in _input_cells(plan, ("percent",)):
             if cell.ok and _percent_slip(cell):
                 shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
-                yield self.at(table, cell, actual=shown, expected=f"{shown}%")
+                yield self.at(table, cell, actual=shown, expected=f"{shown}%", literal=f"{cell.value * 10000:g}%")
 
 
 @register
@@ -129,8 +169,8 @@ class DateOutsideWindow(Rule):
     code = "V111"
 
     def run(self, plan, config):
-        if not (plan.start and plan.end):
-            return
+        if not (plan.start and plan.end) or plan.end < plan.start:
+            return  # an inverted window is one mistake, at the Cover (V114)
         window = f"{day(plan.start)} – {day(plan.end)}"
 
         def outside(table, col, column):
@@ -143,6 +183,39 @@ class DateOutsideWindow(Rule):
         for table, col, cell in _input_cells(plan, ("date",), outside):
             if col.dates == "campaign" and cell.ok and not plan.start <= cell.value <= plan.end:
                 yield self.at(table, cell, actual=day(cell.value), expected=window)
+
+
+@register
+class DateBeforeItsWindow(Rule):
+    """Dates of the work that follows the campaign (improvements, dates: after) fall after it
+    ends: an improvement follows from the review, and the review from the campaign."""
+    code = "V113"
+
+    def run(self, plan, config):
+        if not plan.start or (plan.end and plan.end < plan.start):
+            return  # no window, or an inverted one (V114)
+        bound = plan.end or plan.start
+
+        def early(table, col, column):
+            if col.dates != "after" or column.date is None:
+                return _np().zeros(len(column.raw), dtype=bool)
+            return _np().fromiter((d is not None and d < bound for d in column.date), dtype=bool,
+                                  count=len(column.date))
+
+        for table, col, cell in _input_cells(plan, ("date",), early):
+            if col.dates == "after" and cell.ok and cell.value < bound:
+                yield self.at(table, cell, actual=day(cell.value), expected=day(bound))
+
+
+@register
+class CampaignEndsBeforeStart(Rule):
+    """The root cause of every "outside the campaign": reported once, at the Cover's end date;
+    V111 and X301 stay silent while the window is inverted."""
+    code = "V114"
+
+    def run(self, plan, config):
+        if plan.start and plan.end and plan.end < plan.start:
+            yield self.at(None, plan.cover.get("end"), actual=day(plan.end), expected=day(plan.start))
 
 
 @register
@@ -163,7 +236,11 @@ class ErrorValue(Rule):
         for table in plan.tables.values():
             maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
                                      lambda c: ~c.plain)
+            explained = explained_rows(plan, table)
             for row in table.rows_where(maybe) + ([table.totals] if table.totals else []):
                 for cell in row.cells.values():
+                    if cell.formula is not None and explained and (cell.row in explained or not cell.ok):
+                        continue  # the app's #VALUE! from text or an approximate number (V061, V072), and
+                        # the totals and shares it spreads to in the table: the cause is reported
                     if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
                         yield self.at(table, cell, actual=cell.error or cell.raw.strip())
