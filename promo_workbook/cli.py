@@ -154,12 +154,11 @@ def new_command(out, lang, campaign, product, scenario, start, end, budget, owne
     """
     from .writer import NewOptions, generate
 
+    from .outputs import Output, validate
+
     if not out.lower().endswith((".xlsx", ".xlsm")):
         raise click.BadParameter("OUT must end in .xlsx", param_hint="OUT")
-    if os.path.isdir(out):
-        raise click.BadParameter(f"{out} is a folder", param_hint="OUT")
-    if os.path.exists(out) and not force:
-        raise click.UsageError(f"{out} already exists; use --force to overwrite it")
+    validate([], [Output("OUT", out)], force=force)
     options = NewOptions(lang=lang or default_language(), campaign=campaign, product=product, scenario=scenario,
                          start=start,
                          end=end, budget=budget, owner=owner, channels=channels, rows=rows, example=example)
@@ -207,9 +206,12 @@ def _mail_options(command):
 @click.option("--annotate", "annotate_out", type=click.Path(path_type=str), metavar="OUT.xlsx",
               help="Also write a copy of FILE with each finding's cell highlighted and commented.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Plans checked at once (default: CPU count).")
+@click.option("--max-findings", "max_findings", type=click.IntRange(0), default=None, metavar="N",
+              help="Print at most N findings (text: lines) and say how many were left out.")
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
 @_mail_options
 def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out, jobs,
-                  mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
+                  max_findings, force, mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
     """Check completed plans for consistency, cell by cell.
 
     PATH: files, folders or globs; with several plans --summary/--annotate take a folder (docs/batch.md).
@@ -229,27 +231,30 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
         mail = (mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out)
         sys.exit(batch.check_command(paths, fmt=fmt, jobs=jobs, strict=strict, summary_dir=summary_out, mail=mail,
                                      annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
-                                     ignore=ignore, today=today))
+                                     ignore=ignore, today=today, force=force))
     from .check import check
     from .check.config import load_config
     from .check.render import write_json, write_text
 
     file = paths[0]
-    _check_outputs(file, summary=summary_out, annotate=annotate_out)
+    _check_outputs(file, force, summary=summary_out, annotate=annotate_out, eml=eml_out)
     config = load_config(config_path)
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
                             eml_out)
-    with _progress("checking " + os.path.basename(file)):
-        report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
-    # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
-    if fmt == "json":
-        write_json(report, sys.stdout)
-    else:
-        write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    sys.stdout.flush()
-    _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
-    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
-                  annotated=annotate_out)
+    with _deadline("check", file, config):
+        with _progress("checking " + os.path.basename(file)):
+            report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
+        # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
+        _phase("writing the report")
+        if fmt == "json":
+            write_json(report, sys.stdout, limit=max_findings)
+        else:
+            write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                       limit=max_findings)
+        sys.stdout.flush()
+        _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
+        _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
+                      annotated=annotate_out)
     sys.exit(report.exit_code(strict))
 
 
@@ -261,9 +266,10 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
 @click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file with thresholds (and [mail], the SMTP settings).")
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
 @_mail_options
-def summary_command(file, out, lang, today, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
-                    eml_out):
+def summary_command(file, out, lang, today, config_path, force, mail_to, mail_cc, mail_from, mail_note,
+                    attach_annotated, eml_out):
     """Check a completed plan and write the summary workbook to email to a manager.
 
     The summary holds an Overview (verdict, completeness of each table), Goals, Budget,
@@ -283,14 +289,15 @@ def summary_command(file, out, lang, today, config_path, mail_to, mail_cc, mail_
     from .check.config import load_config
 
     out = out or str(Path(file).with_name(Path(file).stem + "-summary.xlsx"))
-    _check_outputs(file, summary=out)
+    _check_outputs(file, force, summary=out, eml=eml_out)
     config = load_config(config_path)
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
                             eml_out)
-    with _progress("checking " + os.path.basename(file)):
-        report = check(file, lang=lang, today=today, config=config)
-    _write_outputs(file, report, lang=lang, today=today, summary=out)
-    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=out)
+    with _deadline("summary", file, config):
+        with _progress("checking " + os.path.basename(file)):
+            report = check(file, lang=lang, today=today, config=config)
+        _write_outputs(file, report, lang=lang, today=today, summary=out)
+        _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=out)
 
 
 @cli.command("rules")
@@ -320,18 +327,16 @@ def rules_command(code, lang):
     click.echo(f"Message:\n  {rule.messages[lang]}")
 
 
-def _check_outputs(file, **outputs) -> None:
-    """Refuse, before any work, an output that is the input, a folder, or not an .xlsx name."""
-    from .atomic import refuse_input
+def _check_outputs(file, force, **outputs) -> None:
+    """Refuse, before any work, an output that is the input, a folder, exists (without --force),
+    clashes with another, or is not an .xlsx name (outputs.py)."""
     from .errors import UsageError
+    from .outputs import Output, validate
 
+    validate([file], [Output(f"--{option}", out) for option, out in outputs.items() if out], force=force)
     for option, out in outputs.items():
-        if not out:
+        if not out or option == "eml":
             continue
-        if os.path.exists(file):
-            refuse_input(out, file)
-        if os.path.isdir(out):
-            raise UsageError(f"{out}: is a folder; give --{option} a file name")
         allowed = (".xlsx",) if option == "summary" else (os.path.splitext(file)[1].lower(),)
         if allowed[0] not in (".xlsx", ".xlsm"):
             raise UsageError(f"{file}: --{option} needs an .xlsx or .xlsm workbook")
@@ -344,6 +349,7 @@ def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) ->
     if summary:
         from .summary import write_summary
 
+        _phase("writing the summary")
         with _progress("writing " + os.path.basename(summary)):
             path = write_summary(report.view if report.view is not None else file, report, summary,
                                  lang=lang, today=today)
@@ -351,6 +357,7 @@ def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) ->
     if annotate:
         from .annotate import annotate as annotate_copy
 
+        _phase("writing the annotated copy")
         with _progress("writing " + os.path.basename(annotate)):
             done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang)
         click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
@@ -374,10 +381,25 @@ def _mail_deliver(mailing, report, file, *, lang, today, config, summary=None, a
     from .mail import deliver
 
     label = "writing " + os.path.basename(str(mailing.eml)) if mailing.eml else "sending the summary"
+    _phase(label)
     with _progress(label):
         line = deliver(mailing, report, file, summary=summary, annotated=annotated, lang=lang, today=today,
                        config=config)
     click.echo(line, err=True)
+
+
+def _deadline(command: str, file, config):
+    """The whole command under [limits] max_seconds, with the watchdog (deadline.py)."""
+    from .deadline import running
+    from .limits import Limits
+
+    return running(command, file, Limits.from_config(config).max_seconds, watchdog=True)
+
+
+def _phase(name: str) -> None:
+    from .deadline import phase
+
+    phase(name)
 
 
 class _progress:
@@ -423,7 +445,8 @@ class _progress:
               help="JSON: a file (default: standard output). CSV: a folder (default: FILE's name + '-csv').")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file; its [limits] section bounds what is read.")
-def export_command(file, fmt, out, config_path):
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
+def export_command(file, fmt, out, config_path, force):
     """Read a completed workbook back into data: JSON, or one CSV per table.
 
     \b
@@ -437,17 +460,26 @@ def export_command(file, fmt, out, config_path):
     from .check.config import load_config
     from .reader import read
 
-    config = load_config(config_path)
-    with _progress("reading " + os.path.basename(file)):
-        plan = read(file, limits=config)
-    if fmt == "json":
-        if out:
-            click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)
-        else:
-            click.echo(export.to_json(plan))
-        return
     folder = Path(out) if out else Path(file).with_name(Path(file).stem + "-csv")
-    written = export.write_csv(plan, folder, file)
+    if fmt == "csv":
+        export.check_csv_folder(folder, file, force=force)
+    elif out:
+        from .outputs import Output, validate
+
+        validate([file], [Output("--out", out)], force=force)
+    config = load_config(config_path)
+    with _deadline("export", file, config):
+        _phase("reading")
+        with _progress("reading " + os.path.basename(file)):
+            plan = read(file, limits=config)
+        _phase("writing the export")
+        if fmt == "json":
+            if out:
+                click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)
+            else:
+                export.stream_json(plan, sys.stdout)
+            return
+        written = export.write_csv(plan, folder, file)
     click.echo(f"wrote {len(written)} CSV files to {folder}", err=True)
 
 

@@ -76,7 +76,8 @@ def run_one(task: Task) -> Record:
     started = time.perf_counter()
     record = Record(task.index, task.path)
     try:
-        report = _check(task.path, task.options)
+        with _deadline(task):
+            report = _check(task.path, task.options)
     except PromoWorkbookError as exc:
         record.error = _one_line(exc)
     except MemoryError:
@@ -106,6 +107,15 @@ def run_one(task: Task) -> Record:
     record.report = dataclasses.replace(report, view=None)
     record.seconds = time.perf_counter() - started
     return record
+
+
+def _deadline(task: Task):
+    """Each plan's check under its own max_seconds (deadline.py), without the watchdog: a pool
+    worker must not end itself."""
+    from ..deadline import running
+    from ..limits import Limits
+
+    return running("check", task.path, Limits.from_config(task.options.get("config")).max_seconds)
 
 
 def warm() -> None:

@@ -22,11 +22,14 @@ __all__ = ["Finding", "Report", "check", "check_plan"]
 def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.date | None = None,
           config: dict | None = None) -> Report:
     """Read ``path`` and check it; messages in ``lang`` (default: the workbook's language)."""
+    from .. import deadline
     from ..reader import read
 
     started = time.perf_counter()
     with gc_paused():
+        deadline.phase("reading")
         plan = read(path, limits=config)  # a config's [limits] section, if it has one
+        deadline.phase("checking rules")
         return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started)
 
 
@@ -34,6 +37,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
                exhaustive: bool = False) -> Report:
     """Check a Plan already read; ``exhaustive``: every rule visits every row (the tests' oracle
     for the rules' row picking; slow on big tables)."""
+    from .. import deadline
     from ..spec import load_spec
     from .config import load_config
     from .registry import selected
@@ -44,9 +48,11 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     lang = lang or plan.language or "en"
     config = config or load_config()
     with gc_paused():
+        deadline.phase("checking rules")
         view = from_plan(plan, spec, lang, today or dt.date.today(), config, exhaustive=exhaustive)
         findings: list[Finding] = []
         for rule in selected(select, ignore):
+            deadline.check()
             findings.extend(rule.run(view, config))
         _sort(findings, {t.number: i for i, t in enumerate(spec.tables)})
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
