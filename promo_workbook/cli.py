@@ -342,6 +342,10 @@ def _check_outputs(file, force, **outputs) -> None:
             raise UsageError(f"{file}: --{option} needs an .xlsx or .xlsm workbook")
         if not out.lower().endswith(allowed):
             raise UsageError(f"{out}: --{option} writes a workbook like the input; name it *{allowed[0]}")
+        if option == "annotate" and os.path.isfile(file):
+            from .annotate import preflight
+
+            preflight(file)  # a copy it could not mark is said before the check runs
 
 
 def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) -> None:

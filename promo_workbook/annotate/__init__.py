@@ -81,6 +81,22 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
         raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
 
 
+def preflight(src) -> None:
+    """Refuse now, before a check runs, a workbook whose annotated copy could not be made: one
+    saved as Strict Open XML, or with two sheets of one name (package.Package says why)."""
+    from .package import Package
+
+    try:
+        with zipfile.ZipFile(src) as zin:
+            Package(zin)
+    except InputFileError as exc:
+        if exc.path == "workbook":
+            raise InputFileError(src, exc.problem) from None
+        raise
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError):
+        return  # not a readable package: the reader says so in its own words
+
+
 def _annotate(zin, out, findings, lang, labels) -> Annotated:
     from .. import atomic
     from ..check.render import message
