@@ -50,3 +50,26 @@ def test_a_check_with_a_huge_formula_ends_quickly(tmp_path):
     assert time.perf_counter() - started < 20
     assert result.exit_code in (0, 1) and "internal error" not in result.output, result.output[-500:]
     assert "E5" in result.output and "E6" in result.output
+
+
+@pytest.mark.parametrize("formula", [
+    '=IF(OR(C5="",D5=""),"",ROUND(C5*D5,0))', "=SUM($C$5:C5)/'Daily Metrics'!$B$2", "=A:A+3:3+B$7+$C8",
+    "=my_name*2+Sheet2!A1:B2", '="A1"&B1', "=", "=A1", "=-XFD1048576+A1", "={1,2;3,4}*A1",
+])
+@pytest.mark.parametrize("rows, cols", [(0, 1), (1, 0), (57, 0), (199_999, 2), (-3, 0)])
+def test_shared_formulas_translate_as_openpyxl_does(formula, rows, cols):
+    """Each shared group is tokenised once; every cell's text is what openpyxl's Translator
+    gives for the whole formula (the reader's old way, one Translator per cell)."""
+    from openpyxl.formula.translate import Translator
+
+    from promo_workbook.reader.scan import SheetFormulas
+
+    found = SheetFormulas()
+    found.shared[b"0"] = (10, 2, formula[1:].encode())
+    dest = (10 + rows, 2 + cols)
+    try:
+        want = Translator(formula, origin="C10").translate_formula(
+            f"{openpyxl.utils.get_column_letter(dest[1] + 1)}{dest[0]}")
+    except Exception:  # noqa: BLE001
+        want = formula
+    assert found._shared(b"0", dest[1], dest[0]) == want
