@@ -37,6 +37,8 @@ def output(target: Path):
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"{target}: folder {folder} does not exist")
+    if os.path.lexists(target) and not target.is_file():  # the rename would replace a device or a pipe
+        raise UsageError(f"{target}: is not a regular file; choose another output path")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".~" + target.stem[:40] + "-", suffix=target.suffix, dir=folder)
     except OSError as exc:

@@ -5,7 +5,8 @@
 option:
 
 - an output that is an input (also through another spelling or a link);
-- a file output that is a folder, or a folder output that is a file;
+- a file output that is a folder or not a regular file (a device, a pipe: writing by renaming
+  a temporary over it would replace it), or a folder output that is a file;
 - an output whose folder does not exist or cannot be written in;
 - two outputs that would land on one file (``--summary X --annotate X``);
 - an existing output, unless ``--force`` (``new`` has always worked so; now every command does).
@@ -70,6 +71,8 @@ def _file(path, option: str, inputs: list[str], force: bool, made: bool = False)
             raise UsageError(f"{path}: refusing to write over the input file; choose another output path")
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a folder; give {option} a file name")
+    if os.path.lexists(path) and not os.path.isfile(path):  # a device, a pipe, a dangling link:
+        raise UsageError(f"{path}: is not a regular file; give {option} a file name")  # a rename would replace it
     folder = os.path.dirname(path) or "."
     if made and not os.path.isdir(folder):  # the command makes the folder; _folder checked its nearest parent
         return

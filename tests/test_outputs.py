@@ -265,3 +265,14 @@ def test_max_findings_limits_the_text_lines_and_says_how_many_were_left(wordy):
     assert len(shown) == 1
     covered = 50 if "50 rows" in shown[0] else 1
     assert f"... {len(full['findings']) - covered:,} more findings not shown (--max-findings 1)" in text
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/full", "{tmp}/dangling"])
+def test_an_output_that_is_not_a_regular_file_is_refused_even_with_force(plan, tmp_path, target):
+    """A temporary renamed over /dev/full would replace the device (found while testing)."""
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    target = target.format(tmp=tmp_path)
+    before = os.stat(target, follow_symlinks=False)
+    one_line_error(run("export", plan, "--out", target, "--force"), "is not a regular file")
+    after = os.stat(target, follow_symlinks=False)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
