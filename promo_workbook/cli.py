@@ -231,7 +231,7 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
         mail = (mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out)
         sys.exit(batch.check_command(paths, fmt=fmt, jobs=jobs, strict=strict, summary_dir=summary_out, mail=mail,
                                      annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
-                                     ignore=ignore, today=today, force=force))
+                                     ignore=ignore, today=today, force=force, max_findings=max_findings))
     from .check import check
     from .check.config import load_config
     from .check.render import write_json, write_text

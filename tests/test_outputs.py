@@ -276,3 +276,11 @@ def test_an_output_that_is_not_a_regular_file_is_refused_even_with_force(plan, t
     one_line_error(run("export", plan, "--out", target, "--force"), "is not a regular file")
     after = os.stat(target, follow_symlinks=False)
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_max_findings_in_the_batch(plan, tmp_path):
+    second = tmp_path / "other.xlsx"
+    shutil.copyfile(plan, second)
+    lines = run("check", plan, second, "--format", "jsonl", "--max-findings", "2", "--jobs", "1").output.splitlines()
+    reports = [json.loads(line) for line in lines]
+    assert [len(r["findings"]) for r in reports] == [2, 2] and all(r["stats"]["omitted"] > 0 for r in reports)

@@ -40,7 +40,8 @@ def is_batch(paths, fmt: str) -> bool:
 
 
 def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_dir: str | None,
-                  annotate_dir: str | None, config_path, mail=None, force: bool = False, **options) -> int:
+                  annotate_dir: str | None, config_path, mail=None, force: bool = False, max_findings=None,
+                  **options) -> int:
     """Check every plan ``paths`` names and print the reports; returns the exit code."""
     if mail and any(mail):
         raise UsageError("the mail options send one plan's summary; give one FILE (or mail the folder's summaries)")
@@ -61,7 +62,7 @@ def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_di
     for i, path in enumerate(files):
         annotate = annotated[i] if annotated and path.lower().endswith((".xlsx", ".xlsm")) else None
         tasks.append(Task(i, path, {**options, "config": config}, summary=summaries[i] if summaries else None,
-                          annotate=annotate, render=render))
+                          annotate=annotate, render=render, limit=max_findings))
     records = []
     pending: dict = {}
     nxt = 0

@@ -30,6 +30,7 @@ class Task:
     annotate: str | None = None                   # write the annotated copy here
     figures: bool = False                         # reduce the plan's figures for the rollup
     render: str | None = None                     # "text", "colour" or "json": render the report in the worker
+    limit: int | None = None                      # --max-findings: findings (text: lines) rendered at most
 
 
 @dataclass
@@ -101,9 +102,9 @@ def run_one(task: Task) -> Record:
         figs = _summary_figures(report, today)
         record.figures = reduce_figures(figs, report, task.path, _rhythm(report.view))
     if task.render == "json":
-        record.rendered = to_json_text(report)
+        record.rendered = to_json_text(report, task.limit)
     elif task.render in ("text", "colour"):
-        record.rendered = to_text(report, colour=task.render == "colour")
+        record.rendered = to_text(report, colour=task.render == "colour", limit=task.limit)
     record.report = dataclasses.replace(report, view=None)
     record.seconds = time.perf_counter() - started
     return record
@@ -128,16 +129,16 @@ def warm() -> None:
     all_rules()
 
 
-def to_text(report, colour: bool = False) -> str:
+def to_text(report, colour: bool = False, limit: int | None = None) -> str:
     from ..check.render import to_text as render
 
-    return render(report, colour=colour)
+    return render(report, colour=colour, limit=limit)
 
 
-def to_json_text(report) -> str:
+def to_json_text(report, limit: int | None = None) -> str:
     from ..check.render import to_json
 
-    return to_json(report)
+    return to_json(report, limit)
 
 
 def message(finding, lang: str) -> str:
