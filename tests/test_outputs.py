@@ -284,3 +284,19 @@ def test_max_findings_in_the_batch(plan, tmp_path):
     lines = run("check", plan, second, "--format", "jsonl", "--max-findings", "2", "--jobs", "1").output.splitlines()
     reports = [json.loads(line) for line in lines]
     assert [len(r["findings"]) for r in reports] == [2, 2] and all(r["stats"]["omitted"] > 0 for r in reports)
+
+
+def test_permission_denied_while_writing_names_the_output(plan, tmp_path, monkeypatch):
+    """The folder was writable when checked, then the rename is refused (a share's rights
+    changed meanwhile): the message names the output, not the temporary."""
+    real = os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst).endswith("s.xlsx"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(src))
+        return real(src, dst, *a, **k)
+    monkeypatch.setattr(os, "replace", refuse)
+    out = tmp_path / "s.xlsx"
+    result = run("summary", plan, "-o", out, "--today", TODAY)
+    one_line_error(result, f"{out}: cannot write: permission denied")
+    assert [p.name for p in tmp_path.iterdir()] == [plan.name]
