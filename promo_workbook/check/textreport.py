@@ -118,35 +118,34 @@ def _runs(findings, message_of, fields):
 
     waiting: deque = deque()   # [finding, text, count, last row, open] in output order
     open_runs: dict = {}       # (sheet, code, letters, text) -> its entry in waiting
-    table = object()
+    table = current = object()
+    hold = waiting.append
     for f in findings:
         code, _, _, template, sheet, cell, row, column, params, expected, actual = fields(f)
         text = message_of(f, code, column, sheet, cell, params, expected, actual)
         letters = cell.rstrip(_DIGITS) if type(cell) is str and type(row) is int else ""
         if letters and cell[len(letters):] != str(row):
             letters = ""  # a cell outside its row's line: shown on its own
-        if template != table:
+        if template != table or (row != current and open_runs):
+            # A new table, or a new row: runs that did not reach the row before are over.
+            keep = row - 1 if template == table and type(row) is int else None
+            for key in [k for k, e in open_runs.items() if keep is None or e[3] < keep]:
+                open_runs.pop(key)[4] = False
             table = template
-            for entry in open_runs.values():
-                entry[4] = False
-            open_runs.clear()
+        current = row
         if letters:
-            if open_runs and any(entry[3] < row - 1 for entry in open_runs.values()):
-                for key in [k for k, e in open_runs.items() if e[3] < row - 1]:
-                    open_runs.pop(key)[4] = False
             key = (sheet, code, letters, text)
             entry = open_runs.get(key)
             if entry is not None and entry[3] == row - 1:
                 entry[2] += 1
                 entry[3] = row
-            else:
-                entry = [f, text, 1, row, True]
-                if key in open_runs:
-                    open_runs[key][4] = False
-                open_runs[key] = entry
-                waiting.append(entry)
+                continue
+            if entry is not None:
+                entry[4] = False
+            entry = open_runs[key] = [f, text, 1, row, True]
+            hold(entry)
         else:
-            waiting.append([f, text, 1, row, False])
+            hold([f, text, 1, row, False])
         while waiting and not waiting[0][4]:
             first, text, count, last, _ = waiting.popleft()
             yield first, text, count, last
