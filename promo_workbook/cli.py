@@ -152,9 +152,8 @@ def new_command(out, lang, campaign, product, scenario, start, end, budget, owne
       promo-workbook new q3.xlsx --lang en --start 2026-07-01 --end 2026-07-15 \\
           --budget 80000 --channels "Douyin,Xiaohongshu,WeChat"
     """
-    from .writer import NewOptions, generate
-
     from .outputs import Output, validate
+    from .writer import NewOptions, generate
 
     if not out.lower().endswith((".xlsx", ".xlsm")):
         raise click.BadParameter("OUT must end in .xlsx", param_hint="OUT")
