@@ -72,3 +72,14 @@ def test_strict_open_xml_says_it_cannot_be_marked(tmp_path):
 def test_ordinary_workbooks_pass_the_preflight(tmp_path, name):
     result = check(SAMPLES / name, "--annotate", tmp_path / "c.xlsx")
     assert result.exit_code in (0, 1) and (tmp_path / "c.xlsx").exists(), result.output
+
+
+@pytest.mark.parametrize("part", ["xl/_rels/workbook.xml.rels", "_rels/.rels", "xl/workbook.xml"])
+def test_a_damaged_package_is_the_readers_to_name_not_an_internal_error(tmp_path, part):
+    """Found by bench/fuzz.py --structure --cli: the annotate preflight parsed a damaged part
+    before the reader and ended in an internal error (ParseError)."""
+    src = rewrite(SAMPLES / "mistakes-en.xlsx", tmp_path / "plan.xlsx",
+                  lambda name, data: data[:len(data) // 2] if name == part else data)
+    result = check(src, "--annotate", tmp_path / "checked.xlsx")
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "internal error" not in result.output and str(src) in result.output

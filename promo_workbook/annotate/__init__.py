@@ -27,6 +27,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ..check.model import SEVERITY_RANK
 from ..errors import InputFileError, UsageError
@@ -79,6 +80,8 @@ def annotate(src, findings, out, lang: str | None = None) -> Annotated:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:  # a damaged zip entry
         raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
+    except (ElementTree.ParseError, ValueError, KeyError) as exc:  # a part the reader passed over, damaged
+        raise InputFileError(src, f"cannot make the annotated copy: a part of the package is damaged ({exc})") from None
 
 
 def preflight(src) -> None:
@@ -93,8 +96,8 @@ def preflight(src) -> None:
         if exc.path == "workbook":
             raise InputFileError(src, exc.problem) from None
         raise
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError):
-        return  # not a readable package: the reader says so in its own words
+    except Exception:  # noqa: BLE001 - a package too damaged to look into: the reader says so in its own words
+        return
 
 
 def _annotate(zin, out, findings, lang, labels) -> Annotated:
