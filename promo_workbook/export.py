@@ -30,8 +30,12 @@ def iter_json(plan):
 
 
 def stream_json(plan, stream) -> None:
-    for chunk in iter_json(plan):
+    from . import deadline
+
+    for n, chunk in enumerate(iter_json(plan)):
         stream.write(chunk)
+        if not n & 0xFFFF:  # now and then: the command's max_seconds (deadline.py)
+            deadline.check()
     stream.write("\n")
 
 
