@@ -29,6 +29,9 @@ LANGS = ("zh-CN", "zh-TW", "en")
 # Public API.
 
 def main(argv=None) -> None:
+    from . import cli_steps
+
+    cli_steps.WATCHDOG = True  # the process is the command's own: it may be ended when stuck (deadline.py)
     try:
         cli.main(args=argv, prog_name="promo-workbook", standalone_mode=True)
     except KeyboardInterrupt:

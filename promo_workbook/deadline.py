@@ -10,8 +10,9 @@ max_seconds)".
 Work that never comes back to Python (a native library stuck on one call) cannot be
 interrupted from inside. For that a watchdog thread waits until max_seconds + 0.5 s; if the
 command is still running it removes the outputs' temporary files (atomic.py), prints the same
-line and ends the process with exit code 2. Only the command line arms the watchdog (``watchdog=
-True``): a library call or a server worker must not be ended under its host's feet.
+line and ends the process with exit code 2. Only the command line's own process (cli.main) arms
+the watchdog (``watchdog=True``): a library call, a test's CliRunner or a server worker must not
+be ended under its host's feet.
 """
 from __future__ import annotations
 
