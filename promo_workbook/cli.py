@@ -255,16 +255,33 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
             report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config)
         # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
         _phase("writing the report")
-        if fmt == "json":
-            write_json(report, sys.stdout, limit=max_findings)
-        else:
-            write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                       limit=max_findings)
-        sys.stdout.flush()
+        with _stdout_named():
+            if fmt == "json":
+                write_json(report, sys.stdout, limit=max_findings)
+            else:
+                write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                           limit=max_findings)
+            sys.stdout.flush()
         _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
         _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
                       annotated=annotate_out)
     sys.exit(report.exit_code(strict))
+
+
+class _stdout_named:
+    """A full disk under the report (`check > report.json`) says which output failed."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        from .atomic import write_problem
+        from .errors import OutputFileError
+
+        problem = write_problem(exc) if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else None
+        if problem is not None:
+            raise OutputFileError("standard output", problem) from None
+        return False
 
 
 @cli.command("summary")

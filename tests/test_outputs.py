@@ -300,3 +300,11 @@ def test_permission_denied_while_writing_names_the_output(plan, tmp_path, monkey
     result = run("summary", plan, "-o", out, "--today", TODAY)
     one_line_error(result, f"{out}: cannot write: permission denied")
     assert [p.name for p in tmp_path.iterdir()] == [plan.name]
+
+
+def test_a_full_disk_under_the_report_says_standard_output():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "promo_workbook", "check", str(SAMPLES / "mistakes-en.xlsx"),
+                               "--format", "json"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr == (
+        "promo-workbook: error: standard output: cannot write: no space left on device\n"), done.stderr
