@@ -19,6 +19,7 @@ names the culprit.
     python bench/fuzz.py --count 10000 --seed 1          # the full run: minutes
     python bench/fuzz.py --count 200 --seed 7 --workers 2 --report fuzz.json
     python bench/fuzz.py --replay 4711 --seed 1 --keep case.xlsx   # rebuild one case to look at
+    python bench/fuzz.py --structure --cli --count 10000   # package-structure mutations, run as the CLI
 
 Every case is reproducible from (seed, index). Exit code 0 when nothing unexpected was found.
 """
@@ -39,6 +40,8 @@ import traceback
 import warnings
 import zipfile
 from pathlib import Path
+
+from fuzz_structure import MUTATIONS as STRUCTURE, run_cli_case  # bench/ is on the path as the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 25           # cases per worker task
@@ -63,13 +66,14 @@ ENCODINGS = [b"UTF-16", b"ISO-8859-1", b"GBK", b"bogus", b"UTF-32", b"ascii"]
 
 # Public API.
 
-def mutate(rng: random.Random, samples: list[tuple[str, list]]) -> tuple[bytes, str, str]:
-    """(workbook bytes, sample name, description) for one case."""
+def mutate(rng: random.Random, samples: list[tuple[str, list]], structure: bool = False) -> tuple[bytes, str, str]:
+    """(workbook bytes, sample name, description) for one case; ``structure``: mostly the
+    structure-aware mutations of fuzz_structure.py."""
     name, parts = rng.choice(samples)
     parts = list(parts)
     done = []
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
-        kind = rng.choice(_PART_MUTATIONS)
+        kind = rng.choice(STRUCTURE if structure and rng.random() < 0.8 else _PART_MUTATIONS)
         done.append(kind.__name__.lstrip("_") + ":" + kind(rng, parts))
     data = _zip(parts)
     if rng.random() < 0.12:
@@ -124,11 +128,13 @@ def main(argv=None) -> int:
     parser.add_argument("--report", type=Path, help="write the summary as JSON here")
     parser.add_argument("--replay", type=int, help="rebuild one case (with --keep) and run it here")
     parser.add_argument("--keep", type=Path, help="with --replay: where to write the mutated workbook")
+    parser.add_argument("--structure", action="store_true", help="structure-aware mutations (fuzz_structure.py)")
+    parser.add_argument("--cli", action="store_true", help="run each case through the CLI with its outputs")
     parser.add_argument("--worker", nargs=2, type=int, metavar=("START", "STOP"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.worker:
-        return _worker(args.seed, args.samples, *args.worker)
+        return _worker(args.seed, args.samples, *args.worker, structure=args.structure, cli=args.cli)
     if args.replay is not None:
         return _replay(args)
     return _parent(args)
@@ -168,7 +174,7 @@ def _parent(args) -> int:
 def _run_worker(args, start: int, stop: int, results: dict, crashes: list, lock) -> int:
     """Run cases start..stop in a worker; return where to resume (past a crash, or stop)."""
     cmd = [sys.executable, __file__, "--worker", str(start), str(stop), "--seed", str(args.seed),
-           "--samples", args.samples]
+           "--samples", args.samples] + ["--structure"] * args.structure + ["--cli"] * args.cli
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     current = None
@@ -239,18 +245,18 @@ def _samples(pattern: str) -> list[tuple[str, list]]:
     return out
 
 
-def _worker(seed: int, pattern: str, start: int, stop: int) -> int:
+def _worker(seed: int, pattern: str, start: int, stop: int, structure=False, cli=False) -> int:
     samples = _samples(pattern)
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         for i in range(start, stop):
             rng = random.Random(f"{seed}:{i}")
-            data, sample, what = mutate(rng, samples)
+            data, sample, what = mutate(rng, samples, structure)
             print(json.dumps({"start": True, "i": i, "sample": sample, "mutation": what}), flush=True)
             path = Path(tmp) / f"case-{i}{Path(sample).suffix}"
             path.write_bytes(data)
             began = time.perf_counter()
-            outcome, detail = run_case(path, frames=i % 10 == 0)
+            outcome, detail = run_cli_case(path) if cli else run_case(path, frames=i % 10 == 0)
             print(json.dumps({"i": i, "sample": sample, "mutation": what, "outcome": outcome, "detail": detail,
                               "seconds": round(time.perf_counter() - began, 3)}), flush=True)
             for leftover in Path(tmp).iterdir():
@@ -260,12 +266,12 @@ def _worker(seed: int, pattern: str, start: int, stop: int) -> int:
 
 def _replay(args) -> int:
     samples = _samples(args.samples)
-    data, sample, what = mutate(random.Random(f"{args.seed}:{args.replay}"), samples)
+    data, sample, what = mutate(random.Random(f"{args.seed}:{args.replay}"), samples, args.structure)
     print(f"#{args.replay}: {sample}: {what}")
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         path = args.keep or Path(tmp) / f"case-{args.replay}.xlsx"
         path.write_bytes(data)
-        outcome, detail = run_case(path, frames=True)
+        outcome, detail = run_cli_case(path) if args.cli else run_case(path, frames=True)
         print(outcome, detail)
     return 0 if outcome != "unexpected" else 1
 

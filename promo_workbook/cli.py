@@ -13,6 +13,13 @@ import click
 
 from . import __version__
 from .cli_options import parse_date as _parse_date
+from .cli_steps import check_outputs as _check_outputs
+from .cli_steps import deadline as _deadline
+from .cli_steps import mail_deliver as _mail_deliver
+from .cli_steps import mail_prepare as _mail_prepare
+from .cli_steps import phase as _phase
+from .cli_steps import progress as _progress
+from .cli_steps import write_outputs as _write_outputs
 from .errors import PromoWorkbookError
 from .terminal import safe
 
@@ -22,6 +29,9 @@ LANGS = ("zh-CN", "zh-TW", "en")
 # Public API.
 
 def main(argv=None) -> None:
+    from . import cli_steps
+
+    cli_steps.WATCHDOG = True  # the process is the command's own: it may be ended when stuck (deadline.py)
     try:
         cli.main(args=argv, prog_name="promo-workbook", standalone_mode=True)
     except KeyboardInterrupt:
@@ -152,14 +162,12 @@ def new_command(out, lang, campaign, product, scenario, start, end, budget, owne
       promo-workbook new q3.xlsx --lang en --start 2026-07-01 --end 2026-07-15 \\
           --budget 80000 --channels "Douyin,Xiaohongshu,WeChat"
     """
+    from .outputs import Output, validate
     from .writer import NewOptions, generate
 
     if not out.lower().endswith((".xlsx", ".xlsm")):
         raise click.BadParameter("OUT must end in .xlsx", param_hint="OUT")
-    if os.path.isdir(out):
-        raise click.BadParameter(f"{out} is a folder", param_hint="OUT")
-    if os.path.exists(out) and not force:
-        raise click.UsageError(f"{out} already exists; use --force to overwrite it")
+    validate([], [Output("OUT", out)], force=force)
     options = NewOptions(lang=lang or default_language(), campaign=campaign, product=product, scenario=scenario,
                          start=start,
                          end=end, budget=budget, owner=owner, channels=channels, rows=rows, example=example)
@@ -209,9 +217,13 @@ def _mail_options(command):
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Plans checked at once (default: CPU count).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str), metavar="REPORT.json",
               help="Report the findings of this earlier JSON report as accepted (docs/accepting.md).")
+@click.option("--max-findings", "max_findings", type=click.IntRange(0), default=None, metavar="N",
+              help="Print at most N findings (text: lines) and say how many were left out.")
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
 @_mail_options
 def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, summary_out, annotate_out, jobs,
-                  baseline_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out):
+                  baseline_path, max_findings, force, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
+                  eml_out):
     """Check completed plans for consistency, cell by cell.
 
     PATH: files, folders or globs; with several plans --summary/--annotate take a folder (docs/batch.md).
@@ -235,28 +247,50 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
         mail = (mail_to, mail_cc, mail_from, mail_note, attach_annotated, eml_out)
         sys.exit(batch.check_command(paths, fmt=fmt, jobs=jobs, strict=strict, summary_dir=summary_out, mail=mail,
                                      annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
-                                     ignore=ignore, today=today, baseline=baseline))
+                                     ignore=ignore, today=today, baseline=baseline, force=force,
+                                     max_findings=max_findings))
     from .check import check
     from .check.config import load_config
     from .check.render import write_json, write_text
 
     file = paths[0]
-    _check_outputs(file, summary=summary_out, annotate=annotate_out)
+    _check_outputs(file, force, summary=summary_out, annotate=annotate_out, eml=eml_out)
     config = load_config(config_path)
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
                             eml_out)
-    with _progress("checking " + os.path.basename(file)):
-        report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config, baseline=baseline)
-    # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
-    if fmt == "json":
-        write_json(report, sys.stdout)
-    else:
-        write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    sys.stdout.flush()
-    _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
-    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
-                  annotated=annotate_out)
+    with _deadline("check", file, config):
+        with _progress("checking " + os.path.basename(file)):
+            report = check(file, lang=lang, select=select, ignore=ignore, today=today, config=config,
+                           baseline=baseline)
+        # Written a finding at a time: a report of 600,000 findings is 240 MB as one string.
+        _phase("writing the report")
+        with _stdout_named():
+            if fmt == "json":
+                write_json(report, sys.stdout, limit=max_findings)
+            else:
+                write_text(report, sys.stdout, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                           limit=max_findings)
+            sys.stdout.flush()
+        _write_outputs(file, report, lang=lang, today=today, summary=summary_out, annotate=annotate_out)
+        _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=summary_out,
+                      annotated=annotate_out)
     sys.exit(report.exit_code(strict))
+
+
+class _stdout_named:
+    """A full disk under the report (`check > report.json`) says which output failed."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        from .atomic import write_problem
+        from .errors import OutputFileError
+
+        problem = write_problem(exc) if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError) else None
+        if problem is not None:
+            raise OutputFileError("standard output", problem) from None
+        return False
 
 
 @cli.command("summary")
@@ -267,9 +301,10 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
 @click.option("--today", callback=_parse_date, help="The date overdue items are judged against (default: today).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file with thresholds (and [mail], the SMTP settings).")
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
 @_mail_options
-def summary_command(file, out, lang, today, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
-                    eml_out):
+def summary_command(file, out, lang, today, config_path, force, mail_to, mail_cc, mail_from, mail_note,
+                    attach_annotated, eml_out):
     """Check a completed plan and write the summary workbook to email to a manager.
 
     The summary holds an Overview (verdict, completeness of each table), Goals, Budget,
@@ -289,14 +324,15 @@ def summary_command(file, out, lang, today, config_path, mail_to, mail_cc, mail_
     from .check.config import load_config
 
     out = out or str(Path(file).with_name(Path(file).stem + "-summary.xlsx"))
-    _check_outputs(file, summary=out)
+    _check_outputs(file, force, summary=out, eml=eml_out)
     config = load_config(config_path)
     mailing = _mail_prepare(file, config, config_path, mail_to, mail_cc, mail_from, mail_note, attach_annotated,
                             eml_out)
-    with _progress("checking " + os.path.basename(file)):
-        report = check(file, lang=lang, today=today, config=config)
-    _write_outputs(file, report, lang=lang, today=today, summary=out)
-    _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=out)
+    with _deadline("summary", file, config):
+        with _progress("checking " + os.path.basename(file)):
+            report = check(file, lang=lang, today=today, config=config)
+        _write_outputs(file, report, lang=lang, today=today, summary=out)
+        _mail_deliver(mailing, report, file, lang=lang, today=today, config=config, summary=out)
 
 
 @cli.command("rules")
@@ -326,102 +362,6 @@ def rules_command(code, lang):
     click.echo(f"Message:\n  {rule.messages[lang]}")
 
 
-def _check_outputs(file, **outputs) -> None:
-    """Refuse, before any work, an output that is the input, a folder, or not an .xlsx name."""
-    from .atomic import refuse_input
-    from .errors import UsageError
-
-    for option, out in outputs.items():
-        if not out:
-            continue
-        if os.path.exists(file):
-            refuse_input(out, file)
-        if os.path.isdir(out):
-            raise UsageError(f"{out}: is a folder; give --{option} a file name")
-        allowed = (".xlsx",) if option == "summary" else (os.path.splitext(file)[1].lower(),)
-        if allowed[0] not in (".xlsx", ".xlsm"):
-            raise UsageError(f"{file}: --{option} needs an .xlsx or .xlsm workbook")
-        if not out.lower().endswith(allowed):
-            raise UsageError(f"{out}: --{option} writes a workbook like the input; name it *{allowed[0]}")
-
-
-def _write_outputs(file, report, *, lang, today, summary=None, annotate=None) -> None:
-    """Write the summary and the annotated copy the check was asked for; report each on stderr."""
-    if summary:
-        from .summary import write_summary
-
-        with _progress("writing " + os.path.basename(summary)):
-            path = write_summary(report.view if report.view is not None else file, report, summary,
-                                 lang=lang, today=today)
-        click.echo(f"wrote {path}", err=True)
-    if annotate:
-        from .annotate import annotate as annotate_copy
-
-        with _progress("writing " + os.path.basename(annotate)):
-            done = annotate_copy(file, report.findings, annotate, lang=lang or report.lang, accepted=report.accepted)
-        click.echo(f"wrote {done.path} ({done.cells} cells marked)", err=True)
-
-
-def _mail_prepare(file, config, config_path, to, cc, sender, note, attach_annotated, eml):
-    """Check the mail options (addresses, [mail] settings, the password's variable, the draft's
-    path) before any work; None when none was given (docs/mail.md)."""
-    if not (to or cc or sender or note or attach_annotated or eml):
-        return None
-    from .mail import prepare
-
-    return prepare(file, config, to=to, cc=cc, sender=sender, note=note, eml=eml,
-                   attach_annotated=attach_annotated, config_file=config_path)
-
-
-def _mail_deliver(mailing, report, file, *, lang, today, config, summary=None, annotated=None) -> None:
-    """Send the summary (or write the draft) the mail options asked for; a failure is one line, exit 2."""
-    if mailing is None:
-        return
-    from .mail import deliver
-
-    label = "writing " + os.path.basename(str(mailing.eml)) if mailing.eml else "sending the summary"
-    with _progress(label):
-        line = deliver(mailing, report, file, summary=summary, annotated=annotated, lang=lang, today=today,
-                       config=config)
-    click.echo(line, err=True)
-
-
-class _progress:
-    """A spinner on stderr, shown only on a terminal and only when the work takes over a second."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self._done = None
-
-    def __enter__(self):
-        import threading
-
-        if not sys.stderr.isatty():
-            return self
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._spin, daemon=True)
-        self._thread.start()
-        return self
-
-    def _spin(self):
-        frames = "|/-\\"
-        if self._done.wait(1.0):
-            return
-        i = 0
-        while not self._done.wait(0.1):
-            sys.stderr.write(f"\r{frames[i % 4]} {self.label} ...")
-            sys.stderr.flush()
-            i += 1
-        sys.stderr.write("\r" + " " * (len(self.label) + 6) + "\r")
-        sys.stderr.flush()
-
-    def __exit__(self, *exc):
-        if self._done is not None:
-            self._done.set()
-            self._thread.join()
-        return False
-
-
 @cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
@@ -429,7 +369,8 @@ class _progress:
               help="JSON: a file (default: standard output). CSV: a folder (default: FILE's name + '-csv').")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML file; its [limits] section bounds what is read.")
-def export_command(file, fmt, out, config_path):
+@click.option("--force", is_flag=True, help="Overwrite outputs that exist.")
+def export_command(file, fmt, out, config_path, force):
     """Read a completed workbook back into data: JSON, or one CSV per table.
 
     \b
@@ -443,17 +384,26 @@ def export_command(file, fmt, out, config_path):
     from .check.config import load_config
     from .reader import read
 
-    config = load_config(config_path)
-    with _progress("reading " + os.path.basename(file)):
-        plan = read(file, limits=config)
-    if fmt == "json":
-        if out:
-            click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)
-        else:
-            click.echo(export.to_json(plan))
-        return
     folder = Path(out) if out else Path(file).with_name(Path(file).stem + "-csv")
-    written = export.write_csv(plan, folder, file)
+    if fmt == "csv":
+        export.check_csv_folder(folder, file, force=force)
+    elif out:
+        from .outputs import Output, validate
+
+        validate([file], [Output("--out", out)], force=force)
+    config = load_config(config_path)
+    with _deadline("export", file, config):
+        _phase("reading")
+        with _progress("reading " + os.path.basename(file)):
+            plan = read(file, limits=config)
+        _phase("writing the export")
+        if fmt == "json":
+            if out:
+                click.echo(f"wrote {export.write_json(plan, Path(out), file)}", err=True)
+            else:
+                export.stream_json(plan, sys.stdout)
+            return
+        written = export.write_csv(plan, folder, file)
     click.echo(f"wrote {len(written)} CSV files to {folder}", err=True)
 
 

@@ -3,7 +3,8 @@
     PromoWorkbookError            anything the tool reports to a user (exit code 2)
     ├── SpecError                 a template file under templates/ is malformed
     ├── UsageError                the command was misused (bad option value, output = input)
-    └── InputFileError            the user's file cannot be read (missing, corrupt, too big)
+    ├── InputFileError            the user's file cannot be read (missing, corrupt, too big)
+    └── OutputFileError           an output cannot be written (disk full, permission denied)
 
 The library raises these and never prints or exits; only ``cli.py`` turns them into a
 one-line message and an exit code, which lives on the exception (as click does it).
@@ -35,3 +36,11 @@ class InputFileError(PromoWorkbookError):
     def __init__(self, path, problem):
         self.path, self.problem = path, problem
         super().__init__(f"{path}: {problem}")
+
+
+class OutputFileError(PromoWorkbookError):
+    """An output cannot be written; the message names the output (never a temporary name)."""
+
+    def __init__(self, path, problem):
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: cannot write: {problem}")

@@ -35,6 +35,11 @@ def block_rows(table: Table, spec: Spec, rows: int | None, example: bool) -> int
     return max(wanted, len(table.example) if example else 1)
 
 
+def channel_rows(spec: Spec, rows: int | None = None, example: bool = False) -> int:
+    """How many channels the channel plan of a new workbook holds (``new --channels`` must fit)."""
+    return block_rows(spec.table("channels"), spec, rows, example)
+
+
 def plan_layout(spec: Spec, lang: str, rows: int | None = None, example: bool = False) -> dict[str, TableLayout]:
     """Table key -> its layout. The results review mirrors the goals block row for row."""
     layouts = {}

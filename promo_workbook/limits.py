@@ -15,7 +15,8 @@ as 2.5 million cells) with room to spare, and each can be raised or lowered: as
     max_cells           10,000,000   cells the reader materialises: each sheet counts its
                                      whole used area from A1 (what python-calamine builds),
                                      and the shared-strings table counts its strings
-    max_seconds         60           wall-clock budget for reading, checked as it goes
+    max_seconds         60           wall-clock budget for reading, checked as it goes; on the
+                                     command line, for the whole command (deadline.py)
     max_parts           10,000       entries in the zip (a workbook has a few dozen)
 
 Exceeding a limit raises InputFileError with one line naming the file, what was too big and
@@ -28,6 +29,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from . import deadline
 from .errors import InputFileError, UsageError
 
 __all__ = ["Budget", "Limits"]
@@ -78,7 +80,8 @@ class Budget:
         self.cells = 0
 
     def tick(self, doing: str = "") -> None:
-        """Refuse to go on once the time budget is spent."""
+        """Refuse to go on once the time budget is spent (the read's, and the command's: deadline.py)."""
+        deadline.check()
         if time.monotonic() > self.deadline:
             where = f" ({doing})" if doing else ""
             raise InputFileError(self.path, f"gave up reading after {self.limits.max_seconds:g} s{where}; "

@@ -183,3 +183,38 @@ def test_user_text_is_written_as_text(tmp_path):
     assert wb["Cover"]["C5"].value == '=HYPERLINK("x")' and wb["Cover"]["C5"].data_type == "s"
     channels = wb["Channels"]
     assert [channels.cell(r, 1).data_type for r in (5, 6, 7)] == ["s", "s", "s"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--channels", ",".join(f"C{n}" for n in range(12))], "names 12 channels but the channel plan has"),
+    (["--rows", "3", "--channels", "A,B,C,D"], "names 4 channels but the channel plan has 3 rows; give --rows 4"),
+    (["--example", "--channels", "A,B"], "--example fills in the worked example's own channels"),
+    (["--example", "--start", "2026-03-01", "--end", "2026-03-31"], "--example is the worked example's 15 days"),
+    (["--example", "--end", "2099-01-01"], "leave out --end"),
+])
+def test_new_refuses_options_it_could_not_honour(tmp_path, args, words):
+    """Issue 13: channels beyond the channel plan's rows were dropped without a word, and the
+    example with other channels or days contradicted itself."""
+    from click.testing import CliRunner
+
+    from promo_workbook.cli import cli
+
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(cli, ["new", str(out), "--lang", "en", *args])
+    assert result.exit_code == 2 and words in result.output and result.output.count("\n") == 1, result.output
+    assert not out.exists()
+
+
+def test_new_takes_as_many_channels_as_rows_and_the_example_from_its_start(tmp_path):
+    from click.testing import CliRunner
+
+    from promo_workbook.cli import cli
+
+    names = ",".join(f"C{n}" for n in range(8))
+    ok = CliRunner().invoke(cli, ["new", str(tmp_path / "a.xlsx"), "--rows", "8", "--channels", names])
+    assert ok.exit_code == 0, ok.output
+    report = promo_workbook.check(tmp_path / "a.xlsx")
+    assert [r.text("channel") for r in report.view.rows("channels") if r.text("channel")] == names.split(",")
+    example = CliRunner().invoke(cli, ["new", str(tmp_path / "b.xlsx"), "--example", "--start", "2026-05-01",
+                                       "--end", "2026-05-15"])
+    assert example.exit_code == 0, example.output

@@ -110,7 +110,8 @@ def test_done_when_the_command_from_the_issue(tmp_path):
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert done.returncode == 0, done.stderr
         eml = subprocess.run([sys.executable, "-m", "promo_workbook", "summary", "samples/mistakes-zh-CN.xlsx",
-                              "--mail-to", "boss@example.com", "--config", "mail.toml", "--eml", "draft.eml"],
+                              "--mail-to", "boss@example.com", "--config", "mail.toml", "--eml", "draft.eml",
+                              "--force"],  # the first run's summary is there: overwriting it is asked for
                              cwd=tmp_path, capture_output=True, text=True, timeout=120,
                              env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert eml.returncode == 0, eml.stderr

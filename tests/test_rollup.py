@@ -157,7 +157,10 @@ def test_rollup_command(tmp_path):
     from promo_workbook.batch import expand
 
     assert str(out) not in expand([tmp_path]) and is_own_output(str(out))
-    again = CliRunner().invoke(cli, ["rollup", str(tmp_path), "-o", str(out), "--jobs", "1"], catch_exceptions=False)
+    refused = CliRunner().invoke(cli, ["rollup", str(tmp_path), "-o", str(out), "--jobs", "1"])
+    assert refused.exit_code == 2 and "already exists; use --force" in refused.output  # one overwrite rule
+    again = CliRunner().invoke(cli, ["rollup", str(tmp_path), "-o", str(out), "--jobs", "1", "--force"],
+                               catch_exceptions=False)
     assert again.exit_code == 0, again.output
     bad = CliRunner().invoke(cli, ["rollup", str(tmp_path), "-o", str(tmp_path / "p.ods")])
     assert bad.exit_code == 2 and "*.xlsx" in bad.output

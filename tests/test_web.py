@@ -153,8 +153,7 @@ def test_new_plan_form_downloads_the_workbook(client, tmp_path):
 
     response = client.post("/new", data={"campaign": "春季新品发布", "product": "保温杯", "start": "2026-03-01",
                                          "end": "2026-03-15", "budget": "50,000", "owner": "王敏",
-                                         "channels": "抖音, 小红书，微信社群", "lang": "zh-CN", "rows": "12",
-                                         "example": "on"})
+                                         "channels": "抖音, 小红书，微信社群", "lang": "zh-CN", "rows": "12"})
     assert response.status_code == 200
     assert response.headers["content-type"] == XLSX
     assert response.headers["content-disposition"] == (
@@ -195,6 +194,18 @@ def test_new_plan_form_validation(client, field, value, word):
     assert 'aria-invalid="true"' in response.text
     if field != "campaign":
         assert 'value="Kept &lt;b&gt;value&lt;/b&gt;"' in response.text  # kept, and escaped
+
+
+@pytest.mark.parametrize("data, field, word", [
+    ({"example": "on", "channels": "A, B"}, "channels", "the worked example has its own channels"),
+    ({"example": "on", "start": "2026-03-01", "end": "2026-03-31"}, "end", "runs 15 days from the start"),
+    ({"channels": ",".join(f"C{n}" for n in range(30)), "rows": "5"}, "channels", "the channel plan has 5 rows"),
+])
+def test_new_plan_refuses_options_the_workbook_cannot_honour(client, data, field, word):
+    """Issue 13: more channels than rows were dropped, and the example with other channels or
+    days contradicted itself; now the form says so on the field (422)."""
+    response = client.post("/new", data=data)
+    assert response.status_code == 422 and word in response.text, response.text[-2000:]
 
 
 def test_new_plan_end_before_start(client):

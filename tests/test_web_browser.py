@@ -112,7 +112,7 @@ def test_new_plan_form(server, browser, shots, tmp_path):
     page.fill("input[name=budget]", "80000")
     page.fill("input[name=channels]", "Douyin, Xiaohongshu, WeChat")
     page.select_option("select[name=lang]", "en")
-    page.check("input[name=example]")
+    # Not the worked example: it has its own channels and days (issue 13: the form refuses both).
     page.locator("input[name=budget]").dispatch_event("change")
     assert page.locator(".field-error.live").count() == 0
     shots(page, "new-plan")

@@ -75,7 +75,7 @@ MEANINGS = {
                         "files stay under 30; a deflate bomb is about 1,000).",
     "limits.max_cells": "Cells the reader may take in: each sheet counts its whole used area from A1 to its last "
                         "cell, and the shared-strings table counts its strings.",
-    "limits.max_seconds": "Wall-clock budget for reading the file, checked as reading goes.",
+    "limits.max_seconds": "Wall-clock budget of a command: reading, rules and outputs; the error names the phase.",
     "limits.max_parts": "Entries in the zip (a workbook has a few dozen).",
 }
 

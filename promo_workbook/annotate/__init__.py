@@ -27,6 +27,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ..check.model import SEVERITY_RANK
 from ..errors import InputFileError, UsageError
@@ -81,6 +82,24 @@ def annotate(src, findings, out, lang: str | None = None, accepted=()) -> Annota
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:  # a damaged zip entry
         raise InputFileError(src, f"not a readable .xlsx package ({exc})") from None
+    except (ElementTree.ParseError, ValueError, KeyError) as exc:  # a part the reader passed over, damaged
+        raise InputFileError(src, f"cannot make the annotated copy: a part of the package is damaged ({exc})") from None
+
+
+def preflight(src) -> None:
+    """Refuse now, before a check runs, a workbook whose annotated copy could not be made: one
+    saved as Strict Open XML, or with two sheets of one name (package.Package says why)."""
+    from .package import Package
+
+    try:
+        with zipfile.ZipFile(src) as zin:
+            Package(zin)
+    except InputFileError as exc:
+        if exc.path == "workbook":
+            raise InputFileError(src, exc.problem) from None
+        raise
+    except Exception:  # noqa: BLE001 - a package too damaged to look into: the reader says so in its own words
+        return
 
 
 def _annotate(zin, out, findings, lang, labels) -> Annotated:

@@ -15,6 +15,7 @@ from .xmlscan import parse_tree, prefixed, scan, splice, utf8
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_OFFICE = DOC_REL + "/officeDocument"
 REL_COMMENTS = DOC_REL + "/comments"
@@ -38,11 +39,20 @@ class Package:
         self.workbook = workbook
         ids = {rid: target for rid, target, _ in self.rels(workbook)}
         root = parse_tree(self.read(workbook))
+        if root.tag.startswith("{" + STRICT_MAIN):
+            raise InputFileError(zin.filename, "is saved as Strict Open XML, which the annotated copy cannot mark; "
+                                               "save it as an ordinary Excel workbook (.xlsx) and check it again")
         self.sheets: dict[str, str] = {}
+        seen: set[str] = set()
         for sheet in root.iter(f"{{{MAIN}}}sheet"):
+            name = sheet.get("name") or ""
+            if name.casefold() in seen:  # Excel takes sheet names regardless of case
+                raise InputFileError(zin.filename, f"two sheets are named {name!r}; the annotated copy cannot tell "
+                                                   "which one a finding is on (rename one)")
+            seen.add(name.casefold())
             target = ids.get(sheet.get(f"{{{DOC_REL}}}id"))
             if target in self.names:
-                self.sheets[sheet.get("name")] = target
+                self.sheets[name] = target
         styles = [t for _, t, kind in self.rels(workbook) if kind.endswith("/styles")]
         self.styles = styles[0] if styles and styles[0] in self.names else None
 

@@ -99,7 +99,7 @@ def annotate_sheet(package: Package, edits: Edits, styles: Styles, part: str, ce
         row = found.rows.get(r)
         cell = row.cells.get(c) if row is not None else None
         if cell is not None:
-            base = int(cell.attrs.get("s", "0") or 0)
+            base = _style_index(cell.attrs.get("s"))
             tag = set_attr(data[cell.start:cell.tag_end], "s", str(styles.style(base, note.severity)))
             changes.append((cell.start, cell.tag_end, tag))
             continue
@@ -256,7 +256,8 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
                     state["info"] = scan.rows[row] = _RowInfo(el)
             elif section == "cols" and local == "col":
                 try:
-                    scan.cols.append((int(attrs.get("min", 0)), int(attrs.get("max", 0)), int(attrs.get("style", 0))))
+                    scan.cols.append((int(attrs.get("min", 0)), int(attrs.get("max", 0)),
+                                      _style_index(attrs.get("style"))))
                 except ValueError:
                     pass
         else:
@@ -289,10 +290,17 @@ def _scan_sheet(data: bytes, targets: dict[int, dict[str, int]]) -> _SheetScan:
     return scan
 
 
+def _style_index(text) -> int:
+    """A cell's or row's s= attribute as a style index; one that is not a whole number
+    (s="5x", a damaged file) is taken as the default style, 0, instead of stopping the copy."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
 def _base_style(row: "_RowInfo | None", cols, c: int) -> int:
     """The style an empty cell shows: its row's when the row has one, else its column's."""
     if row is not None and row.el.attrs.get("customFormat") in ("1", "true") and row.el.attrs.get("s"):
-        return int(row.el.attrs["s"])
+        return _style_index(row.el.attrs["s"])
     for low, high, style in cols:
         if low <= c <= high:
             return style

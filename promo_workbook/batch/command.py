@@ -40,7 +40,8 @@ def is_batch(paths, fmt: str) -> bool:
 
 
 def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_dir: str | None,
-                  annotate_dir: str | None, config_path, mail=None, **options) -> int:
+                  annotate_dir: str | None, config_path, mail=None, force: bool = False, max_findings=None,
+                  **options) -> int:
     """Check every plan ``paths`` names and print the reports; returns the exit code."""
     if mail and any(mail):
         raise UsageError("the mail options send one plan's summary; give one FILE (or mail the folder's summaries)")
@@ -49,8 +50,11 @@ def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_di
         if len(paths) == 1 and os.path.isdir(paths[0]):
             raise UsageError(f"{paths[0]}: is a folder with no workbooks (*.xlsx, *.xlsm, *.ods, *.xls) in it")
         raise UsageError(f"no workbooks (*.xlsx, *.xlsm, *.ods, *.xls) in {', '.join(map(str, paths))}")
-    summaries = prepare_folder(summary_dir, "summary", files)
-    annotated = prepare_folder(annotate_dir, "annotate", files)
+    summaries = output_names(files, summary_dir, "summary") if summary_dir else None
+    annotated = output_names(files, annotate_dir, "annotate") if annotate_dir else None
+    _validate(files, summary_dir, summaries, annotate_dir, annotated, force)
+    prepare_folder(summary_dir, "summary", files)
+    prepare_folder(annotate_dir, "annotate", files)
     config = load_config(config_path)
     tasks = []
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -58,7 +62,7 @@ def check_command(paths, *, fmt: str, jobs: int | None, strict: bool, summary_di
     for i, path in enumerate(files):
         annotate = annotated[i] if annotated and path.lower().endswith((".xlsx", ".xlsm")) else None
         tasks.append(Task(i, path, {**options, "config": config}, summary=summaries[i] if summaries else None,
-                          annotate=annotate, render=render))
+                          annotate=annotate, render=render, limit=max_findings))
     records = []
     pending: dict = {}
     nxt = 0
@@ -147,6 +151,20 @@ class Progress:
 
 
 # Private API.
+
+def _validate(files, summary_dir, summaries, annotate_dir, annotated, force) -> None:
+    """Every output of the run checked before any plan is read (outputs.py): folders, clashes,
+    existing files (--force)."""
+    from ..outputs import Output, validate
+
+    wanted = []
+    if summaries:
+        wanted.append(Output("--summary", summary_dir, folder=True, files=tuple(summaries)))
+    if annotated:
+        names = tuple(n for f, n in zip(files, annotated) if f.lower().endswith((".xlsx", ".xlsm")))
+        wanted.append(Output("--annotate", annotate_dir, folder=True, files=names))
+    validate(files, wanted, force=force)
+
 
 def _emit(record, fmt: str, colour: bool, first: bool) -> None:
     for note in record.notes:

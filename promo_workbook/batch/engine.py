@@ -30,6 +30,7 @@ class Task:
     annotate: str | None = None                   # write the annotated copy here
     figures: bool = False                         # reduce the plan's figures for the rollup
     render: str | None = None                     # "text", "colour" or "json": render the report in the worker
+    limit: int | None = None                      # --max-findings: findings (text: lines) rendered at most
 
 
 @dataclass
@@ -76,7 +77,8 @@ def run_one(task: Task) -> Record:
     started = time.perf_counter()
     record = Record(task.index, task.path)
     try:
-        report = _check(task.path, task.options)
+        with _deadline(task):
+            report = _check(task.path, task.options)
     except PromoWorkbookError as exc:
         record.error = _one_line(exc)
     except MemoryError:
@@ -100,12 +102,21 @@ def run_one(task: Task) -> Record:
         figs = _summary_figures(report, today)
         record.figures = reduce_figures(figs, report, task.path, _rhythm(report.view))
     if task.render == "json":
-        record.rendered = to_json_text(report)
+        record.rendered = to_json_text(report, task.limit)
     elif task.render in ("text", "colour"):
-        record.rendered = to_text(report, colour=task.render == "colour")
+        record.rendered = to_text(report, colour=task.render == "colour", limit=task.limit)
     record.report = dataclasses.replace(report, view=None)
     record.seconds = time.perf_counter() - started
     return record
+
+
+def _deadline(task: Task):
+    """Each plan's check under its own max_seconds (deadline.py), without the watchdog: a pool
+    worker must not end itself."""
+    from ..deadline import running
+    from ..limits import Limits
+
+    return running("check", task.path, Limits.from_config(task.options.get("config")).max_seconds)
 
 
 def warm() -> None:
@@ -118,16 +129,16 @@ def warm() -> None:
     all_rules()
 
 
-def to_text(report, colour: bool = False) -> str:
+def to_text(report, colour: bool = False, limit: int | None = None) -> str:
     from ..check.render import to_text as render
 
-    return render(report, colour=colour)
+    return render(report, colour=colour, limit=limit)
 
 
-def to_json_text(report) -> str:
+def to_json_text(report, limit: int | None = None) -> str:
     from ..check.render import to_json
 
-    return to_json(report)
+    return to_json(report, limit)
 
 
 def message(finding, lang: str) -> str:

@@ -24,6 +24,7 @@ def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.
     """Read ``path`` and check it; messages in ``lang`` (default: the workbook's language).
     ``baseline``: a previous JSON report (its path, or accept.load_baseline's Baseline) whose
     findings are reported as accepted (docs/accepting.md)."""
+    from .. import deadline
     from ..reader import read
 
     started = time.perf_counter()
@@ -32,7 +33,9 @@ def check(path, *, lang: str | None = None, select=None, ignore=None, today: dt.
 
         baseline = load_baseline(baseline)
     with gc_paused():
+        deadline.phase("reading")
         plan = read(path, limits=config)  # a config's [limits] section, if it has one
+        deadline.phase("checking rules")
         return check_plan(plan, lang=lang, select=select, ignore=ignore, today=today, config=config, started=started,
                           baseline=baseline)
 
@@ -42,6 +45,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     """Check a Plan already read; ``exhaustive``: every rule visits every row (the tests' oracle
     for the rules' row picking; slow on big tables). Findings the workbook's acceptance sheet
     or ``baseline`` (accept.Baseline) accept are set apart in ``Report.accepted``."""
+    from .. import deadline
     from .accept import settle
     from ..spec import load_spec
     from .config import load_config
@@ -53,10 +57,12 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     lang = lang or plan.language or "en"
     config = config or load_config()
     with gc_paused():
+        deadline.phase("checking rules")
         view = from_plan(plan, spec, lang, today or dt.date.today(), config, exhaustive=exhaustive)
         findings: list[Finding] = []
         rules = selected(select, ignore)
         for rule in rules:
+            deadline.check()
             findings.extend(rule.run(view, config))
         _sort(findings, {t.number: i for i, t in enumerate(spec.tables)})
         findings, accepted = settle(findings, view.accepted, baseline, str(plan.path), {r.code for r in rules}, lang)

@@ -8,20 +8,22 @@ import operator
 import string
 from collections import Counter
 
-from ..terminal import safe
 from .model import Finding, Report
 from .registry import REGISTRY, all_rules
 
 LABELS = {
     "zh-CN": {"error": "错误", "warning": "警告", "info": "提示", "workbook": "工作簿",
               "verdict_ok": "通过：没有错误或警告", "verdict": "{errors} 个错误，{warnings} 个警告，{infos} 个提示",
-              "checked": "检查了 {sheets} 张工作表、{rows} 行，用时 {seconds:.2f} 秒", "row": "第 {row} 行"},
+              "checked": "检查了 {sheets} 张工作表、{rows} 行，用时 {seconds:.2f} 秒", "row": "第 {row} 行",
+              "run": "{range} — 共 {count:,} 行：", "left_out": "…… 另有 {count:,} 个发现未显示（--max-findings {limit}）"},
     "zh-TW": {"error": "錯誤", "warning": "警告", "info": "提示", "workbook": "活頁簿",
               "verdict_ok": "通過：沒有錯誤或警告", "verdict": "{errors} 個錯誤，{warnings} 個警告，{infos} 個提示",
-              "checked": "檢查了 {sheets} 張工作表、{rows} 列，用時 {seconds:.2f} 秒", "row": "第 {row} 列"},
+              "checked": "檢查了 {sheets} 張工作表、{rows} 列，用時 {seconds:.2f} 秒", "row": "第 {row} 列",
+              "run": "{range} — 共 {count:,} 列：", "left_out": "…… 另有 {count:,} 個發現未顯示（--max-findings {limit}）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "workbook": "Workbook",
            "verdict_ok": "Passed: no errors or warnings", "verdict": "{errors} error(s), {warnings} warning(s), {infos} info",
-           "checked": "checked {sheets} sheets, {rows} rows in {seconds:.2f} s", "row": "row {row}"},
+           "checked": "checked {sheets} sheets, {rows} rows in {seconds:.2f} s", "row": "row {row}",
+           "run": "{range} — {count:,} rows:", "left_out": "... {count:,} more findings not shown (--max-findings {limit})"},
 }
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -37,32 +39,46 @@ def message(finding: Finding, lang: str) -> str:
     if rule is None:  # a finding made outside the registry
         return f"{finding.name}: {_plain(finding.actual)} ≠ {_plain(finding.expected)}"
     params = {"column": finding.column or "", "sheet": finding.sheet or "", "cell": finding.cell or ""}
-    params["expected"] = _plain(finding.expected)
-    params["actual"] = _plain(finding.actual)
-    params.update({k: _plain(v) for k, v in finding.params.items()})
+    params["expected"] = quote(_plain(finding.expected))
+    params["actual"] = quote(_plain(finding.actual))
+    params.update({k: quote(_plain(v)) for k, v in finding.params.items()})
     try:
         return rule.messages[lang].format(**params)
     except (KeyError, IndexError):  # a template naming a parameter the rule did not give
         return rule.messages["en"].format_map(_Default(params))
 
 
-def to_json(report: Report) -> str:
-    """The report as indented JSON: the same text json.dumps(..., indent=2) writes."""
+def to_json(report: Report, limit: int | None = None) -> str:
+    """The report as indented JSON: the same text json.dumps(..., indent=2) writes. ``limit``
+    (--max-findings): the first findings only, and stats.omitted says how many were left out."""
     from . import gc_paused
 
     with gc_paused():
-        return "".join(_json_chunks(report))
+        return "".join(_json_chunks(report, limit))
 
 
-def write_json(report: Report, stream) -> None:
-    """Write ``to_json(report)`` and a newline (what ``click.echo(to_json(report))`` writes) to
-    the text stream ``stream``, a few thousand findings at a time, never the whole text at once."""
+def write_json(report: Report, stream, limit: int | None = None) -> None:
+    """Write ``to_json(report, limit)`` and a newline (what ``click.echo(to_json(report))`` writes)
+    to the text stream ``stream``, a few thousand findings at a time, never the whole text at once."""
+    from .. import deadline
     from . import gc_paused
 
     with gc_paused():
-        for chunk in _json_chunks(report):
+        for chunk in _json_chunks(report, limit):
             stream.write(chunk)
+            deadline.check()
     stream.write("\n")
+
+
+def quote(text: str) -> str:
+    """A cell's text as a message shows it: at most QUOTE characters, the rest said in a count
+    (a 300 KB cell must not make a 300 KB message)."""
+    if len(text) <= QUOTE:
+        return text
+    return f"{text[:QUOTE]}… (+{len(text) - QUOTE:,})"
+
+
+QUOTE = 100
 
 
 def finding_dict(f: Finding, lang: str) -> dict:
@@ -71,16 +87,18 @@ def finding_dict(f: Finding, lang: str) -> dict:
             "expected": _jsonable(f.expected), "actual": _jsonable(f.actual)}
 
 
-def to_text(report: Report, colour: bool = False) -> str:
-    """The report for people: findings grouped by sheet, then the verdict line."""
-    return "".join(_text_chunks(report, colour))
+def to_text(report: Report, colour: bool = False, limit: int | None = None) -> str:
+    """The report for people (textreport.py): findings grouped by sheet, runs folded, then the verdict."""
+    from .textreport import to_text as text
+
+    return text(report, colour, limit)
 
 
-def write_text(report: Report, stream, colour: bool = False) -> None:
-    """Write ``to_text(report, colour)`` and a newline to the text stream ``stream``, in pieces."""
-    for chunk in _text_chunks(report, colour):
-        stream.write(chunk)
-    stream.write("\n")
+def write_text(report: Report, stream, colour: bool = False, limit: int | None = None) -> None:
+    """Write ``to_text(report, colour, limit)`` and a newline to ``stream``, in pieces."""
+    from .textreport import write_text as write
+
+    write(report, stream, colour, limit)
 
 
 # Private API.
@@ -102,16 +120,20 @@ def _counts(findings) -> dict:
     return {"errors": tally["error"], "warnings": tally["warning"], "infos": tally["info"]}
 
 
-def _json_chunks(report: Report):
+def _json_chunks(report: Report, limit=None):
     """The text of to_json in pieces: the head, the findings a chunk at a time, the tail."""
     findings = report.findings
     counts = _counts(findings)
+    stats = {**counts, "accepted": len(report.accepted), "sheets": report.sheets, "rows": report.rows,
+             "seconds": round(report.seconds, 3)}
+    if limit is not None:
+        stats["omitted"] = max(len(findings) - limit, 0)
+        findings = findings[:limit]
     data = {
         "file": report.file,
         "schema_version": report.schema_version,
         "valid": counts["errors"] == 0,
-        "stats": {**counts, "accepted": len(report.accepted), "sheets": report.sheets, "rows": report.rows,
-                  "seconds": round(report.seconds, 3)},
+        "stats": stats,
         "findings": [],
     }
     head = json.dumps(data, ensure_ascii=False, indent=2)
@@ -216,95 +238,6 @@ def _json_value(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", _FIELD)
 
 
-def _text_chunks(report: Report, colour: bool):
-    """The text of to_text in pieces (its leading blank lines dropped, as lstrip did)."""
-    leading = True
-    for chunk in _joined(_text_lines(report, colour), "\n"):
-        if leading:
-            chunk = chunk.lstrip("\n")
-            if not chunk:
-                continue
-            leading = False
-        yield chunk
-
-
-def _text_lines(report: Report, colour: bool):
-    """The lines of to_text, in lists of about _CHUNK."""
-    import click
-
-    labels = LABELS[report.lang]
-    style = (lambda text, **kw: click.style(text, **kw)) if colour else (lambda text, **kw: text)
-    message_of = _Messages(report.lang, safe).get
-    severities: dict = {}
-    current = object()
-    findings = report.findings
-    batch: list = []
-    add = batch.append
-    for f in findings:
-        code, _, severity, _, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
-        if sheet != current:
-            current = sheet
-            title = safe(sheet) if sheet is not None else labels["workbook"]
-            add("")
-            add(style(title, bold=True))
-        where = cell or (labels["row"].format(row=row) if row else "")
-        shown = severities.get(severity)
-        if shown is None:
-            shown = severities[severity] = style(labels[severity], fg=COLOURS[severity], bold=severity == "error")
-        add(f"  {where:<8} {code} {shown}  {message_of(f, code, column, sheet, cell, params, expected, actual)}")
-        if len(batch) >= _CHUNK:
-            yield batch
-            batch = []
-            add = batch.append
-    counts = _counts(findings)
-    if findings:
-        add("")
-    if report.accepted:
-        yield batch
-        batch = _accepted_lines(report, style, labels, message_of)
-        add = batch.append
-    checked = labels["checked"].format(sheets=report.sheets, rows=report.rows, seconds=report.seconds)
-    if counts["errors"] == 0 and counts["warnings"] == 0:
-        verdict = style(labels["verdict_ok"], fg="green", bold=True)
-        if counts["infos"]:
-            verdict += f" ({labels['verdict'].format(**counts)})"
-    else:
-        verdict = style(labels["verdict"].format(**counts), fg="red" if counts["errors"] else "yellow", bold=True)
-    if report.accepted:
-        verdict += f" ({_accepted_words(report.lang)['count'].format(n=len(report.accepted))})"
-    add(f"{safe(report.file)}: {verdict} — {checked}")
-    yield batch
-
-
-def _accepted_lines(report: Report, style, labels: dict, message_of) -> list[str]:
-    """The accepted findings' own section: place, code, severity, message, then the reason."""
-    from .accept import describe
-
-    words = _accepted_words(report.lang)
-    lines = [style(words["section"], bold=True)]
-    # A baseline's findings are many and all alike: counted in one line, listed in the JSON.
-    baseline = [a for a in report.accepted if a.source == "baseline"]
-    for a in report.accepted:
-        if a.source == "baseline":
-            continue
-        f = a.finding
-        code, _, severity, _, sheet, cell, row, column, params, expected, actual = _finding_fields(f)
-        who = ", ".join(safe(str(x)) for x in (a.by, a.to_dict()["date"]) if x)
-        lines.append(f"  {safe(describe(f))} {code} {labels[severity]}  "
-                     f"{message_of(f, code, column, sheet, cell, params, expected, actual)}")
-        lines.append(f"      ✓ {safe(a.reason) or '—'}" + (f" ({who})" if who else ""))
-    if baseline:
-        lines.append("  " + safe(words["baseline_count"].format(n=f"{len(baseline):,}", reason=baseline[0].reason)))
-    lines.append("")
-    return lines
-
-
-def _accepted_words(lang: str) -> dict:
-    from ..spec import load_spec
-
-    return {k: v(lang) for k, v in load_spec().workbook["accepted"].items()}
-
-
 def _joined(batches, separator: str):
     """``separator.join`` of the pieces in ``batches`` (lists), a batch at a time."""
     first = True
@@ -341,8 +274,8 @@ class _Messages:
             return self.finish(message(f, self.lang))
         if params is None and plan.pick is not None:
             values = plan.pick((column, sheet, cell, expected, actual))
-            if tuple(map(type, values)) != plan.strings:  # text as it is shown: anything else is worded
-                values = plan.values(column, sheet, cell, params, expected, actual)
+            if tuple(map(type, values)) != plan.strings or max(map(len, values)) > QUOTE:
+                values = plan.values(column, sheet, cell, params, expected, actual)  # worded (quoted)
         else:
             values = plan.values(column, sheet, cell, params, expected, actual)
         if values is None:  # a parameter the finding lacks (worded in English), a label not text
@@ -397,11 +330,11 @@ class _Plan:
         for name in self.names:
             if params is not None and name in params:
                 value = params[name]
-                values.append(value if type(value) is str else _plain(value))
+                values.append(quote(value if type(value) is str else _plain(value)))
             elif name == "expected":
-                values.append(expected if type(expected) is str else _plain(expected))
+                values.append(quote(expected if type(expected) is str else _plain(expected)))
             elif name == "actual":
-                values.append(actual if type(actual) is str else _plain(actual))
+                values.append(quote(actual if type(actual) is str else _plain(actual)))
             elif name in _PLACE:
                 value = (column if name == "column" else sheet if name == "sheet" else cell) or ""
                 if type(value) is not str:

@@ -229,14 +229,16 @@ class TableData:
 
         return table_frame(self)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lazy: bool = False) -> dict:
+        """Plain data; ``lazy``: the rows as a list that builds each row's dict as it is iterated
+        (json's indenting encoder then holds one row at a time: export streams)."""
         return {
             "number": self.number, "key": self.key, "sheet": self.sheet, "header_row": self.header_row,
             "identified_by": self.identified_by, "totals_row": self.totals_row,
             "columns": {k: c.to_dict() for k, c in self.columns.items()},
             "missing_columns": {k: m.to_dict() for k, m in self.missing_columns.items()},
             "extra_columns": {k: c.to_dict() for k, c in self.extra_columns.items()},
-            "rows": [row.to_dict() for row in self.rows],
+            "rows": _LazyRows(self.rows) if lazy else [row.to_dict() for row in self.rows],
             "totals": {k: c.to_dict() for k, c in self.totals.items()},
             "notes": list(self.notes),
         }
@@ -279,7 +281,7 @@ class Plan:
                 return table
         raise KeyError(f"template {ref!r} was not found in {self.path}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lazy: bool = False) -> dict:
         return {
             "path": self.path, "format": self.format, "language": self.language,
             "producer": self.producer.to_dict() if self.producer else None,
@@ -287,7 +289,7 @@ class Plan:
             "formulas_available": self.formulas_available,
             "metadata": jsonable(self.metadata), "sheets": list(self.sheets),
             "cover": {k: c.to_dict() for k, c in self.cover.items()},
-            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "tables": {k: t.to_dict(lazy) for k, t in self.tables.items()},
             "missing": list(self.missing), "notes": list(self.notes),
             "accepted": [a.to_dict() for a in self.accepted],
         }
@@ -338,3 +340,22 @@ class _Rows:
 
     def __bool__(self) -> bool:
         return len(self._numbers) > 0
+
+
+class _LazyRows(list):
+    """A list to json's pure-Python (indenting) encoder, which asks its length and iterates it:
+    each row's dict is made when the encoder reaches it and dropped after."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __bool__(self) -> bool:
+        return len(self._rows) > 0
+
+    def __iter__(self):
+        for row in self._rows:
+            yield row.to_dict()

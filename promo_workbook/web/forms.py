@@ -94,6 +94,7 @@ def parse_new(values: dict, default_lang: str) -> tuple[dict, dict]:
             options["example"] = True
         else:
             errors["example"] = ("error.choice", {})
+    _consistent(options, errors)
     return options, errors
 
 
@@ -126,6 +127,26 @@ def content_disposition(name: str) -> str:
 
 
 # Private API.
+
+def _consistent(options: dict, errors: dict) -> None:
+    """What the generator refuses (writer._consistent), said on the field: more channels than
+    the channel plan's rows, the worked example with its own channels or end overridden."""
+    from ..layout import channel_rows
+    from ..spec import load_spec
+
+    example = options.get("example", False)
+    channels = options.get("channels") or []
+    if example and channels and "channels" not in errors:
+        errors["channels"] = ("error.example_channels", {})
+    elif channels and "channels" not in errors and "rows" not in errors:
+        room = channel_rows(load_spec(), options.get("rows"), example)
+        if len(channels) > room:
+            errors["channels"] = ("error.channels_rows", {"rows": room})
+    if example and "end" in options and "end" not in errors:
+        start = dt.date.fromisoformat(options["start"]) if "start" in options else None
+        if start is None or dt.date.fromisoformat(options["end"]) != start + dt.timedelta(days=14):
+            errors["end"] = ("error.example_end", {})
+
 
 def _text(value) -> str | None:
     if value is None or isinstance(value, bool):

@@ -120,6 +120,7 @@ def _complete(opts: NewOptions) -> NewOptions:
         opts.budget = 39000  # the seed's budget total
     if len(opts.channels) > 200:
         raise UsageError("at most 200 channels")
+    _consistent(opts)
     if opts.scenario is not None:
         from ..check.lookup import list_key
         from ..spec import load_spec
@@ -131,6 +132,25 @@ def _complete(opts: NewOptions) -> NewOptions:
             raise UsageError(f"unknown scenario {opts.scenario!r}; choose one of {choices} (or its label)")
         opts.scenario = key
     return opts
+
+
+def _consistent(opts: NewOptions) -> None:
+    """Refuse options the workbook could not honour: more channels than the channel plan's rows
+    (they would be dropped), or the worked example with its own channels or days overridden
+    (it would contradict itself: its channel plan and its 15 days are one story)."""
+    from ..layout import channel_rows
+
+    if opts.example and opts.channels:
+        raise UsageError("--example fills in the worked example's own channels; leave out --channels "
+                         "(or leave out --example)")
+    if opts.example and opts.end is not None and opts.start is not None \
+            and opts.end != opts.start + dt.timedelta(days=14):
+        raise UsageError("--example is the worked example's 15 days from --start; leave out --end "
+                         "(or leave out --example)")
+    room = channel_rows(load_spec(), opts.rows, opts.example)
+    if len(opts.channels) > room:
+        raise UsageError(f"--channels names {len(opts.channels)} channels but the channel plan has {room} rows; "
+                         f"give --rows {len(opts.channels)} (or fewer channels)")
 
 
 def _cover_values(opts: NewOptions, spec) -> dict:
