@@ -192,3 +192,20 @@ def test_cells_an_array_formula_fills_are_no_constants(tmp_path):
     cells = read(out).table("channels").rows
     assert [row["expected_cvr"].formula for row in cells] == ['=IF(OR(D5:D7="",N(C5:C7)=0),"",D5:D7/C5:C7)'] * 3
     assert not [f for f in check(out).findings if f.code == "F131"]
+
+
+def test_backslash_parts_whose_number_formats_are_looked_up_late(tmp_path):
+    """A cell whose meaning needs its number format (a percent typed 3.2) is looked up after the
+    package was closed, in a zip opened again: its backslash-named part is still found there
+    (the fuzz run's KeyError 'There is no item named xl/worksheets/sheetN.xml')."""
+    import json
+
+    mistakes = Path(build_corpus.SAMPLE).parent / "mistakes-zh-TW.xlsx"
+    parts = [(name.replace("/", "\\") if name.startswith("xl/worksheets/") else name, data)
+             for name, data in build_corpus._parts(mistakes.read_bytes())]
+    path = build_corpus._zip(tmp_path / "backslash-mistakes.xlsx", parts)
+    runner = CliRunner()
+    ours = runner.invoke(cli, ["check", str(path), "--format", "json", "--today", "2026-03-20"])
+    theirs = runner.invoke(cli, ["check", str(mistakes), "--format", "json", "--today", "2026-03-20"])
+    assert ours.exit_code == theirs.exit_code == 1, ours.output[-500:]
+    assert json.loads(ours.output)["findings"] == json.loads(theirs.output)["findings"]

@@ -184,7 +184,9 @@ class Book:
     def _zip(self):
         if self._pkg.zip is not None and self._pkg.zip.fp is not None:
             return _Borrowed(self._pkg.zip)
-        return zipfile.ZipFile(self.path)
+        from .package import alias_backslash_names
+
+        return alias_backslash_names(zipfile.ZipFile(self.path))
 
     def _load(self, name: str) -> None:
         part = self.parts.get(name)

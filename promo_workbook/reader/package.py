@@ -187,6 +187,15 @@ def sheet_parts(pkg: Package) -> list[str]:
     return list(dict.fromkeys(s.part for s in pkg.sheets if s.part in pkg.zip.NameToInfo))
 
 
+def alias_backslash_names(zf: zipfile.ZipFile) -> zipfile.ZipFile:
+    """Make a part named with backslashes (some Windows zip tools write them) known by its part
+    name too, in every ZipFile the reader opens on the file (a reopened one included)."""
+    for info in zf.infolist():
+        if "\\" in info.filename:
+            zf.NameToInfo.setdefault(info.filename.replace("\\", "/"), info)
+    return zf
+
+
 def open_part(zf: zipfile.ZipFile, name: str) -> _Inflater:
     """A part as a file-like object that inflates it from the zip's raw bytes and refuses it
     as soon as it grows past its declared size (zipfile would silently stop there)."""
@@ -277,9 +286,7 @@ def _check_members(pkg: Package, budget: Budget) -> None:
         total += info.file_size
         budget.check_ratio(name, info.file_size, info.compress_size)
     budget.check_unzipped(total)
-    for info in infos:  # a part named with backslashes (some Windows zip tools): known by its part name
-        if "\\" in info.filename:
-            pkg.zip.NameToInfo.setdefault(info.filename.replace("\\", "/"), info)
+    alias_backslash_names(pkg.zip)
 
 
 def _inflate_others(pkg: Package, budget: Budget, skip: set[str]) -> None:
