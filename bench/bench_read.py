@@ -6,7 +6,7 @@ Builds a large workbook in the template's layout as a spreadsheet app would save
 their cached results — then, each in a fresh subprocess, times
 
     calamine   python-calamine reading every cell of every sheet into Python lists
-    read       promo_workbook.reader.read(path)
+    read       promo_workbook.reader.pipeline(path)
     read+rows  read(path), then every row of every table normalised (Value objects)
 
 and prints wall time, peak memory (the child's VmHWM), and the ratios to calamine.

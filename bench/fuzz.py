@@ -88,9 +88,9 @@ def run_case(path: Path, frames: bool = False, outputs: bool = True) -> tuple[st
 
     ``outputs``: also write the summary and the annotated copy (`check --summary --annotate`)."""
     from promo_workbook import export
-    from promo_workbook.annotate import annotate
-    from promo_workbook.check import check_plan
-    from promo_workbook.check.render import to_json, to_text
+    from promo_workbook.annotator import annotate
+    from promo_workbook.checker import check_plan
+    from promo_workbook.checker.render import to_json, to_text
     from promo_workbook.errors import PromoWorkbookError
     from promo_workbook.reader import read
     from promo_workbook.summary import write_summary

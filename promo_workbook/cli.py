@@ -240,7 +240,7 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
       promo-workbook check plan.xlsx --summary summary.xlsx --mail-to boss@example.com --config mail.toml
     """
     from .batch import command as batch
-    from .check.accept import load_baseline
+    from .checker.accept import load_baseline
 
     baseline = load_baseline(baseline_path) if baseline_path else None
     if batch.is_batch(paths, fmt):
@@ -249,9 +249,9 @@ def check_command(paths, fmt, lang, select, ignore, today, config_path, strict, 
                                      annotate_dir=annotate_out, config_path=config_path, lang=lang, select=select,
                                      ignore=ignore, today=today, baseline=baseline, force=force,
                                      max_findings=max_findings))
-    from .check import check
-    from .check.config import load_config
-    from .check.render import write_json, write_text
+    from .checker import check
+    from .checker.config import load_config
+    from .checker.render import write_json, write_text
 
     file = paths[0]
     _check_outputs(file, force, summary=summary_out, annotate=annotate_out, eml=eml_out)
@@ -320,8 +320,8 @@ def summary_command(file, out, lang, today, config_path, force, mail_to, mail_cc
     """
     from pathlib import Path
 
-    from .check import check
-    from .check.config import load_config
+    from .checker import check
+    from .checker.config import load_config
 
     out = out or str(Path(file).with_name(Path(file).stem + "-summary.xlsx"))
     _check_outputs(file, force, summary=out, eml=eml_out)
@@ -346,7 +346,7 @@ def rules_command(code, lang):
       promo-workbook rules
       promo-workbook rules T161
     """
-    from .check.registry import REGISTRY, all_rules
+    from .checker.registry import REGISTRY, all_rules
 
     rules = all_rules()
     if code is None:
@@ -381,7 +381,7 @@ def export_command(file, fmt, out, config_path, force):
     from pathlib import Path
 
     from . import export
-    from .check.config import load_config
+    from .checker.config import load_config
     from .reader import read
 
     folder = Path(out) if out else Path(file).with_name(Path(file).stem + "-csv")

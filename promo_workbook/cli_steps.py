@@ -30,7 +30,7 @@ def check_outputs(file, force, **outputs) -> None:
         if not out.lower().endswith(allowed):
             raise UsageError(f"{out}: --{option} writes a workbook like the input; name it *{allowed[0]}")
         if option == "annotate" and os.path.isfile(file):
-            from .annotate import preflight
+            from .annotator import preflight
 
             preflight(file)  # a copy it could not mark is said before the check runs
 
@@ -46,7 +46,7 @@ def write_outputs(file, report, *, lang, today, summary=None, annotate=None) -> 
                                  lang=lang, today=today)
         click.echo(f"wrote {path}", err=True)
     if annotate:
-        from .annotate import annotate as annotate_copy
+        from .annotator import annotate as annotate_copy
 
         phase("writing the annotated copy")
         with progress("writing " + os.path.basename(annotate)):

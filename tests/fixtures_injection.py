@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from promo_workbook.check.model import Finding
+from promo_workbook.checker.model import Finding
 from promo_workbook.spec import load_spec
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from promo_workbook.check import check
-from promo_workbook.check.registry import REGISTRY, all_rules
+from promo_workbook.checker import check
+from promo_workbook.checker.registry import REGISTRY, all_rules
 from promo_workbook.cli import cli
 from promo_workbook.layout import accepted_layout, plan_layout
 from promo_workbook.spec import load_spec
@@ -284,7 +284,7 @@ def test_the_web_report_lists_accepted_findings(plan):
 
 
 def test_the_annotated_copy_marks_accepted_findings_in_grey(plan):
-    from promo_workbook.annotate import FILLS
+    from promo_workbook.annotator import FILLS
 
     src, tmp = plan
     path = edit(src, tmp / "p.xlsx", ctr=3.2, accept=[("V082", "'Daily Metrics'!D5", REASON)])

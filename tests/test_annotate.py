@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from fixtures_injection import finding, injection_plan, rich_workbook, sheet_xml
-from promo_workbook.annotate import FILLS, MAX_NOTES, annotate
-from promo_workbook.check import check
+from promo_workbook.annotator import FILLS, MAX_NOTES, annotate
+from promo_workbook.checker import check
 from promo_workbook.errors import InputFileError, UsageError
-from promo_workbook.check.render import message
+from promo_workbook.checker.render import message
 from support.libreoffice import recalculate, requires_libreoffice, to_pdf
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.annotate import annotate
-from promo_workbook.check import check
+from promo_workbook.annotator import annotate
+from promo_workbook.checker import check
 from promo_workbook.errors import InputFileError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

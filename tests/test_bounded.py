@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from promo_workbook.check.evaluate import NotEvaluable, evaluate, normalise
+from promo_workbook.checker.evaluate import NotEvaluable, evaluate, normalise
 from promo_workbook.cli import cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

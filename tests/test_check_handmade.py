@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from fixtures.handmade import build
-from promo_workbook.check import check
+from promo_workbook.checker import check
 
 TODAY = dt.date(2026, 3, 20)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.check import check
+from promo_workbook.checker import check
 from support.libreoffice import recalculate, requires_libreoffice
 
 pytestmark = [requires_libreoffice, pytest.mark.libreoffice]

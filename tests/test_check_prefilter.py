@@ -1,4 +1,4 @@
-"""The rules' row picking (check/view.py: Column, rows_where) never changes what is found.
+"""The rules' row picking (checker/view.py: Column, rows_where) never changes what is found.
 
 Rules that would visit every row of a table first pick, from the table's columns, the rows
 that can hold a finding, and build only those. Checked exhaustively they visit every row
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.check import check_plan
-from promo_workbook.check.view import LazyRows
+from promo_workbook.checker import check_plan
+from promo_workbook.checker.view import LazyRows
 from promo_workbook.reader import read
 from test_rules import CASES, _case_id, _config, apply_edits
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.check.registry import Rule, all_rules, check_declarations
+from promo_workbook.checker.registry import Rule, all_rules, check_declarations
 from promo_workbook.errors import SpecError
 from promo_workbook.spec import load_spec
 
 PACKAGE = Path(__file__).resolve().parent.parent / "promo_workbook"
-SOURCES = sorted([*PACKAGE.glob("check/**/*.py"), *PACKAGE.glob("summary/*.py")])
+SOURCES = sorted([*PACKAGE.glob("checker/**/*.py"), *PACKAGE.glob("summary/*.py")])
 CELL_METHODS = {"num", "text", "date", "cell", "filled", "ok", "column"}  # row.num("key"), table.column("key")
 TABLE_METHODS = {"rows", "table"}                                           # plan.rows("key"), plan.table("key")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.check.config import DEFAULTS, load_config
-from promo_workbook.check.registry import all_rules
+from promo_workbook.checker.config import DEFAULTS, load_config
+from promo_workbook.checker.registry import all_rules
 from promo_workbook.limits import Limits
 from samples import build as samples_build
 from tools import gen_docs

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promo_workbook import InputFileError
-from promo_workbook.check.config import DEFAULTS, load_config
+from promo_workbook.checker.config import DEFAULTS, load_config
 from promo_workbook.errors import UsageError
 from promo_workbook.limits import Limits
 from promo_workbook.reader import read
@@ -462,7 +462,7 @@ def test_quick_extent_property(tmp_path_factory, cells, dimension):
 
 _OUTCOMES = r"""
 import importlib, json, sys
-read_module = importlib.import_module("promo_workbook.reader.read")
+read_module = importlib.import_module("promo_workbook.reader.pipeline")
 read_module.QUICK_EXTENT_SIZE = int(sys.argv[1])
 from promo_workbook import InputFileError
 out = {}

@@ -188,8 +188,8 @@ def test_a_watchdog_ends_a_stuck_command_within_its_budget(tmp_path):
     config.write_text("[limits]\nmax_seconds = 2\n", encoding="utf-8")
     out = tmp_path / "s.xlsx"
     script = (
-        "import sys, time, promo_workbook.check\n"
-        "sys.modules['promo_workbook.check'].check_plan = lambda *a, **k: time.sleep(60)\n"
+        "import sys, time, promo_workbook.checker\n"
+        "sys.modules['promo_workbook.checker'].check_plan = lambda *a, **k: time.sleep(60)\n"
         "from promo_workbook.cli import main\n"
         f"main(['check', {str(SAMPLES / 'consistent-en.xlsx')!r}, '--config', {str(config)!r}, "
         f"'--summary', {str(out)!r}])\n")
@@ -207,7 +207,7 @@ def test_max_seconds_bounds_the_rules_too(monkeypatch, tmp_path):
     """A slow rule: the command stops at the next rule, naming the phase, well before the watchdog."""
     import time
 
-    from promo_workbook.check import registry
+    from promo_workbook.checker import registry
 
     config = tmp_path / "c.toml"
     config.write_text("[limits]\nmax_seconds = 3\n", encoding="utf-8")

@@ -18,7 +18,7 @@ def test_wheel_carries_the_templates(tmp_path):
     templates = {p.name for p in (ROOT / "templates").glob("*.yaml")}
     assert len(templates) >= 18  # sixteen tables, lists, workbook
     assert {f"promo_workbook/templates/{n}" for n in templates} <= names
-    for package in ("writer", "reader", "check", "check/rules"):
+    for package in ("writer", "reader", "checker", "checker/rules"):
         assert f"promo_workbook/{package}/__init__.py" in names, package
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "promo-workbook = promo_workbook.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from fixtures import lo_edit
-from promo_workbook.check import check
+from promo_workbook.checker import check
 from promo_workbook.spec import load_spec
 from support.libreoffice import requires_uno
 from support.planted import CHANNELS, END, PRICE, T, consistent_plan, daily_rows, layouts, ref, sheet

@@ -177,7 +177,7 @@ def test_cells_an_array_formula_fills_are_no_constants(tmp_path):
     import re
     import zipfile
 
-    from promo_workbook.check import check
+    from promo_workbook.checker import check
 
     src = build_corpus.ROOT / "samples" / "consistent-en.xlsx"
     out = tmp_path / "array.xlsx"

@@ -1,9 +1,9 @@
 """The JSON report is laid out by hand for speed; it must be the text json.dumps writes."""
 import json
 
-from promo_workbook.check.model import Finding, Report
-from promo_workbook.check.registry import all_rules
-from promo_workbook.check.render import finding_dict, to_json
+from promo_workbook.checker.model import Finding, Report
+from promo_workbook.checker.registry import all_rules
+from promo_workbook.checker.render import finding_dict, to_json
 
 all_rules()  # registers the rules whose messages the findings are rendered with
 
@@ -42,8 +42,8 @@ def test_reports_written_in_pieces_equal_the_whole_text():
     import io
     from pathlib import Path
 
-    from promo_workbook.check import check
-    from promo_workbook.check.render import to_json, to_text, write_json, write_text
+    from promo_workbook.checker import check
+    from promo_workbook.checker.render import to_json, to_text, write_json, write_text
 
     for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.xlsx")):
         report = check(path, today=dt.date(2026, 3, 20))

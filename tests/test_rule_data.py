@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 import promo_workbook.spec
-from promo_workbook.check import registry
+from promo_workbook.checker import registry
 from promo_workbook.errors import SpecError
 from promo_workbook.spec import templates_dir
 

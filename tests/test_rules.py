@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 import yaml
 
-from promo_workbook.check import check
-from promo_workbook.check.config import DEFAULTS, load_config
-from promo_workbook.check.registry import all_rules
+from promo_workbook.checker import check
+from promo_workbook.checker.config import DEFAULTS, load_config
+from promo_workbook.checker.registry import all_rules
 from promo_workbook.layout import accepted_layout, plan_layout
 from promo_workbook.spec import load_spec
 
@@ -118,7 +118,7 @@ def test_registry_is_honest():
 
 
 def test_config_defaults_are_documented():
-    from promo_workbook.check import config
+    from promo_workbook.checker import config
 
     for values in DEFAULTS.values():
         for key in values:

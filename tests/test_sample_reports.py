@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from promo_workbook.check import check
-from promo_workbook.check.render import to_json
+from promo_workbook.checker import check
+from promo_workbook.checker.render import to_json
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TODAY = dt.date(2026, 3, 20)

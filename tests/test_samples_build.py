@@ -320,7 +320,7 @@ def test_readme_lists_every_mistake(out):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_checker_passes_the_consistent_plan(out, lang):
-    check = pytest.importorskip("promo_workbook.check")
+    check = pytest.importorskip("promo_workbook.checker")
     report = check.check(out / f"consistent-{lang}.xlsx", today=build.TODAY)
     assert [(f.code, f.cell) for f in report.findings if f.severity != "info"] == []
 
@@ -329,7 +329,7 @@ def test_checker_passes_the_consistent_plan(out, lang):
 def test_checker_finds_every_listed_mistake(out, lang):
     """Each mistake is found at its cell (or one of its "also" cells) by a rule of its docs/checks.md
     item: rule codes are a family letter, the two-digit item and an ordinal (T161 is item 16)."""
-    check = pytest.importorskip("promo_workbook.check")
+    check = pytest.importorskip("promo_workbook.checker")
     report = check.check(out / f"mistakes-{lang}.xlsx", today=build.TODAY)
     found = [f for f in report.findings if f.severity != "info"]
     for e in json.loads((out / f"mistakes-{lang}.cells.json").read_text(encoding="utf-8")):

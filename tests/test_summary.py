@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from fixtures_injection import ANALYSIS, CHANNEL_PREFIX, OWNER, injection_plan
-from promo_workbook.check import check
-from promo_workbook.check.lookup import fold, list_key, metric_kind
-from promo_workbook.check.recompute import budget_total, expected_value, line_amount
-from promo_workbook.check.view import from_plan
+from promo_workbook.checker import check
+from promo_workbook.checker.lookup import fold, list_key, metric_kind
+from promo_workbook.checker.recompute import budget_total, expected_value, line_amount
+from promo_workbook.checker.view import from_plan
 from promo_workbook.errors import SpecError, UsageError
 from promo_workbook.reader import read
 from promo_workbook.spec import load_spec
 from promo_workbook.summary import summary_figures, write_summary
-from promo_workbook.check.render import message
+from promo_workbook.checker.render import message
 from promo_workbook.summary.figures import MAX_PER_RULE
 from promo_workbook.summary.words import words
 from support.libreoffice import pdf_to_pngs, requires_libreoffice, requires_pdftoppm, to_pdf
@@ -400,8 +400,8 @@ def test_the_words_file_is_loaded_strictly(tmp_path):
 
 def _bench_view(rows: int):
     """A PlanView like the bench workbook's: the consistent plan with `rows` daily rows."""
-    from promo_workbook.check.model import Finding, Report
-    from promo_workbook.check.view import Cell, Row
+    from promo_workbook.checker.model import Finding, Report
+    from promo_workbook.checker.view import Cell, Row
 
     report = check(SAMPLES / "consistent-zh-CN.xlsx", today=TODAY)
     view = from_plan(read(SAMPLES / "consistent-zh-CN.xlsx"), load_spec(), "zh-CN", TODAY)
@@ -440,7 +440,7 @@ def test_every_text_the_code_asks_for_is_in_the_words_file():
 def test_the_summary_judges_the_reserve_by_the_checks_config(tmp_path):
     """A reserve inside the default 10-15% but outside a configured range is coloured as the
     check reports it, whether the config comes with the report's view or is given."""
-    from promo_workbook.check.config import load_config
+    from promo_workbook.checker.config import load_config
 
     sample = Path(__file__).resolve().parent.parent / "samples" / "consistent-en.xlsx"
     toml = tmp_path / "strict.toml"

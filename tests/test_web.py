@@ -131,7 +131,7 @@ def test_no_debug_pages(client):
 
 
 def test_static_assets_and_palette_are_the_workbooks(client):
-    from promo_workbook.annotate import FILLS
+    from promo_workbook.annotator import FILLS
     from promo_workbook.writer import styles
 
     css = client.get("/palette.css")
@@ -215,7 +215,7 @@ def test_new_plan_end_before_start(client):
 
 
 def test_rules_list_every_rule_with_its_docs(client):
-    from promo_workbook.check.registry import all_rules
+    from promo_workbook.checker.registry import all_rules
 
     html = client.get("/rules").text
     for rule in all_rules():

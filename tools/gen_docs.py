@@ -8,14 +8,14 @@
                                         from what would be written
 
 - ``docs/rules.md``: one section per rule of the registry
-  (``promo_workbook.check.registry.all_rules()``): code, name, severity, family, item, what it
+  (``promo_workbook.checker.registry.all_rules()``): code, name, severity, family, item, what it
   finds, why it matters, a bad and a good example, and its message in every language.
 - ``docs/templates.md``: one section per table of the template spec (``templates/*.yaml``
   through ``promo_workbook.spec.load_spec()``): its columns with their labels, kinds,
   dropdown lists and formulas; then the Cover fields and the dropdown lists.
 - ``docs/config.md``: only the part between the ``BEGIN GENERATED`` and ``END GENERATED``
   markers, the table of every ``--config`` setting with its default, taken from
-  ``promo_workbook.check.config.DEFAULTS`` and the ``promo_workbook.limits.Limits``
+  ``promo_workbook.checker.config.DEFAULTS`` and the ``promo_workbook.limits.Limits``
   dataclass. Each setting's meaning is written below in ``MEANINGS``; a setting without one
   (or a meaning for a setting that no longer exists) stops the generator.
 
@@ -134,15 +134,15 @@ def main(argv: list[str] | None = None) -> int:
 # The rules.
 
 def render_rules() -> str:
-    from promo_workbook.check.registry import FAMILIES, all_rules
+    from promo_workbook.checker.registry import FAMILIES, all_rules
 
     rules = all_rules()
     counts = {s: sum(1 for r in rules if r.severity == s) for s in ("error", "warning", "info")}
     lines = [
         "# Rule reference",
         "",
-        _generated_note("the rule registry (`promo_workbook/check/registry.py`) and the rules in "
-                        "`promo_workbook/check/rules/`"),
+        _generated_note("the rule registry (`promo_workbook/checker/registry.py`) and the rules in "
+                        "`promo_workbook/checker/rules/`"),
         "",
         "Every finding of `promo-workbook check` carries one of these codes. A code is a family letter",
         "and three digits: the first two are the item of [checks.md](checks.md) the rule implements, the",
@@ -400,7 +400,7 @@ def render_config(current: str | None) -> str:
 def config_settings() -> list[tuple[str, str, object]]:
     """(section, key, default) of every setting: [check] and [benchmarks] from check.config's
     DEFAULTS, [limits] from the fields of the Limits dataclass."""
-    from promo_workbook.check.config import DEFAULTS
+    from promo_workbook.checker.config import DEFAULTS
     from promo_workbook.limits import Limits
 
     out = []

@@ -9,7 +9,7 @@ the CPU count), or in any ``concurrent.futures.Executor`` given as ``executor`` 
 cluster's ``Client.get_executor()`` spreads it over machines). ``jobs=1`` without an
 executor checks in this process, one plan after the other.
 
-Modules: inputs (expanding PATH...), engine (the one adapter over check/summary/annotate,
+Modules: inputs (expanding PATH...), engine (the one adapter over checker/summary/annotate,
 run in the workers), command (the CLI's batch mode: ordered output, the final table, the
 progress bar).
 """

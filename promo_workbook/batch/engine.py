@@ -122,33 +122,33 @@ def _deadline(task: Task):
 def warm() -> None:
     """Import the checker and its rules now: a pool's workers forked after this inherit them
     instead of each importing them again (half a second each)."""
-    from ..check import check  # noqa: F401
-    from ..check.registry import all_rules
+    from ..checker import check  # noqa: F401
+    from ..checker.registry import all_rules
     from ..reader import read  # noqa: F401
 
     all_rules()
 
 
 def to_text(report, colour: bool = False, limit: int | None = None) -> str:
-    from ..check.render import to_text as render
+    from ..checker.render import to_text as render
 
     return render(report, colour=colour, limit=limit)
 
 
 def to_json_text(report, limit: int | None = None) -> str:
-    from ..check.render import to_json
+    from ..checker.render import to_json
 
     return to_json(report, limit)
 
 
 def message(finding, lang: str) -> str:
-    from ..check.render import message as render
+    from ..checker.render import message as render
 
     return render(finding, lang)
 
 
 def load_config(path):
-    from ..check.config import load_config as load
+    from ..checker.config import load_config as load
 
     return load(path)
 
@@ -168,7 +168,7 @@ def look(workbook, lang: str):
 
 def fold_name(text: str | None) -> str:
     """A channel name folded as the checker folds text (case, width, Traditional/Simplified script)."""
-    from ..check.lookup import fold
+    from ..checker.lookup import fold
 
     return fold(text) or ""
 
@@ -222,7 +222,7 @@ def is_own_output(path: str) -> bool:
 # Private API.
 
 def _check(path, options):
-    from ..check import check
+    from ..checker import check
 
     return check(path, **options)
 
@@ -241,7 +241,7 @@ def _write_summary(path, report, out, lang, today) -> str:
 
 
 def _write_annotated(path, report, out, lang) -> str:
-    from ..annotate import annotate
+    from ..annotator import annotate
 
     done = annotate(path, report.findings, out, lang=lang or report.lang, accepted=report.accepted)
     return f"wrote {done.path} ({done.cells} cells marked)"
@@ -260,7 +260,7 @@ def _rhythm(view) -> list:
     """The rhythm table's phases: (phase as typed, start, end, the phase list's key or None)."""
     import datetime as dt
 
-    from ..check.lookup import list_key
+    from ..checker.lookup import list_key
 
     table = view.table("rhythm") if view is not None else None
     if table is None:

@@ -34,7 +34,7 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 def load_config(path=None) -> dict:
     """The check's config from the TOML file at ``path`` (defaults without one); its ``[mail]``
     section is kept as a raw table (``mail_table``) for settings.py to read."""
-    from ..check.config import load_config as _load
+    from ..checker.config import load_config as _load
 
     return _load(path)
 
@@ -49,7 +49,7 @@ def facts(report, *, figures=None, config: dict | None = None, file: str | None 
     """What the email says, as plain data: the file, the language, the counts, the Cover, the
     key figures and the top findings (most severe first, then in the report's order) with their
     messages in every language. ``figures``: the summary's figures when already worked out."""
-    from ..check.render import message
+    from ..checker.render import message
 
     if figures is None and getattr(report, "view", None) is not None:
         try:
@@ -83,7 +83,7 @@ def write_summary(report, source, out, *, lang=None, today=None, config=None) ->
 
 def write_annotated(report, source, out, *, lang=None) -> Path:
     """The annotated copy of the plan at ``source`` (an .xlsx or .xlsm) at ``out``."""
-    from ..annotate import annotate
+    from ..annotator import annotate
 
     done = annotate(str(source), report.findings, out, lang=lang or report.lang, accepted=report.accepted)
     return Path(getattr(done, "path", out))

@@ -15,6 +15,6 @@ frame (pandas), read (the entry point).
 """
 from .model import Cell, ColumnInfo, MissingColumn, Plan, Row, TableData
 from .producer import Producer
-from .read import read
+from .pipeline import read
 
 __all__ = ["Cell", "ColumnInfo", "MissingColumn", "Plan", "Producer", "Row", "TableData", "read"]

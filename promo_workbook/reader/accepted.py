@@ -3,7 +3,7 @@
 
 The sheet ("检查确认 / 檢查確認 / Accepted findings", templates/accepted.yaml) is found like any
 table, by the metadata or by its header (read.py); each row that names a rule code or a cell
-is one Acceptance. What it accepts is decided by the checker (check/accept.py), which also
+is one Acceptance. What it accepts is decided by the checker (checker/accept.py), which also
 reports an acceptance that matches nothing or gives no reason, at this row's cells.
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ..check import gc_paused
+from ..checker import gc_paused
 from ..errors import UsageError
 
 __all__ = ["write_summary", "summary_figures"]
@@ -90,7 +90,7 @@ def _view(source, report, today, config=None):
     with ``config`` when given (a view's own thresholds otherwise)."""
     import dataclasses
 
-    from ..check.view import PlanView, from_plan
+    from ..checker.view import PlanView, from_plan
     from ..spec import load_spec
 
     view = source if isinstance(source, PlanView) else getattr(report, "view", None)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..check import view as _view
-from ..check.lookup import fold
-from ..check.recompute import clicks as clicks_of
-from ..check.recompute import expected_value
+from ..checker import view as _view
+from ..checker.lookup import fold
+from ..checker.recompute import clicks as clicks_of
+from ..checker.recompute import expected_value
 
 MAX_DAY_CHANNELS = 8          # channel columns (chart series) on the daily sheet; the rest are "other"
 NUMBERS = frozenset((int, float))

@@ -4,8 +4,8 @@
     compute(view, report) -> Figures
 
 Nothing here is read back from a cached formula result: derived values come from the
-checker's own arithmetic (``check/recompute.py``) and goals are matched by metric as the
-checker matches them (``check/lookup.py``). The sheets only lay these numbers out, so a test
+checker's own arithmetic (``checker/recompute.py``) and goals are matched by metric as the
+checker matches them (``checker/lookup.py``). The sheets only lay these numbers out, so a test
 can compare the workbook cell by cell with this object. Large tables are aggregated here in
 one pass; no raw row reaches the summary.
 """
@@ -16,10 +16,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..check.model import SEVERITY_RANK
-from ..check.lookup import direction_of_metric, fold, list_key, metric_kind
-from ..check import view as _view
-from ..check.recompute import budget_total, expected_value, line_amount
+from ..checker.model import SEVERITY_RANK
+from ..checker.lookup import direction_of_metric, fold, list_key, metric_kind
+from ..checker import view as _view
+from ..checker.recompute import budget_total, expected_value, line_amount
 from .daily import (DAILY_READ, EMPTY, MAX_DAY_CHANNELS, NONE, OTHER, Channel, Day,  # noqa: F401 (re-exported)
                     _div, daily_figures)
 

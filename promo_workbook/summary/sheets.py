@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 
 from . import charts
-from ..check.render import message
+from ..checker.render import message
 from .figures import MAX_PER_RULE, NONE, OTHER, Figures
 from .look import DASH, Grid, Look, print_setup
 from .words import Words

@@ -12,7 +12,7 @@ TOML file that holds the check's thresholds (``[check]``, ``[benchmarks]``, ``[l
                                       # system's temporary folder + promo-workbook-web-<uid>)
 
 Unknown keys and wrong types are errors naming the file and the key, as for the other sections.
-The other sections are left to ``promo_workbook.check.config`` (through ``engine.py``).
+The other sections are left to ``promo_workbook.checker.config`` (through ``engine.py``).
 """
 from __future__ import annotations
 

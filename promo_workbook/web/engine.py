@@ -60,7 +60,7 @@ def check_upload(path, *, name: str, folder, lang: str | None = None, select=Non
     .xlsm) and ``page`` (what the report page shows, in every language). Returns the verdict,
     the counts, and for each output its file name or why it could not be made."""
     from .. import check
-    from ..check.render import to_json
+    from ..checker.render import to_json
 
     folder = Path(folder)
     day = dt.date.fromisoformat(today) if today else None
@@ -111,7 +111,7 @@ def output_names(name: str) -> dict:
 @functools.lru_cache(maxsize=1)
 def rules() -> tuple:
     """Every rule as a dict: code, name, severity, family, item, what, why, bad, good, messages."""
-    from ..check.registry import all_rules
+    from ..checker.registry import all_rules
 
     return tuple({"code": r.code, "name": r.name, "severity": r.severity, "family": r.family, "item": r.item,
                   "what": r.what, "why": r.why, "bad": r.bad, "good": r.good, "messages": dict(r.messages)}
@@ -125,16 +125,16 @@ def rule(code: str) -> dict | None:
 
 def load_check_config(path=None, data: dict | None = None) -> dict:
     """The check's thresholds (``[check]``, ``[benchmarks]``, ``[limits]``) from the TOML file at
-    ``path``; its ``[web]`` section, which check/config.py accepts and leaves alone, is read by
+    ``path``; its ``[web]`` section, which checker/config.py accepts and leaves alone, is read by
     web/config.py. (``data``, the file already parsed, is not needed: kept for callers.)"""
-    from ..check.config import load_config
+    from ..checker.config import load_config
 
     return load_config(path)
 
 
 def palette() -> dict:
     """The workbook's colours (writer/styles.py) and the annotated copy's severity fills."""
-    from ..annotate import FILLS
+    from ..annotator import FILLS
     from ..writer import styles
 
     out = {"navy": styles.NAVY, "header": styles.HEADER_FILL, "input": styles.INPUT_FILL,
@@ -175,7 +175,7 @@ def _summary(path, report, out, lang, today, config):
 
 
 def _annotate(path, report, out, lang):
-    from ..annotate import annotate
+    from ..annotator import annotate
 
     annotate(str(path), report.findings, out, lang=lang or report.lang, accepted=report.accepted)
 
@@ -183,7 +183,7 @@ def _annotate(path, report, out, lang):
 def _page(report, name: str, result: dict, config: dict | None) -> dict:
     """What the report page shows: the verdict, findings (with messages in every language) and
     the summary's figures, as plain JSON."""
-    from ..check.render import message
+    from ..checker.render import message
 
     rank = {"error": 0, "warning": 1, "info": 2}
     findings = report.findings
@@ -211,8 +211,8 @@ def _page(report, name: str, result: dict, config: dict | None) -> dict:
 
 def _accepted(report) -> list[dict]:
     """The accepted findings (docs/accepting.md) the page lists, with their reasons."""
-    from ..check.accept import describe
-    from ..check.render import message
+    from ..checker.accept import describe
+    from ..checker.render import message
 
     return [{"code": a.finding.code, "name": a.finding.name, "severity": a.finding.severity,
              "where": describe(a.finding), **a.to_dict(),

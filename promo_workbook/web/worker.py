@@ -246,7 +246,7 @@ def _warm_up() -> None:
 
     engine.rules()
     import promo_workbook.annotate  # noqa: F401
-    import promo_workbook.check.render  # noqa: F401
+    import promo_workbook.checker.render  # noqa: F401
     import promo_workbook.reader  # noqa: F401
     import promo_workbook.summary  # noqa: F401
     import promo_workbook.writer  # noqa: F401

@@ -122,7 +122,7 @@ def _complete(opts: NewOptions) -> NewOptions:
         raise UsageError("at most 200 channels")
     _consistent(opts)
     if opts.scenario is not None:
-        from ..check.lookup import list_key
+        from ..checker.lookup import list_key
         from ..spec import load_spec
 
         scenarios = load_spec().lists["scenario"]

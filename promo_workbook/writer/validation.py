@@ -77,7 +77,7 @@ def _list_source(col: Column, ctx: Context):
 def add_rule_codes(workbook, ws_lists, ws, block: Block, ctx: Context) -> None:
     """The acceptance sheet's code column: a dropdown of the checker's rule codes (from
     templates/rules.yaml), listed on the hidden lists sheet after the spec's lists."""
-    from ..check.registry import rule_data
+    from ..checker.registry import rule_data
 
     codes = sorted(rule_data())
     col = len(ctx.spec.lists)

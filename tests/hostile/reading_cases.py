@@ -117,7 +117,7 @@ def damaged_sheet(folder, kit):
 
 
 def summary_workbook(folder, kit):
-    from promo_workbook.check import check
+    from promo_workbook.checker import check
     from promo_workbook.summary import write_summary
 
     path = folder / "summary-of-sample.xlsx"
@@ -127,8 +127,8 @@ def summary_workbook(folder, kit):
 
 
 def annotated_copy(folder, kit):
-    from promo_workbook.annotate import annotate
-    from promo_workbook.check import check
+    from promo_workbook.annotator import annotate
+    from promo_workbook.checker import check
 
     path = folder / "annotated-sample.xlsx"
     report = check(kit.SAMPLE)

@@ -1,6 +1,6 @@
 """Item 0: the acceptance sheet itself (docs/accepting.md). Which findings an acceptance
 accepts, and which acceptance is stale, is decided after every other rule ran, on their
-findings, by check/accept.py; these classes give the two codes their place in the registry
+findings, by checker/accept.py; these classes give the two codes their place in the registry
 (name, severity, messages, docs, --select/--ignore)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..registry import Rule, register
 
 @register
 class AcceptanceStale(Rule):
-    """An acceptance that matches no finding: found by check/accept.py's settle(), which needs
+    """An acceptance that matches no finding: found by checker/accept.py's settle(), which needs
     the other rules' findings; nothing to find before them."""
 
     code = "S001"

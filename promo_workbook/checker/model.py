@@ -87,10 +87,10 @@ class Report:
     rows: int
     seconds: float
     lang: str
-    # The checked plan as the rules saw it (check/view.py), so the summary and the annotated
+    # The checked plan as the rules saw it (checker/view.py), so the summary and the annotated
     # copy reuse it instead of reading the workbook again.
     view: Any = field(default=None, repr=False, compare=False)
-    # Findings set apart as accepted (check/accept.py): listed, never counted.
+    # Findings set apart as accepted (checker/accept.py): listed, never counted.
     accepted: list = field(default_factory=list)
 
     def count(self, severity: str) -> int:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..check.model import SEVERITY_RANK
+from ..checker.model import SEVERITY_RANK
 from ..errors import InputFileError, UsageError
 from .sheet import FILLS
 
@@ -59,7 +59,7 @@ def annotate(src, findings, out, lang: str | None = None, accepted=()) -> Annota
     (check.accept.Accepted, Report.accepted): findings marked in grey, with their reason,
     unless the cell has a counted finding too."""
     from .. import atomic
-    from ..check.render import LABELS
+    from ..checker.render import LABELS
 
     src, out = Path(src), Path(out)
     atomic.refuse_input(out, src)
@@ -134,7 +134,7 @@ def _annotate(zin, out, findings, lang, labels) -> Annotated:
 
 def _line(item, prefix: str, labels: dict, lang: str) -> str:
     """A comment's line for a finding, or for an accepted one with its reason."""
-    from ..check.render import message
+    from ..checker.render import message
 
     f = getattr(item, "finding", item)
     if f is item:

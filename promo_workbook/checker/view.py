@@ -183,7 +183,7 @@ class PlanView:
     today: dt.date
     sheets: int = 0
     workbook_lang: str = "en"   # the language the workbook was written in (its formulas' labels)
-    # The thresholds the plan is judged by (check/config.py): the check's, and so the summary's.
+    # The thresholds the plan is judged by (checker/config.py): the check's, and so the summary's.
     config: dict = field(default_factory=dict, repr=False)
     exhaustive: bool = False    # every table's rows_where lists every row (see TableView)
     rows_total: int = 0         # rows with content over every table
@@ -214,7 +214,7 @@ class PlanView:
 def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None, *,
               exhaustive: bool = False) -> PlanView:
     """Adapt the reader's Plan (promo_workbook.reader.model) to the rules' view; ``config`` as
-    check/config.py's load_config() gives (its defaults when None). ``exhaustive``: rules visit
+    checker/config.py's load_config() gives (its defaults when None). ``exhaustive``: rules visit
     every row instead of the rows their columns pick (slow; the oracle in the tests)."""
     if config is None:
         from .config import load_config
