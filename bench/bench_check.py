@@ -9,8 +9,9 @@ few findings   the bench workbook of bench_read.py (200,000 daily-metrics rows, 
 every row      a daily log typed by hand in the seed's layout (headers typed, no _meta sheet)
                of 200,000 rows with a systematic mistake in each: the Cover's campaign a year
                early (every date outside it, V111), CTR typed as 3.2 for 3.2% (V082), and the
-               seed's conversion rate =IFERROR(E4/(C4*D4),"") instead of the template's
-               (F132): about 600,000 findings, a 240 MB JSON report
+               conversion rate over impressions, =IFERROR(E4/C4,""), where the template
+               divides by clicks (T193; the seed's own =IFERROR(E4/(C4*D4),"") means the same
+               as the template's and is no longer reported): about 600,000 findings
 
 Each measure runs in a fresh process:
 
@@ -66,8 +67,8 @@ def build_every_row(path: Path, rows: int = EVERY_ROW_ROWS) -> Path:
     seven headers, typed by hand, then one row per day and channel (500 channels, as in
     bench_read.py). The mistakes are the same on every row, as a user repeats them:
     the Cover's dates typed with last year's year, CTR typed as a number of percent (3.2) in
-    a column without a percent format, and the conversion rate as the seed's formula over
-    impressions × CTR, saved with the result Excel computes. The achievement is typed as
+    a column without a percent format, and the conversion rate as conversions over
+    impressions (not over clicks, impressions × CTR), saved with the result Excel computes. The achievement is typed as
     the seed shows it, "100%(目标500单)", and agrees with the conversions.
     """
     import xlsxwriter
@@ -104,7 +105,7 @@ def build_every_row(path: Path, rows: int = EVERY_ROW_ROWS) -> Path:
         ws.write_number(r, 3, ctr_typed)
         ws.write_number(r, 4, conversions)
         x = r + 1
-        ws.write_formula(r, 5, f'=IFERROR(E{x}/(C{x}*D{x}),"")', percent, conversions / (impressions * ctr_typed))
+        ws.write_formula(r, 5, f'=IFERROR(E{x}/C{x},"")', percent, conversions / impressions)
         ws.write_string(r, 6, f"{round(conversions / 500 * 100)}%(目标500单)")
     wb.close()
     return path

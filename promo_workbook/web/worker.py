@@ -245,7 +245,7 @@ def _warm_up() -> None:
     from . import engine
 
     engine.rules()
-    import promo_workbook.annotate  # noqa: F401
+    import promo_workbook.annotator  # noqa: F401
     import promo_workbook.checker.render  # noqa: F401
     import promo_workbook.reader  # noqa: F401
     import promo_workbook.summary  # noqa: F401
