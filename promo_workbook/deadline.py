@@ -37,10 +37,9 @@ class DeadlineError(PromoWorkbookError):
 @contextlib.contextmanager
 def running(command: str, file, seconds: float, *, watchdog: bool = False):
     """Run the block under a ``seconds`` budget (the process's current deadline)."""
-    global _current
-    previous = _current
+    previous = _local.current
     deadline = _Deadline(command, file, seconds)
-    _current = deadline
+    _local.current = deadline
     timer = None
     if watchdog:
         timer = threading.Timer(seconds + GRACE, _expire, args=(deadline,))
@@ -49,27 +48,37 @@ def running(command: str, file, seconds: float, *, watchdog: bool = False):
     try:
         yield deadline
     finally:
+        deadline.done = True
         if timer is not None:
             timer.cancel()
-        _current = previous
+        _local.current = previous
 
 
 def phase(name: str) -> None:
     """The running command is now ``name`` ("checking rules"); stop if its time is spent."""
-    if _current is not None:
-        _current.phase = name
-        _current.check()
+    current = _local.current
+    if current is not None:
+        current.phase = name
+        current.check()
 
 
 def check() -> None:
     """Stop the running command if its time is spent (a no-op outside ``running``)."""
-    if _current is not None:
-        _current.check()
+    current = _local.current
+    if current is not None:
+        current.check()
 
 
 # Private API.
 
-_current = None
+class _Local(threading.local):
+    # Each thread's own command: plans checked at once on a thread pool (check_many with any
+    # executor, the web server) each keep their own budget, and one ending never leaves
+    # another's deadline behind as the "current" one.
+    current = None
+
+
+_local = _Local()
 
 
 class _Deadline:
@@ -77,6 +86,7 @@ class _Deadline:
         self.command, self.file, self.seconds = command, file, seconds
         self.ends = time.monotonic() + seconds
         self.phase = "starting"
+        self.done = False
 
     def message(self) -> str:
         where = f"{self.file}: " if self.file else ""
@@ -93,7 +103,7 @@ def _expire(deadline: _Deadline) -> None:
     from . import atomic
     from .terminal import safe
 
-    if _current is not deadline:  # finished meanwhile
+    if deadline.done:  # finished meanwhile
         return
     atomic.remove_temporaries()
     os.write(2, f"promo-workbook: error: {safe(deadline.message())}\n".encode("utf-8", "replace"))

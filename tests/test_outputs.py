@@ -308,3 +308,32 @@ def test_a_full_disk_under_the_report_says_standard_output():
                                "--format", "json"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 2 and done.stderr == (
         "promo-workbook: error: standard output: cannot write: no space left on device\n"), done.stderr
+
+
+def test_deadlines_of_commands_on_other_threads_never_leak():
+    """Plans checked at once on threads (check_many on a thread pool, the web server) each run
+    under their own max_seconds; one that ends first must not leave its deadline, or another's,
+    as the current one (every later check in the process would stop "after 0.01 s")."""
+    import threading
+    import time
+
+    from promo_workbook import deadline
+
+    inside = threading.Barrier(3)
+    go = {0.01: threading.Event(), 60: threading.Event()}
+
+    def command(seconds):
+        with deadline.running("check", "plan.xlsx", seconds):
+            inside.wait(5)
+            go[seconds].wait(5)
+
+    threads = {s: threading.Thread(target=command, args=(s,)) for s in go}
+    for t in threads.values():
+        t.start()
+    inside.wait(5)  # both commands are running
+    time.sleep(0.05)
+    for seconds in (0.01, 60):  # the short one ends first
+        go[seconds].set()
+        threads[seconds].join()
+    deadline.check()  # nothing runs on this thread: a no-op, not "stopped after 0.01 s"
+    deadline.phase("reading")
