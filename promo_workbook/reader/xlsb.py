@@ -1,0 +1,225 @@
+# xlsb.py: the number formats of an .xlsb's cells, which python-calamine does not give.
+"""python-calamine gives an .xlsb cell's number, not how it is shown, so 110% (stored 1.1)
+would be taken for a bare 1.1 typed into a percent column ("1.1 percent points"). The format
+is read here from the BIFF12 records themselves (Microsoft's [MS-XLSB]):
+
+- xl/workbook.bin: BrtBundleSh (type 156) names each sheet and its relationship id; the
+  workbook's relationships (XML, as in an .xlsx) give its part, resolved as for an .xlsx;
+- xl/styles.bin: BrtFmt (44) holds a custom format's id and code; the BrtXF records (47)
+  between BrtBeginCellXfs (617) and BrtEndCellXfs (618) are the cell formats a cell's style
+  index counts (ixfeParent u16, then the format id u16); the cell-style XFs (626..627) are not;
+- a sheet part: BrtRowHdr (0) starts a row (its number, u32, first); a cell record (1..11, and
+  62, a rich string) starts with its column (u32) and its style index (24 bits); the "short"
+  cell records (12..18) leave the column out: the previous cell's + 1.
+
+A record is its type (1-2 bytes of 7 bits, the high bit saying another byte follows), its size
+(1-4 such bytes) and that many bytes. Nothing is read past a record's size or a part's declared
+size (package.open_part), and small parts are capped; anything unexpected means no format for
+what is left, so the value stands as calamine read it: these formats refine values, they never
+refuse a file calamine reads.
+"""
+from __future__ import annotations
+
+import struct
+import zipfile
+
+from .. import deadline
+from ..errors import InputFileError
+from .package import ZIP_ERRORS, Package, format_code, open_part
+from .parts import office_document, workbook_rels
+
+__all__ = ["XlsbFormats", "read_formats"]
+
+SMALL_PART = 16 * 1024 * 1024  # workbook.bin, styles.bin: a few KB in practice
+CHUNK = 1024 * 1024
+_ROW, _BUNDLE_SHEET, _FORMAT, _XF = 0, 156, 44, 47
+_BEGIN_CELL_XFS, _END_CELL_XFS, _END_SHEET_DATA = 617, 618, 146
+_CELLS = frozenset(range(1, 12)) | {62}   # a Cell first: column u32, style 24 bits, flags 8 bits
+_SHORT_CELLS = frozenset(range(12, 19))   # no column: style 24 bits, flags 8 bits
+_MAX_XFS = 1 << 16                         # Excel writes at most 65,430
+# Anything a damaged or hostile part may raise while it is read record by record.
+_FAILURES = (*ZIP_ERRORS, InputFileError, MemoryError)
+
+
+# Public API.
+
+class XlsbFormats:
+    """Each sheet's part and the cell formats of styles.bin; a column's style indexes are read
+    from its sheet's part when a cell of it first asks, once."""
+
+    def __init__(self, parts: dict[str, str], xfs: list[int], codes: dict[int, str]):
+        self.parts, self.xfs, self.codes = parts, xfs, codes
+        self._columns: dict[tuple[str, int], dict[int, int]] = {}  # (sheet, col) -> {row: style}
+
+    def number_format(self, opener, sheet: str, col: int, row: int) -> str | None:
+        """The format code of a cell (row from 1, col from 0); ``opener()`` gives the zip as a
+        context manager. None when unknown: no such sheet, cell or style, or a damaged part."""
+        part = self.parts.get(sheet)
+        if part is None or not self.xfs:
+            return None
+        if (sheet, col) not in self._columns:
+            styles: dict[int, int] = {}
+            try:
+                with opener() as zf:
+                    _column_styles(zf, part, col, styles)
+            except _FAILURES:
+                pass  # the styles read before the damage stand
+            self._columns[(sheet, col)] = styles
+        style = self._columns[(sheet, col)].get(row)
+        if style is None or style >= len(self.xfs):
+            return None
+        return format_code(self.codes, self.xfs[style])
+
+
+def read_formats(pkg: Package) -> XlsbFormats:
+    """The sheets' parts and the cell formats of an open .xlsb package; none when damaged."""
+    try:
+        workbook = office_document(pkg)
+        rels = workbook_rels(pkg, workbook)
+        parts = {name: rels[rid][1] for name, rid in _sheet_ids(_small(pkg, workbook)) if rid in rels}
+        styles = next((part for kind, part in rels.values() if kind.endswith("/styles")), "xl/styles.bin")
+        xfs, codes = _styles(_small(pkg, styles))
+    except _FAILURES:
+        return XlsbFormats({}, [], {})
+    return XlsbFormats(parts, xfs, codes)
+
+
+# Private API: records.
+
+def _varint(buf: bytes, at: int, most: int) -> tuple[int | None, int]:
+    value = 0
+    for i in range(most):
+        if at >= len(buf):
+            return None, at
+        byte = buf[at]
+        at += 1
+        value |= (byte & 0x7F) << (7 * i)
+        if byte < 0x80:
+            return value, at
+    return None, at  # a longer number than a record header holds: damaged
+
+
+class _Records:
+    """A part's records as (type, the first ``head`` bytes of its body), read in chunks; the
+    rest of each body is skipped, never read past its size. Ends at the part's end or at a
+    damaged header or body."""
+
+    def __init__(self, fh, head: int):
+        self.fh, self.head = fh, head
+        self.buf, self.at = b"", 0
+
+    def __iter__(self):
+        while True:
+            self._fill(6)  # the longest header: 2 bytes of type, 4 of size
+            kind, at = _varint(self.buf, self.at, 2)
+            size, at = _varint(self.buf, at, 4) if kind is not None else (None, at)
+            if size is None:
+                return
+            self.at = at
+            want = min(size, self.head)
+            if not self._fill(want):
+                return
+            yield kind, self.buf[self.at:self.at + want]
+            if not self._skip(size):
+                return
+
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) - self.at < n:
+            more = self.fh.read(CHUNK)
+            if not more:
+                return False
+            deadline.check()
+            self.buf = self.buf[self.at:] + more
+            self.at = 0
+        return True
+
+    def _skip(self, n: int) -> bool:
+        have = len(self.buf) - self.at
+        if n <= have:
+            self.at += n
+            return True
+        n -= have
+        self.buf, self.at = b"", 0
+        while n > 0:
+            more = self.fh.read(min(CHUNK, n))
+            if not more:
+                return False
+            deadline.check()
+            n -= len(more)
+        return True
+
+
+def _small(pkg: Package, name: str) -> bytes:
+    entry = pkg.entry(name)
+    if entry is None or pkg.zip.getinfo(entry).file_size > SMALL_PART:
+        return b""
+    return open_part(pkg.zip, entry).read()
+
+
+class _Bytes:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, n: int) -> bytes:
+        out, self.data = self.data[:n], self.data[n:]
+        return out
+
+
+def _wide_string(body: bytes, at: int) -> tuple[str | None, int]:
+    """An XLWideString (u32 count of UTF-16 characters, then them); None when it does not fit
+    (or is the 0xFFFFFFFF of an XLNullableWideString)."""
+    if at + 4 > len(body):
+        return None, at
+    count = struct.unpack_from("<I", body, at)[0]
+    end = at + 4 + 2 * count
+    if end > len(body):
+        return None, at
+    return body[at + 4:end].decode("utf-16-le", "replace"), end
+
+
+# Private API: the parts.
+
+def _sheet_ids(data: bytes) -> list[tuple[str, str]]:
+    """(sheet name, relationship id) of every BrtBundleSh in workbook.bin."""
+    sheets = []
+    for kind, body in _Records(_Bytes(data), head=1024):
+        if kind == _BUNDLE_SHEET:
+            rid, at = _wide_string(body, 8)  # after hsState and iTabID, u32 each
+            name, _ = _wide_string(body, at) if rid is not None else (None, at)
+            if name is not None:
+                sheets.append((name, rid))
+    return sheets
+
+
+def _styles(data: bytes) -> tuple[list[int], dict[int, str]]:
+    """The cell XFs' format ids, in order, and the custom format codes of styles.bin."""
+    xfs, codes, in_cell_xfs = [], {}, False
+    for kind, body in _Records(_Bytes(data), head=1024):
+        if kind == _FORMAT and len(body) >= 2:
+            code, _ = _wide_string(body, 2)
+            if code is not None:
+                codes[struct.unpack_from("<H", body)[0]] = code
+        elif kind in (_BEGIN_CELL_XFS, _END_CELL_XFS):
+            in_cell_xfs = kind == _BEGIN_CELL_XFS
+        elif kind == _XF and in_cell_xfs and len(body) >= 4 and len(xfs) < _MAX_XFS:
+            xfs.append(struct.unpack_from("<H", body, 2)[0])
+    return xfs, codes
+
+
+def _column_styles(zf: zipfile.ZipFile, part: str, col: int, styles: dict[int, int]) -> None:
+    """Fill ``styles`` with {row: style index} of the column's cells in a sheet part."""
+    row, column = 0, -1
+    for kind, body in _Records(open_part(zf, part), head=8):
+        if kind in _CELLS and len(body) >= 8:
+            column, style = struct.unpack_from("<II", body)
+        elif kind in _SHORT_CELLS and len(body) >= 4:
+            column, style = column + 1, struct.unpack_from("<I", body)[0]
+        elif kind == _ROW and len(body) >= 4:
+            row, column = struct.unpack_from("<I", body)[0] + 1, -1
+            continue
+        elif kind == _END_SHEET_DATA:
+            return
+        else:
+            continue
+        if column == col and row:
+            styles[row] = style & 0xFFFFFF
