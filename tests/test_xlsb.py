@@ -78,3 +78,53 @@ def test_a_styles_part_calamine_refuses_is_one_line(tmp_path, change):
     result = CliRunner().invoke(cli, ["check", str(path)], catch_exceptions=False)
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and str(path) in lines[0], result.output
+
+
+# A number far from the rest (XFD1048576) in a sheet part: python-calamine builds the sheet as
+# a dense grid up to it and aborts the process (SIGABRT, a Rust backtrace) when it cannot.
+
+def _record(kind: int, body: bytes) -> bytes:
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n >> 7 else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    return varint(kind) + varint(len(body)) + body
+
+
+def _with_far_cell(tmp_path: Path, cell_kind: int, value: bytes) -> Path:
+    import struct
+
+    row = _record(0, struct.pack("<IIHBBBI", 1048575, 0, 300, 0, 0, 0, 0))   # BrtRowHdr
+    cell = _record(cell_kind, struct.pack("<II", 16383, 0) + value)           # column XFD, style 0
+    end = _record(146, b"")                                                    # BrtEndSheetData
+    out = tmp_path / f"far-{cell_kind}.xlsb"
+    with zipfile.ZipFile(XLSB) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet9.bin":  # Channels
+                assert data.count(end) == 1
+                data = data.replace(end, row + cell + end)
+            zout.writestr(info.filename, data)
+    return out
+
+
+def test_a_number_at_xfd1048576_is_refused_in_one_line_not_a_crash(tmp_path):
+    import struct
+    import subprocess
+    import sys
+
+    path = _with_far_cell(tmp_path, 5, struct.pack("<d", 1.5))  # BrtCellReal
+    result = subprocess.run([sys.executable, "-m", "promo_workbook", "check", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
+    assert str(path) in lines[0] and "max_cells" in lines[0], lines[0]
+
+
+def test_a_blank_styled_cell_at_xfd1048576_counts_nothing(tmp_path):
+    """python-calamine leaves blank cells (BrtCellBlank) out of its grid: nothing to refuse."""
+    e5 = _cvr(_with_far_cell(tmp_path, 1, b""))[0]
+    assert e5.value == pytest.approx(1.1)

@@ -42,6 +42,7 @@ from .producer import fingerprint
 from .extent import measure_extent, ods_cells, quick_extent
 from .scan import SheetFormulas, scan_formulas
 from .sparse import split_far
+from .xlsb import xlsb_cells
 
 __all__ = ["read"]
 
@@ -112,6 +113,8 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     as before, so what is refused and the message do not change."""
     if pkg.format == "ods" and pkg.zip is not None and "content.xml" in pkg.zip.NameToInfo:
         budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
+    if pkg.format == "xlsb" and pkg.zip is not None:
+        budget.take_cells(xlsb_cells(pkg, budget), "the .xlsb sheets")
     by_part = {}
     announced = 0
     parts = sheet_parts(pkg)

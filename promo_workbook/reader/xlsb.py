@@ -25,10 +25,11 @@ import zipfile
 
 from .. import deadline
 from ..errors import InputFileError
+from ..limits import Budget
 from .package import ZIP_ERRORS, Package, format_code, open_part
-from .parts import office_document, workbook_rels
+from .parts import office_document, show, workbook_rels
 
-__all__ = ["XlsbFormats", "read_formats"]
+__all__ = ["XlsbFormats", "read_formats", "xlsb_cells"]
 
 SMALL_PART = 16 * 1024 * 1024  # workbook.bin, styles.bin: a few KB in practice
 CHUNK = 1024 * 1024
@@ -36,6 +37,7 @@ _ROW, _BUNDLE_SHEET, _FORMAT, _XF = 0, 156, 44, 47
 _BEGIN_CELL_XFS, _END_CELL_XFS, _END_SHEET_DATA = 617, 618, 146
 _CELLS = frozenset(range(1, 12)) | {62}   # a Cell first: column u32, style 24 bits, flags 8 bits
 _SHORT_CELLS = frozenset(range(12, 19))   # no column: style 24 bits, flags 8 bits
+_BLANKS = frozenset({1, 12})               # BrtCellBlank, BrtShortBlank: a style, no value
 _MAX_XFS = 1 << 16                         # Excel writes at most 65,430
 # Anything a damaged or hostile part may raise while it is read record by record.
 _FAILURES = (*ZIP_ERRORS, InputFileError, MemoryError)
@@ -74,14 +76,36 @@ class XlsbFormats:
 def read_formats(pkg: Package) -> XlsbFormats:
     """The sheets' parts and the cell formats of an open .xlsb package; none when damaged."""
     try:
-        workbook = office_document(pkg)
-        rels = workbook_rels(pkg, workbook)
-        parts = {name: rels[rid][1] for name, rid in _sheet_ids(_small(pkg, workbook)) if rid in rels}
+        parts, rels = _sheet_parts(pkg)
         styles = next((part for kind, part in rels.values() if kind.endswith("/styles")), "xl/styles.bin")
         xfs, codes = _styles(_small(pkg, styles))
     except _FAILURES:
         return XlsbFormats({}, [], {})
     return XlsbFormats(parts, xfs, codes)
+
+
+def xlsb_cells(pkg: Package, budget: Budget) -> int:
+    """Cells python-calamine materialises for an .xlsb, counted before it reads any sheet: per
+    sheet, its part's used area from A1 (rows up to the last cell holding a value, times the
+    columns up to the rightmost one; blank styled cells, which calamine leaves out, count
+    nothing). calamine builds that grid densely and aborts the process when it cannot: one
+    number at XFD1048576 asks for 17 billion cells. A worksheet part no sheet names counts once
+    too, in case calamine finds it another way. A part too damaged to read counts what was read
+    before the damage (calamine refuses or stops there as well)."""
+    try:
+        named, _ = _sheet_parts(pkg)
+    except _FAILURES:
+        named = {}
+    uses = list(named.values())
+    uses += [n for n in pkg.zip.NameToInfo if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".bin")
+             and pkg.entry(n) == n and n not in uses]
+    total, areas = 0, {}
+    for part in uses:
+        if part not in areas:
+            entry = pkg.entry(part)
+            areas[part] = _area(pkg.zip, entry, budget) if entry else 0
+        total += areas[part]
+    return total
 
 
 # Private API: records.
@@ -104,8 +128,9 @@ class _Records:
     rest of each body is skipped, never read past its size. Ends at the part's end or at a
     damaged header or body."""
 
-    def __init__(self, fh, head: int):
+    def __init__(self, fh, head: int, budget: Budget | None = None, doing: str = ""):
         self.fh, self.head = fh, head
+        self.budget, self.doing = budget, doing
         self.buf, self.at = b"", 0
 
     def __iter__(self):
@@ -128,7 +153,7 @@ class _Records:
             more = self.fh.read(CHUNK)
             if not more:
                 return False
-            deadline.check()
+            self._tick()
             self.buf = self.buf[self.at:] + more
             self.at = 0
         return True
@@ -144,9 +169,15 @@ class _Records:
             more = self.fh.read(min(CHUNK, n))
             if not more:
                 return False
-            deadline.check()
+            self._tick()
             n -= len(more)
         return True
+
+    def _tick(self) -> None:
+        if self.budget is not None:
+            self.budget.tick(self.doing)
+        else:
+            deadline.check()
 
 
 def _small(pkg: Package, name: str) -> bytes:
@@ -179,6 +210,13 @@ def _wide_string(body: bytes, at: int) -> tuple[str | None, int]:
 
 # Private API: the parts.
 
+def _sheet_parts(pkg: Package) -> tuple[dict[str, str], dict]:
+    """Sheet name -> its part, resolved as for an .xlsx; and the workbook's relationships."""
+    workbook = office_document(pkg)
+    rels = workbook_rels(pkg, workbook)
+    return {name: rels[rid][1] for name, rid in _sheet_ids(_small(pkg, workbook)) if rid in rels}, rels
+
+
 def _sheet_ids(data: bytes) -> list[tuple[str, str]]:
     """(sheet name, relationship id) of every BrtBundleSh in workbook.bin."""
     sheets = []
@@ -204,6 +242,26 @@ def _styles(data: bytes) -> tuple[list[int], dict[int, str]]:
         elif kind == _XF and in_cell_xfs and len(body) >= 4 and len(xfs) < _MAX_XFS:
             xfs.append(struct.unpack_from("<H", body, 2)[0])
     return xfs, codes
+
+
+def _area(zf: zipfile.ZipFile, part: str, budget: Budget) -> int:
+    rows = cols = row = 0
+    column = -1
+    for kind, body in _Records(open_part(zf, part), head=8, budget=budget, doing=f"scanning {show(part)}"):
+        if kind in _CELLS and len(body) >= 8:
+            column = struct.unpack_from("<I", body)[0]
+        elif kind in _SHORT_CELLS:
+            column += 1
+        elif kind == _ROW and len(body) >= 4:
+            row, column = struct.unpack_from("<I", body)[0] + 1, -1
+            continue
+        elif kind == _END_SHEET_DATA:
+            break
+        else:
+            continue
+        if kind not in _BLANKS:
+            rows, cols = max(rows, row), max(cols, column + 1)
+    return rows * cols
 
 
 def _column_styles(zf: zipfile.ZipFile, part: str, col: int, styles: dict[int, int]) -> None:
