@@ -90,8 +90,8 @@ def xlsb_cells(pkg: Package, budget: Budget) -> int:
     columns up to the rightmost one; blank styled cells, which calamine leaves out, count
     nothing). calamine builds that grid densely and aborts the process when it cannot: one
     number at XFD1048576 asks for 17 billion cells. A worksheet part no sheet names counts once
-    too, in case calamine finds it another way. A part too damaged to read counts what was read
-    before the damage (calamine refuses or stops there as well)."""
+    too, in case calamine finds it another way. A damaged part (a record too short for its row
+    or column, sheet data cut short) is refused: calamine would read past the damage."""
     try:
         named, _ = _sheet_parts(pkg)
     except _FAILURES:
@@ -103,7 +103,12 @@ def xlsb_cells(pkg: Package, budget: Budget) -> int:
     for part in uses:
         if part not in areas:
             entry = pkg.entry(part)
-            areas[part] = _area(pkg.zip, entry, budget) if entry else 0
+            try:
+                areas[part] = _area(pkg.zip, entry, budget) if entry else 0
+            except _Damaged as exc:
+                names = [name for name, named_part in named.items() if named_part == part]
+                what = f"sheet {show(names[0])!r}" if names else f"part {show(part)}"
+                raise InputFileError(pkg.path, f"{what} is damaged and cannot be read ({exc})") from None
         total += areas[part]
     return total
 
@@ -174,9 +179,16 @@ def _bodies(data: bytes, head: int = 1024):
         yield kind, buf[at:at + min(size, head)]
 
 
-def _cells(zf: zipfile.ZipFile, part: str, tick):
+class _Damaged(Exception):
+    """A sheet part python-calamine may read otherwise than its records say."""
+
+
+def _cells(zf: zipfile.ZipFile, part: str, tick, strict: bool = False):
     """(row from 1, column from 0, record type, style index) of each cell record of a sheet
-    part, up to the end of its sheet data."""
+    part, up to the end of its sheet data. ``strict``: a row or cell record too short for its
+    row or column, or sheet data without its end, raises _Damaged (python-calamine reads such a
+    record's fields from bytes past its end, where any row or column may be); otherwise those
+    are passed over."""
     row, column = 0, -1
     unpack = struct.unpack_from
     for kind, size, buf, at in _records(open_part(zf, part), 8, tick):
@@ -184,15 +196,23 @@ def _cells(zf: zipfile.ZipFile, part: str, tick):
             if size >= 8:
                 column, style = unpack("<II", buf, at)
                 yield row, column, kind, style & 0xFFFFFF
+            elif strict:
+                raise _Damaged(f"a cell record of {size} bytes")
         elif kind in _SHORT_CELLS:
             column += 1
             if size >= 4:
                 yield row, column, kind, unpack("<I", buf, at)[0] & 0xFFFFFF
+            elif strict:
+                raise _Damaged(f"a cell record of {size} bytes")
         elif kind == _ROW:
             if size >= 4:
                 row, column = unpack("<I", buf, at)[0] + 1, -1
+            elif strict:
+                raise _Damaged(f"a row record of {size} bytes")
         elif kind == _END_SHEET_DATA:
             return
+    if strict:
+        raise _Damaged("its cell records are cut short or malformed")
 
 
 def _small(pkg: Package, name: str) -> bytes:
@@ -261,7 +281,7 @@ def _styles(data: bytes) -> tuple[list[int], dict[int, str]]:
 
 def _area(zf: zipfile.ZipFile, part: str, budget: Budget) -> int:
     rows = cols = 0
-    for row, column, kind, _ in _cells(zf, part, lambda: budget.tick(f"scanning {show(part)}")):
+    for row, column, kind, _ in _cells(zf, part, lambda: budget.tick(f"scanning {show(part)}"), strict=True):
         if column >= cols and kind not in _BLANKS:
             cols = column + 1
         if row > rows and kind not in _BLANKS:
