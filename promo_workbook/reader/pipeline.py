@@ -20,7 +20,8 @@ Every sheet part is scanned before python-calamine loads that sheet: calamine bu
 sheet as a dense grid from its first to its last cell and aborts the process (it does not
 raise) when that grid cannot be allocated, so a cell at XFD1048576 must never reach it. A
 sheet whose part is scanned and fits the cell limit is loaded on a second thread while the
-other parts are scanned (Book.preload; python-calamine releases the GIL).
+other parts are scanned (Book.preload; python-calamine releases the GIL). An .xlsb's sheet
+parts are measured from their cell records (xlsb.py) before any sheet is loaded.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# xlsb.py: the number formats of an .xlsb's cells, which python-calamine does not give.
+# xlsb.py: an .xlsb's records: its cells' number formats, and its sheets' size before calamine reads them.
 """python-calamine gives an .xlsb cell's number, not how it is shown, so 110% (stored 1.1)
 would be taken for a bare 1.1 typed into a percent column ("1.1 percent points"). The format
 is read here from the BIFF12 records themselves (Microsoft's [MS-XLSB]):
@@ -17,6 +17,11 @@ A record is its type (1-2 bytes of 7 bits, the high bit saying another byte foll
 size (package.open_part), and small parts are capped; anything unexpected means no format for
 what is left, so the value stands as calamine read it: these formats refine values, they never
 refuse a file calamine reads.
+
+python-calamine reads an .xlsb from the file itself, so the same cell records are first walked
+to measure each sheet's used area against the cell limit (xlsb_cells, from read()): calamine
+builds a sheet as a dense grid and aborts the process when it cannot. There a damaged sheet
+part is refused, since calamine reads a short record's fields from the bytes past it.
 """
 from __future__ import annotations
 
