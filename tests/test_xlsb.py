@@ -131,9 +131,13 @@ def test_a_number_at_xfd1048576_is_refused_in_one_line_not_a_crash(tmp_path):
 
 
 def test_a_cell_record_too_short_for_its_column_is_a_damaged_sheet(tmp_path):
-    """A 4-byte formula cell whose bytes say column 50,331,648: python-calamine reads the rest
-    from past the record and built a grid of 300 million cells (30 s, gigabytes)."""
-    path = _with_far_cell(tmp_path, 8, b"", cell=_record(8, b"\x00\x00\x00\x03"))
+    """A 4-byte number cell (BrtCellReal holds 16) whose bytes say column 50,331,648, after a
+    long row record: python-calamine reads the rest of the cell from the bytes the row left in
+    its buffer and aborts the process building the grid (found by mutating the fixture)."""
+    import struct
+
+    long_row = _record(0, struct.pack("<IIHBBBIII", 1048575, 0, 300, 0, 0, 0, 1, 0, 7) + bytes(39))
+    path = _with_far_cell(tmp_path, 5, b"", cell=long_row + _record(5, b"\x00\x00\x00\x03"))
     assert "sheet 'Channels' is damaged" in _check_in_a_process(path)
 
 
