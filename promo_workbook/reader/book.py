@@ -19,6 +19,7 @@ from .calamine_copy import calamine_copy
 from .ods import PERCENT_FORMAT, OdsPercents, percent_cells
 from .package import Package
 from .xls import XlsFacts, read_facts
+from .xlsb import read_formats
 from .parts import show
 from ..a1 import col_letter
 from .scan import SheetFormulas, scan_formulas
@@ -55,6 +56,8 @@ class Book:
         self._worker: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         pkg.number_format(0)  # styles.xml is small: parse it while the package is open
+        # An .xlsb's sheets, parts and styles.bin (small) too; its cells' styles when asked.
+        self._xlsb_formats = read_formats(pkg) if self.format == "xlsb" else None
         wb = self._workbook()
         self.sheet_names = [m.name for m in wb.sheets_metadata if _is_worksheet(m)]
         self.hidden = {m.name for m in wb.sheets_metadata if "Visible" not in str(m.visible)}
@@ -97,6 +100,8 @@ class Book:
             return self._ods_number_format(sheet, col, row)
         if self.format == "xls":
             return self._xls().number_format(sheet, col, row)
+        if self._xlsb_formats is not None:
+            return self._xlsb_formats.number_format(self._zip, sheet, col, row)
         part = self.parts.get(sheet)
         if not self.formulas_available or not part:
             return None

@@ -33,7 +33,7 @@ from ..errors import InputFileError
 from ..limits import Budget
 from .parts import SheetInfo, office_document, parse_styles, parse_workbook, show
 
-__all__ = ["Package", "SheetInfo", "detect_format", "open_package", "open_part", "sheet_parts", "show"]
+__all__ = ["Package", "SheetInfo", "detect_format", "format_code", "open_package", "open_part", "sheet_parts", "show"]
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -98,8 +98,7 @@ class Package:
         numfmts, xfs = self._load_styles()
         if not 0 <= style < len(xfs):
             return None
-        fmt_id = xfs[style]
-        return numfmts.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or str(fmt_id)
+        return format_code(numfmts, xfs[style])
 
     def close(self) -> None:
         if self.zip is not None:
@@ -109,6 +108,11 @@ class Package:
         if self._styles is None:
             self._styles = parse_styles(self, self.part("xl/styles.xml") or b"")
         return self._styles
+
+
+def format_code(custom: dict[int, str], fmt_id: int) -> str:
+    """A number format id as its code: the workbook's own, a built-in one, or the id as text."""
+    return custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or str(fmt_id)
 
 
 def detect_format(path: Path, budget: Budget | None = None) -> str:

@@ -20,7 +20,8 @@ Every sheet part is scanned before python-calamine loads that sheet: calamine bu
 sheet as a dense grid from its first to its last cell and aborts the process (it does not
 raise) when that grid cannot be allocated, so a cell at XFD1048576 must never reach it. A
 sheet whose part is scanned and fits the cell limit is loaded on a second thread while the
-other parts are scanned (Book.preload; python-calamine releases the GIL).
+other parts are scanned (Book.preload; python-calamine releases the GIL). An .xlsb's sheet
+parts are measured from their cell records (xlsb.py) before any sheet is loaded.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from .producer import fingerprint
 from .extent import measure_extent, ods_cells, quick_extent
 from .scan import SheetFormulas, scan_formulas
 from .sparse import split_far
+from .xlsb import xlsb_cells
 
 __all__ = ["read"]
 
@@ -112,6 +114,8 @@ def _prescan(pkg: Package, budget: Budget, ready=None) -> dict[str, SheetFormula
     as before, so what is refused and the message do not change."""
     if pkg.format == "ods" and pkg.zip is not None and "content.xml" in pkg.zip.NameToInfo:
         budget.take_cells(ods_cells(pkg.zip, budget), "the .ods sheets")
+    if pkg.format == "xlsb" and pkg.zip is not None:
+        budget.take_cells(xlsb_cells(pkg, budget), "the .xlsb sheets")
     by_part = {}
     announced = 0
     parts = sheet_parts(pkg)
