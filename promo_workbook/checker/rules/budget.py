@@ -5,18 +5,15 @@ from ..lookup import fold, list_key
 from ..recompute import budget_total, line_amount
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import CACHED, EVALUATED, TYPED, close, num, pct, shown
+from ._util import CACHED, EVALUATED, TYPED, TableRule, close, num, pct, shown
 
 
 @register
-class BudgetSubtotal(Rule):
-    code = "T161"
+class BudgetSubtotal(TableRule):
+    code, table_key = "T161", "budget"
     owns_value = "budget.subtotal"  # F133 leaves this derived value to this rule
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("budget")
-        if table is None:
-            return
+    def check(self, plan: PlanView, table, config):
         tol = config["check"]["sum_tolerance"]
         for row in table.rows:
             qty, price = row.num("quantity"), row.num("unit_price")
@@ -83,13 +80,10 @@ class ReserveShare(Rule):
 
 
 @register
-class LineWithoutAmount(Rule):
-    code = "T164"
+class LineWithoutAmount(TableRule):
+    code, table_key = "T164", "budget"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("budget")
-        if table is None:
-            return
+    def check(self, plan: PlanView, table, config):
         for row in table.rows:
             subtotal = row.cell("subtotal")
             typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
@@ -134,25 +128,23 @@ class ChannelShareSum(Rule):
 
 
 @register
-class ConversionsOverImpressions(Rule):
-    code = "T172"
+class ConversionsOverImpressions(TableRule):
+    code, table_key = "T172", "channels"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("channels")
-        for row in plan.rows("channels"):
+    def check(self, plan: PlanView, table, config):
+        for row in table.rows:
             imp, conv = row.num("target_impressions"), row.num("expected_conversions")
             if imp is not None and conv is not None and conv > imp:
                 yield self.at(table, row.cell("expected_conversions"), actual=num(conv), expected=num(imp))
 
 
 @register
-class DuplicateChannel(Rule):
-    code = "T173"
+class DuplicateChannel(TableRule):
+    code, table_key = "T173", "channels"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("channels")
+    def check(self, plan: PlanView, table, config):
         seen = {}
-        for row in plan.rows("channels"):
+        for row in table.rows:
             name = fold(row.text("channel"))
             if not name:
                 continue

@@ -6,7 +6,7 @@ import datetime as dt
 from ..lookup import list_key
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import day
+from ._util import TableRule, day
 
 PHASE_ORDER = ("warmup", "burst", "sustain")
 
@@ -117,12 +117,11 @@ class MaterialLate(Rule):
 
 
 @register
-class MaterialOverdue(Rule):
-    code = "T232"
+class MaterialOverdue(TableRule):
+    code, table_key = "T232", "materials"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("materials")
-        for row in plan.rows("materials"):
+    def check(self, plan: PlanView, table, config):
+        for row in table.rows:
             due = row.date("due")
             status = list_key(plan.spec, "material_status", row.text("status"))
             if due and due < plan.today and status != "done":
