@@ -5,7 +5,7 @@ from ..lookup import fold, list_key
 from ..recompute import budget_total, line_amount
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import CACHED, EVALUATED, TYPED, TableRule, close, num, pct, shown
+from ._util import CACHED, EVALUATED, TYPED, RowRule, TableRule, close, num, pct, shown
 
 
 @register
@@ -80,17 +80,16 @@ class ReserveShare(Rule):
 
 
 @register
-class LineWithoutAmount(TableRule):
+class LineWithoutAmount(RowRule):
     code, table_key = "T164", "budget"
 
-    def check(self, plan: PlanView, table, config):
-        for row in table.rows:
-            subtotal = row.cell("subtotal")
-            typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
-            if line_amount(plan, row) is None and not typed_junk:
-                if any(row.filled(k) for k in ("quantity", "unit_price")) and not all(row.ok(k) for k in ("quantity", "unit_price")):
-                    continue  # a quantity or price that cannot be read: V061 says which
-                yield self.at(table, row.cell("subtotal"), row=row.row, item=row.text("details") or row.text("item") or "")
+    def check_row(self, plan: PlanView, table, row, config):
+        subtotal = row.cell("subtotal")
+        typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
+        if line_amount(plan, row) is None and not typed_junk:
+            if any(row.filled(k) for k in ("quantity", "unit_price")) and not all(row.ok(k) for k in ("quantity", "unit_price")):
+                return  # a quantity or price that cannot be read: V061 says which
+            yield self.at(table, row.cell("subtotal"), row=row.row, item=row.text("details") or row.text("item") or "")
 
 
 @register
@@ -128,14 +127,13 @@ class ChannelShareSum(Rule):
 
 
 @register
-class ConversionsOverImpressions(TableRule):
+class ConversionsOverImpressions(RowRule):
     code, table_key = "T172", "channels"
 
-    def check(self, plan: PlanView, table, config):
-        for row in table.rows:
-            imp, conv = row.num("target_impressions"), row.num("expected_conversions")
-            if imp is not None and conv is not None and conv > imp:
-                yield self.at(table, row.cell("expected_conversions"), actual=num(conv), expected=num(imp))
+    def check_row(self, plan: PlanView, table, row, config):
+        imp, conv = row.num("target_impressions"), row.num("expected_conversions")
+        if imp is not None and conv is not None and conv > imp:
+            yield self.at(table, row.cell("expected_conversions"), actual=num(conv), expected=num(imp))
 
 
 @register

@@ -9,7 +9,7 @@ from ..lookup import fold, list_key, same_metric
 from ..recompute import budget_total, expected_value
 from ..registry import Rule, register
 from ..view import PlanView, _np
-from ._util import TableRule, close, day, num
+from ._util import RowRule, TableRule, close, day, num
 from .tables import neighbour_rows
 
 _NAN = float("nan")
@@ -112,13 +112,12 @@ def _is_cost(plan: PlanView, metric: str | None) -> bool:
 
 
 @register
-class CostHigherIsBetter(TableRule):
+class CostHigherIsBetter(RowRule):
     code, table_key = "T203", "goals"
 
-    def check(self, plan: PlanView, table, config):
-        for row in table.rows:
-            if _is_cost(plan, row.text("metric")) and list_key(plan.spec, "direction", row.text("direction")) == "higher":
-                yield self.at(table, row.cell("direction"), metric=row.text("metric"), actual=row.text("direction"))
+    def check_row(self, plan: PlanView, table, row, config):
+        if _is_cost(plan, row.text("metric")) and list_key(plan.spec, "direction", row.text("direction")) == "higher":
+            yield self.at(table, row.cell("direction"), metric=row.text("metric"), actual=row.text("direction"))
 
 
 @register

@@ -6,7 +6,7 @@ import datetime as dt
 from ..lookup import list_key
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import TableRule, day
+from ._util import RowRule, day
 
 PHASE_ORDER = ("warmup", "burst", "sustain")
 
@@ -117,13 +117,12 @@ class MaterialLate(Rule):
 
 
 @register
-class MaterialOverdue(TableRule):
+class MaterialOverdue(RowRule):
     code, table_key = "T232", "materials"
 
-    def check(self, plan: PlanView, table, config):
-        for row in table.rows:
-            due = row.date("due")
-            status = list_key(plan.spec, "material_status", row.text("status"))
-            if due and due < plan.today and status != "done":
-                yield self.at(table, row.cell("status") or row.cell("due"), actual=day(due), today=day(plan.today),
-                              status=row.text("status") or "—", material=row.text("material") or "")
+    def check_row(self, plan: PlanView, table, row, config):
+        due = row.date("due")
+        status = list_key(plan.spec, "material_status", row.text("status"))
+        if due and due < plan.today and status != "done":
+            yield self.at(table, row.cell("status") or row.cell("due"), actual=day(due), today=day(plan.today),
+                          status=row.text("status") or "—", material=row.text("material") or "")

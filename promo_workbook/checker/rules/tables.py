@@ -287,24 +287,22 @@ class ReviewAchievement(RateRule):
 
 
 @register
-class ReviewAnalysis(TableRule):
+class ReviewAnalysis(RowRule):
     code, table_key = "T212", "review"
 
-    def check(self, plan, table, config):
-        for row in table.rows:
-            achieved = expected_value(plan, "review", "achievement", row)
-            if achieved is not None and achieved < 1 - 1e-9 and not row.filled("analysis"):
-                yield self.at(table, row.cell("analysis"), row=row.row, actual=pct(achieved), metric=row.text("metric") or "")
+    def check_row(self, plan, table, row, config):
+        achieved = expected_value(plan, "review", "achievement", row)
+        if achieved is not None and achieved < 1 - 1e-9 and not row.filled("analysis"):
+            yield self.at(table, row.cell("analysis"), row=row.row, actual=pct(achieved), metric=row.text("metric") or "")
 
 
 @register
-class ChecklistNoNote(TableRule):
+class ChecklistNoNote(RowRule):
     code, table_key = "T221", "checklist"
 
-    def check(self, plan, table, config):
-        for row in table.rows:
-            if list_key(plan.spec, "yes_no", row.text("done")) == "no" and not _has_note(row):
-                yield self.at(table, row.cell("notes") or row.cell("done"), row=row.row, check=row.text("check") or "")
+    def check_row(self, plan, table, row, config):
+        if list_key(plan.spec, "yes_no", row.text("done")) == "no" and not _has_note(row):
+            yield self.at(table, row.cell("notes") or row.cell("done"), row=row.row, check=row.text("check") or "")
 
 
 def _has_note(row) -> bool:
