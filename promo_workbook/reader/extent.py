@@ -11,7 +11,7 @@ from ..a1 import col_index, col_letter
 from ..limits import Budget
 from .parts import show
 from .scan import _ROW_OF, _at_most, _bound, _number
-from .xmlchunks import CHUNK
+from .xmlchunks import ODS_COLUMNS_REPEATED, ODS_ROWS_REPEATED, tag_chunks
 from .xmlchunks import chunks as _chunks, open_sheet as _open, sheet_prefix as _prefix
 
 __all__ = ["measure_extent", "ods_cells", "quick_extent"]
@@ -80,22 +80,16 @@ def ods_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> int:
     writes to the sheet's edge, count nothing."""
     total = 0
     with _open(zf, "content.xml", budget) as fh:
-        carry = b""
         rows = width = last = 0        # this table: rows so far, widest row, rows up to the last value
         repeat = column = filled = 0   # this row
-        while True:
-            more = fh.read(CHUNK)
-            data = carry + more
-            cut = data.rfind(b"<") if more else len(data)
-            if budget is not None:
-                budget.tick("scanning content.xml")
-            for m in _ODS_TOKEN.finditer(data, 0, max(cut, 0)):
+        for data, cut in tag_chunks(fh, budget, "scanning content.xml"):
+            for m in _ODS_TOKEN.finditer(data, 0, cut):
                 kind, attrs, empty = m.groups()
                 if kind == b"table":
                     total += last * width
                     rows = width = last = 0
                 elif kind == b"table-row":
-                    repeat, column, filled = _repeat(attrs, _ROWS_REPEATED), 0, 0
+                    repeat, column, filled = _repeat(attrs, ODS_ROWS_REPEATED), 0, 0
                     if empty:
                         rows += repeat
                 elif kind is None:  # </table:table-row>
@@ -103,12 +97,9 @@ def ods_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> int:
                         width, last = max(width, filled), rows + repeat
                     rows += repeat
                 else:
-                    column += _repeat(attrs, _COLUMNS_REPEATED)
+                    column += _repeat(attrs, ODS_COLUMNS_REPEATED)
                     if b"value-type" in attrs or not empty:
                         filled = column
-            if not more:
-                break
-            carry = data[cut:] if cut >= 0 else data
     return total + last * width
 
 
@@ -119,5 +110,3 @@ def _repeat(attrs: bytes, pattern) -> int:
 
 _ODS_TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
                         rb"|</table:table-row>")
-_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
-_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')

@@ -12,7 +12,7 @@ import re
 import zipfile
 
 from ..limits import Budget
-from .xmlchunks import CHUNK, open_sheet, unescape
+from .xmlchunks import ODS_COLUMNS_REPEATED, ODS_ROWS_REPEATED, open_sheet, tag_chunks, unescape
 
 __all__ = ["OdsPercents", "percent_cells"]
 
@@ -39,23 +39,17 @@ def percent_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> OdsPerce
     found = OdsPercents()
     sheet, row, column, rows_repeat, next_row = "", 0, 0, 1, 1
     with open_sheet(zf, "content.xml", budget) as fh:
-        carry = b""
-        while True:
-            more = fh.read(CHUNK)
-            data = carry + more
-            cut = data.rfind(b"<") if more else len(data)
-            if budget is not None:
-                budget.tick("reading the number formats of content.xml")
-            for m in _TOKEN.finditer(data, 0, max(cut, 0)):
+        for data, cut in tag_chunks(fh, budget, "reading the number formats of content.xml"):
+            for m in _TOKEN.finditer(data, 0, cut):
                 kind, attrs = m.group(1), m.group(2)
                 if kind == b"table":
                     name = _NAME.search(attrs)
                     sheet, next_row = (unescape(name.group(1)) if name else ""), 1
                 elif kind == b"table-row":
-                    row, rows_repeat, column = next_row, _repeat(attrs, _ROWS), 0
+                    row, rows_repeat, column = next_row, _repeat(attrs, ODS_ROWS_REPEATED), 0
                     next_row += rows_repeat
                 else:
-                    span = _repeat(attrs, _COLUMNS)
+                    span = _repeat(attrs, ODS_COLUMNS_REPEATED)
                     if b"percentage" in attrs and _TYPE.search(attrs):
                         _keep(found, sheet, row, rows_repeat, column, span, attrs)
                     elif b'value-type="error"' in attrs:  # calamine reads an error value as empty
@@ -63,9 +57,6 @@ def percent_cells(zf: zipfile.ZipFile, budget: Budget | None = None) -> OdsPerce
                         if text:
                             found.errors.setdefault(sheet, {})[(row, column)] = unescape(text.group(1))
                     column += span
-            if not more:
-                break
-            carry = data[cut:] if cut >= 0 else data
     return found
 
 
@@ -95,5 +86,3 @@ _ERROR_TEXT = re.compile(rb"<text:p>(#[A-Z0-9/!?]{1,8})</text:p>")
 _NAME = re.compile(rb'table:name="([^"]*)"')
 _TYPE = re.compile(rb'office:value-type="percentage"')
 _VALUE = re.compile(rb'office:value="([-+0-9.eE]+)"')
-_ROWS = re.compile(rb'number-rows-repeated="([0-9]+)"')
-_COLUMNS = re.compile(rb'number-columns-repeated="([0-9]+)"')

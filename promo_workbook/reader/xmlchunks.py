@@ -1,7 +1,8 @@
 # xmlchunks.py: a sheet part read in chunks that never split a cell, for regex scans.
 """Streaming a worksheet part without an XML parser: the part decompressed in chunks cut
 just before a cell starts, the namespace prefix its elements carry, character data
-unescaped, and the style index of chosen cells (scan.py and extent.py scan these chunks)."""
+unescaped, and the style index of chosen cells (scan.py and extent.py scan these chunks); an
+.ods's content.xml in chunks that never split a tag (ods.py and extent.py scan those)."""
 from __future__ import annotations
 
 import re
@@ -11,9 +12,13 @@ from ..a1 import col_index, col_letter
 from ..limits import Budget
 from .package import open_part
 
-__all__ = ["CHUNK", "COLUMNS", "chunks", "open_sheet", "scan_styles", "sheet_prefix", "unescape"]
+__all__ = ["CHUNK", "COLUMNS", "ODS_COLUMNS_REPEATED", "ODS_ROWS_REPEATED", "chunks", "open_sheet", "scan_styles", "sheet_prefix", "tag_chunks", "unescape"]
 
 CHUNK = 4 * 1024 * 1024
+# An .ods table's repeats (table:number-rows-repeated="3" on a row, -columns- on a cell), which
+# ods.py and extent.py both count out.
+ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
+ODS_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
 
 
 # Public API.
@@ -54,6 +59,23 @@ def chunks(fh, head: bytes, prefix: bytes, budget: Budget | None = None):
         if cut > 0:
             yield data, cut
             data = data[cut:]
+
+
+def tag_chunks(fh, budget: Budget | None, doing: str):
+    """(data, cut) over a streamed XML part (an .ods's content.xml): scan data[:cut], which
+    ends before the last "<" read so far, so no tag straddles the cut; the rest carries over.
+    The budget is ticked once a chunk, ``doing`` saying what for."""
+    carry = b""
+    while True:
+        more = fh.read(CHUNK)
+        data = carry + more
+        cut = data.rfind(b"<") if more else len(data)
+        if budget is not None:
+            budget.tick(doing)
+        yield data, max(cut, 0)
+        if not more:
+            return
+        carry = data[cut:] if cut >= 0 else data
 
 
 def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple[int, int], int]:

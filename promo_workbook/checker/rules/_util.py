@@ -172,13 +172,27 @@ def _find_blocks(plan: PlanView) -> dict:
     return blocks
 
 
-class RowRule(Rule):
+class TableRule(Rule):
+    """A rule over one table (``table_key``): silent when the plan has no such table (S-rules
+    say that), else ``check`` finds what it finds in it."""
+
+    table_key = ""
+
+    def check(self, plan, table, config):
+        raise NotImplementedError
+
+    def run(self, plan, config):
+        table = plan.table(self.table_key)
+        if table is None:
+            return
+        yield from self.check(plan, table, config)
+
+
+class RowRule(TableRule):
     """A rule over the rows of one table (``table_key``). It states which rows can hold a
     finding (``candidates``: a boolean array over the table's rows, from its column arrays;
     None for every row) and what it finds in one row (``check_row``); the engine picks the
     rows (every row when the plan is checked exhaustively, see view.TableView.rows_where)."""
-
-    table_key = ""
 
     def candidates(self, plan, table):
         return None
@@ -186,10 +200,7 @@ class RowRule(Rule):
     def check_row(self, plan, table, row, config):
         raise NotImplementedError
 
-    def run(self, plan, config):
-        table = plan.table(self.table_key)
-        if table is None:
-            return
+    def check(self, plan, table, config):
         mask = self.candidates(plan, table)
         for row in table.rows if mask is None else table.rows_where(mask):
             yield from self.check_row(plan, table, row, config)

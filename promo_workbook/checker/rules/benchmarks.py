@@ -23,6 +23,15 @@ def _daily_sum(plan: PlanView, column: str):
     return sum(values) if values else None
 
 
+def _achieved(plan: PlanView, kind: str):
+    """(row, value, source) as _actual, but a goal's target gives way to the daily log's total
+    of that kind (its column has the kind's name) when there is one: what was done, if known."""
+    row, value, source = _actual(plan, kind)
+    if row is None or source != "review":
+        value = _daily_sum(plan, kind) or value
+    return row, value, source
+
+
 @register
 class Roi(Rule):
     code = "B331"
@@ -39,42 +48,49 @@ class Roi(Rule):
                           budget=num(budget))
 
 
+class _CostPer(Rule):
+    """The budget spent per unit of a metric kind (per ``per`` units) against a ceiling of
+    [benchmarks]; ``anchor`` says where the finding stands: (table, cell, row)."""
+
+    kind = ""
+    per = 1
+    ceiling = ""
+
+    def anchor(self, plan, row, source):
+        raise NotImplementedError
+
+    def run(self, plan, config):
+        row, figure, source = _achieved(plan, self.kind)
+        budget = budget_total(plan)
+        if not figure or not budget:
+            return
+        cost, ceiling = budget / figure * self.per, config["benchmarks"][self.ceiling]
+        if cost > ceiling:
+            table, cell, at_row = self.anchor(plan, row, source)
+            yield self.at(table, cell, row=at_row, actual=f"{cost:.1f}", expected=f"{ceiling:g}", budget=num(budget),
+                          **{self.kind: num(figure)})
+
+
 @register
-class Cpm(Rule):
+class Cpm(_CostPer):
     code = "B332"
+    kind, per, ceiling = "impressions", 1000, "cpm_max"
 
-    def run(self, plan, config):
-        row, impressions, source = _actual(plan, "impressions")
-        daily = _daily_sum(plan, "impressions")
-        impressions = impressions if row is not None and source == "review" else (daily or impressions)
-        budget = budget_total(plan)
-        if not impressions or not budget:
-            return
-        cpm, ceiling = budget / impressions * 1000, config["benchmarks"]["cpm_max"]
-        if cpm > ceiling:
-            cell = row.cell("actual" if source == "review" else "target") if row is not None else None
-            table = plan.table(source) if row is not None else plan.table("budget")
-            yield self.at(table, cell, row=None if cell else (table.totals.row if table.totals else None),
-                          actual=f"{cpm:.1f}", expected=f"{ceiling:g}", budget=num(budget), impressions=num(impressions))
+    def anchor(self, plan, row, source):
+        """At the figure's own cell; without one (the figure is the daily log's), at the total row."""
+        table = plan.table(source) if row is not None else plan.table("budget")
+        cell = row.cell("actual" if source == "review" else "target") if row is not None else None
+        return table, cell, None if cell else (table.totals.row if table.totals else None)
 
 
 @register
-class Cpa(Rule):
+class Cpa(_CostPer):
     code = "B333"
+    kind, ceiling = "conversions", "cpa_max"
 
-    def run(self, plan, config):
-        row, conversions, source = _actual(plan, "conversions")
-        if row is None or source != "review":
-            conversions = _daily_sum(plan, "conversions") or conversions
-        budget = budget_total(plan)
-        if not conversions or not budget:
-            return
-        cpa, ceiling = budget / conversions, config["benchmarks"]["cpa_max"]
-        if cpa > ceiling:
-            table = plan.table("budget")
-            anchor = table.totals.cell("subtotal") if table and table.totals else None
-            yield self.at(table, anchor, actual=f"{cpa:.1f}", expected=f"{ceiling:g}", budget=num(budget),
-                          conversions=num(conversions))
+    def anchor(self, plan, row, source):
+        table = plan.table("budget")
+        return table, table.totals.cell("subtotal") if table and table.totals else None, None
 
 
 @register

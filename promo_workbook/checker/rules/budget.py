@@ -5,18 +5,15 @@ from ..lookup import fold, list_key
 from ..recompute import budget_total, line_amount
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import CACHED, EVALUATED, TYPED, close, num, pct, shown
+from ._util import CACHED, EVALUATED, TYPED, RowRule, TableRule, close, num, pct, shown
 
 
 @register
-class BudgetSubtotal(Rule):
-    code = "T161"
+class BudgetSubtotal(TableRule):
+    code, table_key = "T161", "budget"
     owns_value = "budget.subtotal"  # F133 leaves this derived value to this rule
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("budget")
-        if table is None:
-            return
+    def check(self, plan: PlanView, table, config):
         tol = config["check"]["sum_tolerance"]
         for row in table.rows:
             qty, price = row.num("quantity"), row.num("unit_price")
@@ -83,20 +80,16 @@ class ReserveShare(Rule):
 
 
 @register
-class LineWithoutAmount(Rule):
-    code = "T164"
+class LineWithoutAmount(RowRule):
+    code, table_key = "T164", "budget"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("budget")
-        if table is None:
-            return
-        for row in table.rows:
-            subtotal = row.cell("subtotal")
-            typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
-            if line_amount(plan, row) is None and not typed_junk:
-                if any(row.filled(k) for k in ("quantity", "unit_price")) and not all(row.ok(k) for k in ("quantity", "unit_price")):
-                    continue  # a quantity or price that cannot be read: V061 says which
-                yield self.at(table, row.cell("subtotal"), row=row.row, item=row.text("details") or row.text("item") or "")
+    def check_row(self, plan: PlanView, table, row, config):
+        subtotal = row.cell("subtotal")
+        typed_junk = subtotal is not None and subtotal.formula is None and subtotal.status == "unreadable"
+        if line_amount(plan, row) is None and not typed_junk:
+            if any(row.filled(k) for k in ("quantity", "unit_price")) and not all(row.ok(k) for k in ("quantity", "unit_price")):
+                return  # a quantity or price that cannot be read: V061 says which
+            yield self.at(table, row.cell("subtotal"), row=row.row, item=row.text("details") or row.text("item") or "")
 
 
 @register
@@ -134,25 +127,22 @@ class ChannelShareSum(Rule):
 
 
 @register
-class ConversionsOverImpressions(Rule):
-    code = "T172"
+class ConversionsOverImpressions(RowRule):
+    code, table_key = "T172", "channels"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("channels")
-        for row in plan.rows("channels"):
-            imp, conv = row.num("target_impressions"), row.num("expected_conversions")
-            if imp is not None and conv is not None and conv > imp:
-                yield self.at(table, row.cell("expected_conversions"), actual=num(conv), expected=num(imp))
+    def check_row(self, plan: PlanView, table, row, config):
+        imp, conv = row.num("target_impressions"), row.num("expected_conversions")
+        if imp is not None and conv is not None and conv > imp:
+            yield self.at(table, row.cell("expected_conversions"), actual=num(conv), expected=num(imp))
 
 
 @register
-class DuplicateChannel(Rule):
-    code = "T173"
+class DuplicateChannel(TableRule):
+    code, table_key = "T173", "channels"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("channels")
+    def check(self, plan: PlanView, table, config):
         seen = {}
-        for row in plan.rows("channels"):
+        for row in table.rows:
             name = fold(row.text("channel"))
             if not name:
                 continue

@@ -10,7 +10,7 @@ from ..recompute import budget_total, expected_value, line_amount
 from ..registry import Rule, register
 from ..view import PlanView
 from ._util import close, day, num, pct
-from .schedule import phases
+from .schedule import valid_phases
 
 
 def _review_started(plan: PlanView) -> bool:
@@ -260,7 +260,7 @@ class DatesOutsideRhythm(Rule):
     code = "X301"
 
     def run(self, plan, config):
-        spans = [p for p in phases(plan) if p[2] <= p[3]]
+        spans = valid_phases(plan)
         if not spans:
             return
         first, last = min(p[2] for p in spans), max(p[3] for p in spans)

@@ -19,8 +19,12 @@ _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
 RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 
 
-def _derived(table: TableView):
-    return [c for c in table.spec.columns if c.derived and c.key not in table.missing]
+def _derived(plan: PlanView):
+    """(table, column) for every derived column of the plan's tables that the sheet has."""
+    for table in plan.tables.values():
+        for col in table.spec.columns:
+            if col.derived and col.key not in table.missing:
+                yield table, col
 
 
 def _column_has_formulas(table: TableView, key: str) -> bool:
@@ -46,17 +50,16 @@ class FormulaOverwritten(Rule):
     code = "F131"
 
     def run(self, plan: PlanView, config):
-        for table in plan.tables.values():
-            for col in _derived(table):
-                if not _column_has_formulas(table, col.key):
-                    continue  # typed by hand throughout: the table's own rules compare the values
-                for row in table.rows_where(table.any_column([col.key], _typed)):
-                    cell = row.cell(col.key)
-                    if cell is None or cell.formula is not None or cell.status == "empty":
-                        continue
-                    expected = expected_value(plan, table.key, col.key, row)
-                    yield self.at(table, cell, actual=_show(cell.value if cell.ok else cell.raw, col),
-                                  expected=_show(expected, col))
+        for table, col in _derived(plan):
+            if not _column_has_formulas(table, col.key):
+                continue  # typed by hand throughout: the table's own rules compare the values
+            for row in table.rows_where(table.any_column([col.key], _typed)):
+                cell = row.cell(col.key)
+                if cell is None or cell.formula is not None or cell.status == "empty":
+                    continue
+                expected = expected_value(plan, table.key, col.key, row)
+                yield self.at(table, cell, actual=_show(cell.value if cell.ok else cell.raw, col),
+                              expected=_show(expected, col))
 
 
 @register
@@ -64,18 +67,17 @@ class FormulaChanged(Rule):
     code = "F132"
 
     def run(self, plan: PlanView, config):
-        for table in plan.tables.values():
-            for col in _derived(table):
-                # The template's formula, verbatim, shows what the checker computes.
-                formulas = table.any_column([col.key], _has_formula)
-                for row in table.rows_where(formulas & ~template_cells(plan, table, col.key)):
-                    cell = row.cell(col.key)
-                    if cell is None or cell.formula is None:
-                        continue
-                    value, how = shown(plan, table, row, col.key)
-                    if how is None:
-                        yield self.at(table, cell, actual=cell.formula,
-                                      expected=template_formula(plan, table, col.key, row.row) or "—")
+        for table, col in _derived(plan):
+            # The template's formula, verbatim, shows what the checker computes.
+            formulas = table.any_column([col.key], _has_formula)
+            for row in table.rows_where(formulas & ~template_cells(plan, table, col.key)):
+                cell = row.cell(col.key)
+                if cell is None or cell.formula is None:
+                    continue
+                value, how = shown(plan, table, row, col.key)
+                if how is None:
+                    yield self.at(table, cell, actual=cell.formula,
+                                  expected=template_formula(plan, table, col.key, row.row) or "—")
 
 
 @register
@@ -84,21 +86,20 @@ class WrongResult(Rule):
 
     def run(self, plan: PlanView, config):
         tol = config["check"]["sum_tolerance"]
-        for table in plan.tables.values():
-            for col in _derived(table):
-                if f"{table.key}.{col.key}" in owned("owns_value") or col.value_format == "text":
+        for table, col in _derived(plan):
+            if f"{table.key}.{col.key}" in owned("owns_value") or col.value_format == "text":
+                continue
+            typed_over = _column_has_formulas(table, col.key)  # a typed number there is F131's
+            # A template formula shows the definition itself; an empty typed cell shows nothing.
+            maybe = table.any_column([col.key], lambda c: ~c.empty) & ~template_cells(plan, table, col.key)
+            for row in table.rows_where(maybe):
+                value, how = shown(plan, table, row, col.key)
+                expected = expected_value(plan, table.key, col.key, row)
+                if how == TYPED and typed_over:
                     continue
-                typed_over = _column_has_formulas(table, col.key)  # a typed number there is F131's
-                # A template formula shows the definition itself; an empty typed cell shows nothing.
-                maybe = table.any_column([col.key], lambda c: ~c.empty) & ~template_cells(plan, table, col.key)
-                for row in table.rows_where(maybe):
-                    value, how = shown(plan, table, row, col.key)
-                    expected = expected_value(plan, table.key, col.key, row)
-                    if how == TYPED and typed_over:
-                        continue
-                    if how in (TYPED, EVALUATED, CACHED) and isinstance(value, (int, float)) and expected is not None \
-                            and not close(value, expected, tol, 1e-6):
-                        yield self.at(table, row.cell(col.key), actual=_show(value, col), expected=_show(expected, col))
+                if how in (TYPED, EVALUATED, CACHED) and isinstance(value, (int, float)) and expected is not None \
+                        and not close(value, expected, tol, 1e-6):
+                    yield self.at(table, row.cell(col.key), actual=_show(value, col), expected=_show(expected, col))
 
 
 @register
@@ -109,24 +110,23 @@ class StaleCache(Rule):
         if not plan.trust_cache:
             return  # xlsxwriter caches 0 and openpyxl nothing: their caches mean nothing
         tol = config["check"]["sum_tolerance"]
-        for table in plan.tables.values():
-            for col in _derived(table):
-                maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
-                for row in table.rows_where(maybe):
-                    cell = row.cell(col.key)
-                    explained = explained_rows(plan, table)
-                    if cell is None or cell.formula is None or _app_reads_differently(table, row) \
-                            or row.row in explained or (explained and not _number(cell.cached)):
-                        continue
-                    expected_text = template_formula(plan, table, col.key, row.row)
-                    if expected_text is None or normalise(cell.formula) != normalise(expected_text):
-                        continue
-                    expected = expected_value(plan, table.key, col.key, row)
-                    cached = cell.cached
-                    if expected is None:
-                        continue
-                    if not isinstance(cached, (int, float)) or isinstance(cached, bool) or not close(cached, expected, tol, 1e-6):
-                        yield self.at(table, cell, actual=_show(cached, col), expected=_show(expected, col))
+        for table, col in _derived(plan):
+            maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
+            for row in table.rows_where(maybe):
+                cell = row.cell(col.key)
+                explained = explained_rows(plan, table)
+                if cell is None or cell.formula is None or _app_reads_differently(table, row) \
+                        or row.row in explained or (explained and not _number(cell.cached)):
+                    continue
+                expected_text = template_formula(plan, table, col.key, row.row)
+                if expected_text is None or normalise(cell.formula) != normalise(expected_text):
+                    continue
+                expected = expected_value(plan, table.key, col.key, row)
+                cached = cell.cached
+                if expected is None:
+                    continue
+                if not isinstance(cached, (int, float)) or isinstance(cached, bool) or not close(cached, expected, tol, 1e-6):
+                    yield self.at(table, cell, actual=_show(cached, col), expected=_show(expected, col))
 
 
 @register

@@ -9,7 +9,7 @@ from ..lookup import fold, list_key, same_metric
 from ..recompute import budget_total, expected_value
 from ..registry import Rule, register
 from ..view import PlanView, _np
-from ._util import close, day, num
+from ._util import RowRule, TableRule, close, day, num
 from .tables import neighbour_rows
 
 _NAN = float("nan")
@@ -88,13 +88,10 @@ class CoverBudgetDiffers(Rule):
 
 
 @register
-class DailyRepeatsDayBefore(Rule):
-    code = "T198"
+class DailyRepeatsDayBefore(TableRule):
+    code, table_key = "T198", "daily"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def check(self, plan: PlanView, table, config):
         np = _np()
         before, _ = neighbour_rows(table)
         series = [np.array([_NAN if v is None else v for v in table.values_of(k)], dtype=float)
@@ -115,24 +112,21 @@ def _is_cost(plan: PlanView, metric: str | None) -> bool:
 
 
 @register
-class CostHigherIsBetter(Rule):
-    code = "T203"
+class CostHigherIsBetter(RowRule):
+    code, table_key = "T203", "goals"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("goals")
-        for row in plan.rows("goals"):
-            if _is_cost(plan, row.text("metric")) and list_key(plan.spec, "direction", row.text("direction")) == "higher":
-                yield self.at(table, row.cell("direction"), metric=row.text("metric"), actual=row.text("direction"))
+    def check_row(self, plan: PlanView, table, row, config):
+        if _is_cost(plan, row.text("metric")) and list_key(plan.spec, "direction", row.text("direction")) == "higher":
+            yield self.at(table, row.cell("direction"), metric=row.text("metric"), actual=row.text("direction"))
 
 
 @register
-class GoalTwice(Rule):
-    code = "T204"
+class GoalTwice(TableRule):
+    code, table_key = "T204", "goals"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("goals")
+    def check(self, plan: PlanView, table, config):
         earlier = []
-        for row in plan.rows("goals"):
+        for row in table.rows:
             metric = row.text("metric")
             if not metric:
                 continue
@@ -145,13 +139,12 @@ class GoalTwice(Rule):
 
 
 @register
-class DoneButNoteSaysNot(Rule):
-    code = "T223"
+class DoneButNoteSaysNot(TableRule):
+    code, table_key = "T223", "checklist"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("checklist")
+    def check(self, plan: PlanView, table, config):
         words = [fold(w) for w in plan.spec.workbook["not_done_words"]]
-        for row in plan.rows("checklist"):
+        for row in table.rows:
             note = fold(row.text("notes"))
             if note and list_key(plan.spec, "yes_no", row.text("done")) == "yes" and any(w and w in note for w in words):
                 yield self.at(table, row.cell("done"), check=row.text("check") or "", note=row.text("notes"))
@@ -187,13 +180,10 @@ def daily_gaps(plan: PlanView) -> list[tuple[str, list[int]]]:
 
 
 @register
-class DailyGaps(Rule):
-    code = "X282"
+class DailyGaps(TableRule):
+    code, table_key = "X282", "daily"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def check(self, plan: PlanView, table, config):
         where = {}
         for i, (date, name) in enumerate(zip(table.values_of("date", "date"), table.values_of("channel", "text"))):
             if date and name:

@@ -6,7 +6,7 @@ import datetime as dt
 from ..lookup import list_key
 from ..registry import Rule, register
 from ..view import PlanView
-from ._util import day
+from ._util import RowRule, day
 
 PHASE_ORDER = ("warmup", "burst", "sustain")
 
@@ -19,6 +19,11 @@ def phases(plan: PlanView):
         if start and end:
             out.append((row, list_key(plan.spec, "phase", row.text("phase")), start, end))
     return out
+
+
+def valid_phases(plan: PlanView):
+    """The phases that end on or after their start (T182 reports the others)."""
+    return [p for p in phases(plan) if p[2] <= p[3]]
 
 
 @register
@@ -44,32 +49,42 @@ class PhaseStartAfterEnd(Rule):
                 yield self.at(table, row.cell("start"), actual=day(start), expected=day(end))
 
 
-@register
-class PhaseOverlap(Rule):
-    code = "T183"
+class _PhaseJoin(Rule):
+    """Where a phase meets the next one by start date (valid phases only): a finding stands at
+    the later phase's start, which should be the day after the earlier one ends. ``params``
+    gives the finding's own parameters from the two and the days between them, or None."""
+
+    def params(self, prev, cur, gap: int) -> dict | None:
+        raise NotImplementedError
 
     def run(self, plan: PlanView, config):
         table = plan.table("rhythm")
-        ordered = sorted((p for p in phases(plan) if p[2] <= p[3]), key=lambda p: p[2])
+        ordered = sorted(valid_phases(plan), key=lambda p: p[2])
         for prev, cur in zip(ordered, ordered[1:]):
-            if cur[2] <= prev[3]:
-                yield self.at(table, cur[0].cell("start"), actual=cur[0].text("phase") or "", start=day(cur[2]),
-                              other=prev[0].text("phase") or "", other_end=day(prev[3]),
+            params = self.params(prev, cur, (cur[2] - prev[3]).days - 1)
+            if params is not None:
+                yield self.at(table, cur[0].cell("start"), actual=cur[0].text("phase") or "", **params,
                               expected=day(prev[3] + dt.timedelta(days=1)))
 
 
 @register
-class PhaseGap(Rule):
+class PhaseOverlap(_PhaseJoin):
+    code = "T183"
+
+    def params(self, prev, cur, gap):
+        if gap < 0:  # starts on or before the day the earlier phase ends
+            return {"start": day(cur[2]), "other": prev[0].text("phase") or "", "other_end": day(prev[3])}
+        return None
+
+
+@register
+class PhaseGap(_PhaseJoin):
     code = "T184"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("rhythm")
-        ordered = sorted((p for p in phases(plan) if p[2] <= p[3]), key=lambda p: p[2])
-        for prev, cur in zip(ordered, ordered[1:]):
-            gap = (cur[2] - prev[3]).days - 1
-            if gap > 0:
-                yield self.at(table, cur[0].cell("start"), actual=cur[0].text("phase") or "", before=prev[0].text("phase") or "",
-                              end=day(prev[3]), start=day(cur[2]), days=gap, expected=day(prev[3] + dt.timedelta(days=1)))
+    def params(self, prev, cur, gap):
+        if gap > 0:
+            return {"before": prev[0].text("phase") or "", "end": day(prev[3]), "start": day(cur[2]), "days": gap}
+        return None
 
 
 @register
@@ -77,7 +92,7 @@ class RhythmCoversCampaign(Rule):
     code = "T185"
 
     def run(self, plan: PlanView, config):
-        spans = [p for p in phases(plan) if p[2] <= p[3]]
+        spans = valid_phases(plan)
         if not spans or not (plan.start and plan.end) or plan.end < plan.start:
             return
         first, last = min(p[2] for p in spans), max(p[3] for p in spans)
@@ -117,14 +132,12 @@ class MaterialLate(Rule):
 
 
 @register
-class MaterialOverdue(Rule):
-    code = "T232"
+class MaterialOverdue(RowRule):
+    code, table_key = "T232", "materials"
 
-    def run(self, plan: PlanView, config):
-        table = plan.table("materials")
-        for row in plan.rows("materials"):
-            due = row.date("due")
-            status = list_key(plan.spec, "material_status", row.text("status"))
-            if due and due < plan.today and status != "done":
-                yield self.at(table, row.cell("status") or row.cell("due"), actual=day(due), today=day(plan.today),
-                              status=row.text("status") or "—", material=row.text("material") or "")
+    def check_row(self, plan: PlanView, table, row, config):
+        due = row.date("due")
+        status = list_key(plan.spec, "material_status", row.text("status"))
+        if due and due < plan.today and status != "done":
+            yield self.at(table, row.cell("status") or row.cell("due"), actual=day(due), today=day(plan.today),
+                          status=row.text("status") or "—", material=row.text("material") or "")

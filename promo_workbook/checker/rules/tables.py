@@ -9,7 +9,7 @@ from ..recompute import daily_expected, expected_value
 from ..registry import Rule, register
 from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
-from ._util import RowRule
+from ._util import RowRule, TableRule
 from .structure import RequiredCells
 
 _NAN = float("nan")
@@ -120,13 +120,10 @@ class DailyAchievement(RateRule):
 
 
 @register
-class DailyDuplicate(Rule):
-    code = "T195"
+class DailyDuplicate(TableRule):
+    code, table_key = "T195", "daily"
 
-    def run(self, plan, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def check(self, plan, table, config):
         np = _np()
         days, channels, named = _day_channel(table)
         found = np.flatnonzero(named & (channels > 0))  # a name that folds to nothing names no channel
@@ -140,13 +137,10 @@ class DailyDuplicate(Rule):
 
 
 @register
-class DailySpike(Rule):
-    code = "T196"
+class DailySpike(TableRule):
+    code, table_key = "T196", "daily"
 
-    def run(self, plan, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def check(self, plan, table, config):
         limit = config["check"]["spike_threshold"]
         np = _np()
         days, channels, named = _day_channel(table)
@@ -176,13 +170,10 @@ class DailySpike(Rule):
 
 
 @register
-class DailyAnomaly(Rule):
-    code = "T197"
+class DailyAnomaly(TableRule):
+    code, table_key = "T197", "daily"
 
-    def run(self, plan, config):
-        table = plan.table("daily")
-        if table is None:
-            return
+    def check(self, plan, table, config):
         factor = config["check"]["anomaly_factor"]
         for i, key in _anomalies(table, config):
             row = table.rows[i]
@@ -296,26 +287,22 @@ class ReviewAchievement(RateRule):
 
 
 @register
-class ReviewAnalysis(Rule):
-    code = "T212"
+class ReviewAnalysis(RowRule):
+    code, table_key = "T212", "review"
 
-    def run(self, plan, config):
-        table = plan.table("review")
-        for row in plan.rows("review"):
-            achieved = expected_value(plan, "review", "achievement", row)
-            if achieved is not None and achieved < 1 - 1e-9 and not row.filled("analysis"):
-                yield self.at(table, row.cell("analysis"), row=row.row, actual=pct(achieved), metric=row.text("metric") or "")
+    def check_row(self, plan, table, row, config):
+        achieved = expected_value(plan, "review", "achievement", row)
+        if achieved is not None and achieved < 1 - 1e-9 and not row.filled("analysis"):
+            yield self.at(table, row.cell("analysis"), row=row.row, actual=pct(achieved), metric=row.text("metric") or "")
 
 
 @register
-class ChecklistNoNote(Rule):
-    code = "T221"
+class ChecklistNoNote(RowRule):
+    code, table_key = "T221", "checklist"
 
-    def run(self, plan, config):
-        table = plan.table("checklist")
-        for row in plan.rows("checklist"):
-            if list_key(plan.spec, "yes_no", row.text("done")) == "no" and not _has_note(row):
-                yield self.at(table, row.cell("notes") or row.cell("done"), row=row.row, check=row.text("check") or "")
+    def check_row(self, plan, table, row, config):
+        if list_key(plan.spec, "yes_no", row.text("done")) == "no" and not _has_note(row):
+            yield self.at(table, row.cell("notes") or row.cell("done"), row=row.row, check=row.text("check") or "")
 
 
 def _has_note(row) -> bool:

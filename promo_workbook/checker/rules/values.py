@@ -69,6 +69,17 @@ def approximate(col, cell) -> bool:
                                            or (cell.direction is not None and col.key != "target"))
 
 
+def _approximate_input(table, col, cell) -> bool:
+    """An approximate number (V072) in a column the table's formulas compute with (V071
+    leaves it to V072)."""
+    return col.key in computed_with(table) and approximate(col, cell)
+
+
+def _as_number(col, cell) -> str:
+    """The number a text cell was read as, shown as it is meant: 0.3 in a percent column as 30%."""
+    return f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
+
+
 def explained_rows(plan: PlanView, table) -> set[int]:
     """Excel rows of ``table`` holding text (V061) or an approximate number (V072) in a cell its
     formulas compute with: the app shows #VALUE! there, and the cell's finding explains it
@@ -81,28 +92,33 @@ def explained_rows(plan: PlanView, table) -> set[int]:
     return table.memo("explained_rows", find)
 
 
+class _NumberFromText(Rule):
+    """The numbers read from text in input cells, in two parts that never overlap: the
+    approximate ones in columns a formula computes with (V072), and the others (V071)."""
+
+    approximate = False
+
+    def shown_raw(self, cell) -> str:
+        return str(cell.raw)
+
+    def run(self, plan, config):
+        for table, col, cell in _input_cells(plan, NUMERIC):
+            if cell.ok and cell.from_text and _approximate_input(table, col, cell) == self.approximate:
+                yield self.at(table, cell, actual=self.shown_raw(cell), value=_as_number(col, cell))
+
+
 @register
-class ApproximateNumber(Rule):
+class ApproximateNumber(_NumberFromText):
     code = "V072"
+    approximate = True
 
-    def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, NUMERIC):
-            if col.key in computed_with(table) and approximate(col, cell):
-                value = f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
-                yield self.at(table, cell, actual=str(cell.raw).strip(), value=value)
+    def shown_raw(self, cell) -> str:
+        return str(cell.raw).strip()
 
 
 @register
-class NumberAsText(Rule):
+class NumberAsText(_NumberFromText):
     code = "V071"
-
-    def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, NUMERIC):
-            if col.key in computed_with(table) and approximate(col, cell):
-                continue  # V072 says more
-            if cell.ok and cell.from_text:
-                value = f"{cell.value * 100:g}%" if col.kind == "percent" else f"{cell.value:,}"
-                yield self.at(table, cell, actual=str(cell.raw), value=value)
 
 
 @register
