@@ -202,6 +202,11 @@ def _unfilled(raw: list, kind: str, unplain, np) -> tuple:
     return maybe_empty, maybe_placeholder
 
 
+from .typed_words import APPROX as _APPROX, CURRENCY as _CURRENCY, MAGNITUDES as _MAGNITUDES  # noqa: E402
+from .typed_words import HIGHER_AFTER as _HIGHER_AFTER, HIGHER_BEFORE as _HIGHER_BEFORE  # noqa: E402
+from .typed_words import LOWER_AFTER as _LOWER_AFTER, LOWER_BEFORE as _LOWER_BEFORE  # noqa: E402
+from .typed_words import NO as _NO, YES as _YES  # noqa: E402
+
 _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTION_KINDS = ("percent", "rate_target")
@@ -210,29 +215,11 @@ _NAN = float("nan")
 # read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
 _NOT_ORDINARY = frozenset("例比如待无無空")
 _DATE_KINDS = ("date", "daterange")
-_YES = frozenset({"是", "是的", "对", "對", "y", "yes", "t", "true", "1", "✓", "√", "✔",
-                  "☑", "✅", "完成", "已完成", "done"})
-_NO = frozenset({"否", "不是", "错", "錯", "n", "no", "f", "false", "0", "✗", "×", "✘",
-                 "❌", "☐", "未完成"})
-_MAGNITUDES = {"万": 4, "萬": 4, "w": 4, "亿": 8, "億": 8, "千": 3, "k": 3,  # powers of ten
-               "百万": 6, "百萬": 6, "千万": 7, "千萬": 7, "百": 2,
-               "m": 6, "mil": 6, "mn": 6, "b": 9, "bn": 9}  # 5M, 1.2 mil, 2.5B (a lone "m" is metres)
 MAX_VALUE_TEXT = 200   # characters of a number or date cell looked at
 _SPACES = re.compile(r"\s+")
 # Superscript and subscript digits: NFKC would turn "10²" into "102".
 _RAISED_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉")
 _PERCENT_SHIFT = {"%": 2, "‰": 3}
-_CURRENCY = {"¥": "元", "rmb": "元", "cny": "元", "人民币": "元", "人民幣": "元",
-             "$": "$", "usd": "$"}
-_LOWER_BEFORE = ("<=", "≤", "≦", "<", "不超过", "不超過", "不高于", "不高於", "最多",
-                 "至多", "低于", "低於", "少于", "少於", "小于", "小於")
-_HIGHER_BEFORE = (">=", "≥", "≧", ">", "不低于", "不低於", "不少于", "不少於", "至少",
-                  "最少", "超过", "超過", "高于", "高於", "大于", "大於")
-_LOWER_AFTER = ("以内", "以內", "之内", "之內", "以下")
-_HIGHER_AFTER = ("以上", "+")
-_APPROX = ("约", "約", "大约", "大約", "大概", "大致", "约莫", "約莫", "≈", "~", "about", "approx.", "approx",
-           "approximately", "around", "roughly", "circa")
-
 
 def _alt(words) -> str:
     """A regex alternation that tries longer words first, so "<=" wins over "<"."""
