@@ -54,3 +54,32 @@ def test_reports_written_in_pieces_equal_the_whole_text():
             out = io.StringIO()
             write_text(report, out, colour=colour)
             assert out.getvalue().rstrip("\n") == to_text(report, colour=colour).rstrip("\n"), path.name
+
+
+def test_a_big_report_is_written_before_all_its_findings_are_laid_out():
+    """write_json streams: the first findings reach the stream while later ones are still to be
+    laid out (a report of 600,000 findings held whole as text costs 400 MB more)."""
+    from promo_workbook.checker import render
+
+    findings = [Finding("V082", "value.percent-scale", "error", 12, "Daily", f"D{n}", n, "CTR",
+                        {"actual": 3.2}, 0.032, 3.2) for n in range(5, 5 + 3 * render._CHUNK)]
+    report = _report(findings)
+    laid_out, seen_at_first_write = [0], []
+    items = render._json_items
+
+    def counting(*args):
+        for batch in items(*args):
+            laid_out[0] += 1
+            yield batch
+
+    class Stream:
+        def write(self, text):
+            if '"code"' in text and not seen_at_first_write:
+                seen_at_first_write.append(laid_out[0])
+
+    render._json_items = counting
+    try:
+        render.write_json(report, Stream())
+    finally:
+        render._json_items = items
+    assert laid_out[0] >= 3 and seen_at_first_write == [1]
