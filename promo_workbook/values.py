@@ -32,7 +32,7 @@ from .placeholders import placeholder_reason as _placeholder_reason
 __all__ = [
     "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
     "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number", "percent_slip",
-    "PlainColumn", "plain_column",
+    "PlainColumn", "plain_column", "plain_number",
 ]
 
 # Public API.
@@ -177,6 +177,14 @@ def plain_column(raw: list, kind: str) -> PlainColumn:
         plain = empty.copy()
     may_be_empty, may_be_placeholder = _unfilled(raw, kind, ~plain, np)
     return PlainColumn(nums, plain, empty, text, date, may_be_empty | empty, may_be_placeholder)
+
+
+def plain_number(raw, kind: str) -> int | float:
+    """``parse(raw, kind).value`` for a plain number (PlainColumn.num): a fraction in a percent
+    column as a float (0 and -0.0 as 0.0), else a whole number as an int (20000.0 -> 20000)."""
+    if kind in _FRACTION_KINDS:
+        return float(raw) + 0.0
+    return _whole_or_float(raw)
 
 
 # Private API.

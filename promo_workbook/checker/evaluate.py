@@ -128,6 +128,60 @@ def _cells(rng: str) -> list[str]:
     return [f"{c1}{r}" for r in range(int(r1), int(r2) + 1)]
 
 
+def apply_function(name: str, args: list) -> float:
+    """A function other than IF/IFERROR applied to its evaluated arguments (a range: a list)."""
+    if any(isinstance(a, str) for a in args):
+        raise _ErrorValue(f"text in {name}")
+    flat = [x for a in args for x in (a if isinstance(a, list) else [a])]
+    if name == "SUM":
+        return float(sum(flat))
+    if name == "ROUND" and len(args) == 2:
+        return float(round(args[0], int(args[1])))
+    if name in ("N", "VALUE") and len(args) == 1 and not isinstance(args[0], list):
+        return float(args[0])
+    if name == "ABS" and len(args) == 1:
+        return abs(args[0])
+    if name in ("MIN", "MAX", "AVERAGE") and flat:
+        return {"MIN": min, "MAX": max}.get(name, lambda xs: sum(xs) / len(xs))(flat)
+    raise NotEvaluable(f"function {name}")
+
+
+def pick(name: str, first, error, second, second_error, third, third_error):
+    """IFERROR/IF from their guarded arguments: (value, None) or (None, the error value) each."""
+    if name == "IFERROR":
+        if second_error:
+            raise second_error
+        return second if error else first
+    if error:
+        raise error
+    picked, picked_error = (second, second_error) if first else (third, third_error)
+    if picked_error:
+        raise picked_error
+    return False if picked is None else picked
+
+
+def compare(op: str, value, right) -> bool:
+    """``value op right`` as the app compares: text and a number are never equal."""
+    if isinstance(value, str) != isinstance(right, str):
+        return op == "<>"
+    return {"=": value == right, "<>": value != right, "<": value < right, ">": value > right,
+            "<=": value <= right, ">=": value >= right}[op]
+
+
+def number_of(value, ref: str) -> float:
+    """A referenced cell's value in arithmetic: empty is 0, text or a date is #VALUE!."""
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _ErrorValue(f"{ref} is not a number")  # the app shows #VALUE!
+    return float(value)
+
+
+def range_numbers(values: list) -> list:
+    """Like Excel's SUM: text and blanks inside a range count for nothing."""
+    return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
 class _Parser:
     def __init__(self, tokens, lookup):
         self.tokens, self.lookup, self.pos = tokens, lookup, 0
@@ -145,11 +199,7 @@ class _Parser:
         value = self.expr()
         if self.peek()[0] == "cmp":
             op = self.take()[1]
-            right = self.expr()
-            if isinstance(value, str) != isinstance(right, str):
-                return op == "<>"
-            return {"=": value == right, "<>": value != right, "<": value < right, ">": value > right,
-                    "<=": value <= right, ">=": value >= right}[op]
+            return compare(op, value, self.expr())
         return value
 
     def expr(self) -> float:
@@ -211,12 +261,7 @@ class _Parser:
         raise NotEvaluable(f"unexpected {text!r}")
 
     def _number(self, ref: str) -> float:
-        value = self.lookup(ref.replace("$", ""))
-        if value is None or value == "":
-            return 0.0
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _ErrorValue(f"{ref} is not a number")  # the app shows #VALUE!
-        return float(value)
+        return number_of(self.lookup(ref.replace("$", "")), ref)
 
     def _expect(self, op: str) -> None:
         if self.take() != ("op", op):
@@ -229,9 +274,7 @@ class _Parser:
             return args
         while True:
             if self.peek()[0] == "range":
-                # Like Excel's SUM: text and blanks inside a range count for nothing.
-                values = [self.lookup(c) for c in _cells(self.take()[1])]
-                args.append([float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)])
+                args.append(range_numbers([self.lookup(c) for c in _cells(self.take()[1])]))
             else:
                 args.append(self.comparison())
             kind, text = self.take()
@@ -243,21 +286,7 @@ class _Parser:
     def _call(self, name: str) -> float:
         if name in ("IFERROR", "IF"):
             return self._conditional(name)
-        args = self._args()
-        if any(isinstance(a, str) for a in args):
-            raise _ErrorValue(f"text in {name}")
-        flat = [x for a in args for x in (a if isinstance(a, list) else [a])]
-        if name == "SUM":
-            return float(sum(flat))
-        if name == "ROUND" and len(args) == 2:
-            return float(round(args[0], int(args[1])))
-        if name in ("N", "VALUE") and len(args) == 1 and not isinstance(args[0], list):
-            return float(args[0])
-        if name == "ABS" and len(args) == 1:
-            return abs(args[0])
-        if name in ("MIN", "MAX", "AVERAGE") and flat:
-            return {"MIN": min, "MAX": max}.get(name, lambda xs: sum(xs) / len(xs))(flat)
-        raise NotEvaluable(f"function {name}")
+        return apply_function(name, self._args())
 
     def _conditional(self, name: str):
         """IFERROR(x, alt) and IF(test, x, y): each branch parsed in turn, an error value in
@@ -270,16 +299,7 @@ class _Parser:
             self.take()
             third, third_error = self._guarded()
         self._expect(")")
-        if name == "IFERROR":
-            if second_error:
-                raise second_error
-            return second if error else first
-        if error:
-            raise error
-        picked, picked_error = (second, second_error) if first else (third, third_error)
-        if picked_error:
-            raise picked_error
-        return False if picked is None else picked
+        return pick(name, first, error, second, second_error, third, third_error)
 
     def _guarded(self):
         """(value, None) or (None, the error value) for one argument; parsing goes on past it."""

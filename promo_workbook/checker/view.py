@@ -20,29 +20,53 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..reader.model import Cell
-from ..values import plain_column
+from ..values import plain_column, plain_number
 
 
 # Public API.
 
-# A Row is slotted: the view holds one per row a rule touches (hundreds of thousands on a big
-# log), and the rules read it over and over. Its cells are the reader's (reader/model.py: Cell).
-@dataclass(slots=True)
 class Row:
-    row: int
-    cells: dict[str, Cell]
+    """One row of a table as the rules see it: ``row`` (the Excel row) and its cells.
+
+    A table's row builds each cell when a rule first asks for it (``row.num("clicks")`` builds
+    the clicks cell only) and ``cells``, the whole {key: Cell} mapping, when asked for: a rule
+    that reads three columns of a 200,000-row log builds three cells a row, not the row. The
+    cells are the reader's (reader/model.py: Cell), shared with the table's column-wise access
+    (TableView.cells_where). ``Row(row, cells)`` is a row whose cells are given (the totals).
+    """
+
+    __slots__ = ("row", "_cells", "_rows", "_i")
+
+    def __init__(self, row: int, cells: dict | None = None, rows: "LazyRows | None" = None, i: int = -1):
+        self.row, self._cells, self._rows, self._i = row, cells, rows, i
+
+    def __repr__(self) -> str:
+        return f"Row({self.row}, {self.cells!r})"
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        if self._cells is None:
+            self._cells = self._rows.cells_of(self._i)
+        return self._cells
 
     # These run for every row in most rules: they read c.status rather than the c.ok property.
 
     def cell(self, key: str) -> Cell | None:
-        return self.cells.get(key)
+        return self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
 
     def ok(self, key: str) -> bool:
-        c = self.cells.get(key)
+        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
         return c is not None and c.status == "ok"
 
     def num(self, key: str) -> float | None:
-        c = self.cells.get(key)
+        if self._cells is None:
+            # A plain cell's number is known from its column: the cell is not built to read it.
+            known = self._rows.plain(key)
+            if known is not None and known[0][self._i]:
+                return known[1][self._i]
+            c = self._rows.cell(self._i, key)
+        else:
+            c = self._cells.get(key)
         if c is None or c.status != "ok":
             return None
         value = c.value
@@ -51,17 +75,17 @@ class Row:
         return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def date(self, key: str) -> dt.date | None:
-        c = self.cells.get(key)
+        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
         return c.value if c is not None and c.status == "ok" and isinstance(c.value, dt.date) else None
 
     def text(self, key: str) -> str | None:
-        c = self.cells.get(key)
+        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
         if c is None or c.status == "empty" or c.raw is None:
             return None
         return str(c.value if isinstance(c.value, str) else c.raw).strip() or None
 
     def filled(self, key: str) -> bool:
-        c = self.cells.get(key)
+        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
         return c is not None and c.status != "empty"
 
 
@@ -121,6 +145,21 @@ class TableView:
         rows = self.rows
         return [rows[i] for i in _np().flatnonzero(mask).tolist()]
 
+    def cells_where(self, mask, key: str):
+        """Column ``key``'s cells of the rows whose entry in ``mask`` is true, in row order,
+        building no other cell of those rows (every row's when the view is exhaustive)."""
+        rows = self.rows
+        if not isinstance(rows, LazyRows):
+            picked = rows if self.exhaustive else self.rows_where(mask)
+            cells = (row.cell(key) for row in picked)
+        else:
+            cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
+        return (c for c in cells if c is not None)
+
+    def split_sources(self, key: str) -> list[str]:
+        """The columns whose combined cell may fill ``key`` (the spec's ``splits``)."""
+        return [source for source, into, _ in self.spec.splits(self.letters) if into == key]
+
     def any_column(self, keys, test) -> Any:
         """A boolean array over ``rows``: true where ``test(column)`` is true for any of ``keys``.
 
@@ -135,6 +174,20 @@ class TableView:
                 return np.ones(len(self.rows), dtype=bool)
             out |= test(col)
         return out
+
+    def plain_numbers(self, key: str):
+        """LazyRows.plain for column ``key``: worked out from its Column; None when the column
+        is absent or the view is exhaustive (the oracle reads every value from its cell)."""
+        col = None if self.exhaustive or key in self.missing else self.column(key)
+        if col is None or col.kind not in _NUMERIC:
+            return None
+        np = _np()
+        known = col.described & (~np.isnan(col.num) | col.empty)
+        numbers = [None] * len(col.raw)
+        raw, kind = col.raw, col.kind
+        for i in np.flatnonzero(known & ~col.empty).tolist():
+            numbers[i] = plain_number(raw[i], kind)
+        return known.tolist(), numbers
 
     def values_of(self, key: str, how: str = "num") -> list:
         """``row.num(key)`` (or ``date``, ``text``) of every row, in order, building only the rows
@@ -164,7 +217,7 @@ class TableView:
     @property
     def by_ref(self) -> "_ByRef":
         """"C5" -> the row cell there, for formula evaluation; a row is built when asked for."""
-        return _ByRef(self)
+        return self.memo("by_ref", lambda: _ByRef(self))
 
 
 @dataclass
@@ -237,6 +290,7 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
             from_metadata=data.identified_by == "metadata", first_row=data.header_row + 1, last_row=last,
             totals_row=data.totals_row, letters=letters, source=data, trust_cache=plan.trust_cache,
             exhaustive=exhaustive)
+        rows.view = tables[key]
     cover_labels = {f["key"]: f["label"](lang) for f in spec.workbook["cover"]["fields"]}
     cover = {k: replace(c, label=cover_labels.get(k, k)) for k, c in plan.cover.items()}  # in the check's language
     start, end = (cover.get(k).value if cover.get(k) is not None and cover[k].ok else None for k in ("start", "end"))
@@ -252,18 +306,67 @@ def from_plan(plan, spec, lang: str, today: dt.date, config: dict | None = None,
 
 
 class LazyRows:
-    """A table's rows as a read-only sequence: each Row (and its Cells) built on first access.
+    """A table's rows as a read-only sequence: each Row made on first access, each of its
+    Cells built on first access too, one column at a time (kept per column, so that a cell
+    is built once whether a rule reaches it by row or by column).
 
     Most rules read a few small tables row by row; the daily metrics and feedback tables can
     hold hundreds of thousands of rows that the rules mostly look at column by column.
     """
 
-    __slots__ = ("numbers", "_data", "_rows")
+    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain")
 
     def __init__(self, data):
         self.numbers = data.row_numbers
+        self.view: "TableView | None" = None  # set by from_plan: the table's column arrays
+        self._plain: dict = {}
         self._data = data
         self._rows: list = [None] * len(self.numbers)
+        self._columns: dict[str, list] = {}   # key -> row i's Cell (None: the row has none), or _UNBUILT
+
+    def cell(self, i: int, key: str) -> Cell | None:
+        """Row i's cell of column ``key`` (0 <= i < len), built once."""
+        column = self._columns.get(key)
+        if column is None:
+            column = self._columns[key] = [_UNBUILT] * len(self._rows)
+        c = column[i]
+        if c is _UNBUILT:
+            c = column[i] = self._data.cell_at(i, key, lambda k: self.cell(i, k))
+        return c
+
+    def plain(self, key: str):
+        """(known, numbers) for column ``key``, lists over the rows: where ``known[i]``, row i's
+        cell holds no formula and ``num(key)`` is ``numbers[i]`` (None: empty), as parse says
+        (values.plain_number); None when the column cannot tell (absent, or the view checks
+        exhaustively and builds every cell it reads)."""
+        found = self._plain.get(key, _UNBUILT)
+        if found is _UNBUILT:
+            found = self._plain[key] = self.view.plain_numbers(key) if self.view is not None else None
+        return found
+
+    def cells(self, indices: list[int], key: str) -> list:
+        """``[cell(i, key) for i in indices]``: the cells not built yet are built in one pass."""
+        column = self._columns.get(key)
+        if column is None:
+            column = self._columns[key] = [_UNBUILT] * len(self._rows)
+        todo = [i for i in indices if column[i] is _UNBUILT]
+        if len(todo) > 1 and key in self._data.row_keys:
+            for i, c in zip(todo, self._data.cells_at(todo, key)):
+                column[i] = c
+        return [column[i] if column[i] is not _UNBUILT else self.cell(i, key) for i in indices]
+
+    def cells_of(self, i: int) -> dict[str, Cell]:
+        """Row i's cells, in the reader's order."""
+        out = {}
+        for key in self._data.row_keys:
+            c = self.cell(i, key)
+            if c is not None:
+                out[key] = c
+        return out
+
+    def keys_at(self, letter: str) -> list[str]:
+        """The keys whose cell may sit in column ``letter`` (reader TableData.keys_at)."""
+        return self._data.keys_at(letter)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -286,32 +389,63 @@ class LazyRows:
 
     def index(self, excel_row: int) -> int | None:
         """The position of Excel row ``excel_row`` in the table, or None."""
-        i = bisect_left(self.numbers, excel_row)
+        numbers = self.numbers
+        if type(numbers) is range:  # no row left out: arithmetic (bisect on a range is slow)
+            i = excel_row - numbers.start
+            return i if 0 <= i < len(numbers) else None
+        i = bisect_left(numbers, excel_row)
         return i if i < len(self.numbers) and self.numbers[i] == excel_row else None
 
     def _build(self, i: int) -> Row:
-        source = self._data.row_at(i)
-        return Row(source.number, source.cells)
+        return Row(self.numbers[i], None, self, i)
+
+
+_UNBUILT = object()
+UNKNOWN = object()  # _ByRef.number: the column does not tell
 
 
 class _ByRef:
     """"C5" -> the Cell there among a table's rows (a Mapping's get only)."""
 
-    __slots__ = ("_table",)
+    __slots__ = ("_table", "_plain")
 
     def __init__(self, table: TableView):
         self._table = table
+        self._plain: dict = {}  # column letters -> LazyRows.plain of the column there, or None
+
+    def number(self, ref: str):
+        """The number a plain cell at ``ref`` holds (None: empty) as its Cell would give it,
+        without building the cell; UNKNOWN when its column does not tell (build it: ``get``)."""
+        letters = ref.rstrip("0123456789")
+        known = self._plain.get(letters, _UNBUILT)
+        if known is _UNBUILT:
+            known = self._plain[letters] = self._plain_at(letters)
+        if known is None or not letters or len(letters) == len(ref):
+            return UNKNOWN
+        i = self._table.rows.index(int(ref[len(letters):]))
+        return known[1][i] if i is not None and known[0][i] else UNKNOWN
+
+    def _plain_at(self, letters: str):
+        """LazyRows.plain of the one column whose cells sit at ``letters``, or None."""
+        rows = self._table.rows
+        keys = rows.keys_at(letters) if isinstance(rows, LazyRows) else ()
+        return rows.plain(keys[0]) if len(keys) == 1 else None
 
     def get(self, ref: str, default=None):
         letters = ref.rstrip("0123456789")
         digits = ref[len(letters):]
         if not letters or not digits:
             return default
-        i = self._table.rows.index(int(digits))
+        rows = self._table.rows
+        i = rows.index(int(digits))
         if i is None:
             return default
-        for cell in self._table.rows[i].cells.values():
-            if cell.ref == ref:
+        if not isinstance(rows, LazyRows):
+            return next((cell for cell in rows[i].cells.values() if cell.ref == ref), default)
+        # The first of the row's cells at that reference, building only the cells that may be there.
+        for key in rows.keys_at(letters):
+            cell = rows.cell(i, key)
+            if cell is not None and cell.ref == ref:
                 return cell
         return default
 

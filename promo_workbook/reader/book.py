@@ -111,6 +111,28 @@ class Book:
         style = self._styles[(sheet, col)].get((col, row))
         return self._pkg.number_format(style) if style is not None else None
 
+    def format_lookup(self, sheet: str, col: int):
+        """``row -> number_format(sheet, col, row)`` for one column: for .xlsx the column's
+        styles are looked up once and each style's format once (a column of 200,000 cells
+        has a few styles); other formats ask number_format."""
+        part = self.parts.get(sheet)
+        if self.format in ("ods", "xls") or self._xlsb_formats is not None or not self.formulas_available or not part:
+            return lambda row: self.number_format(sheet, col, row)
+        if (sheet, col) not in self._styles:
+            with self._zip() as zf:
+                self._styles[(sheet, col)] = scan_styles(zf, part, {col})
+        styles, formats, code = self._styles[(sheet, col)], {}, self._pkg.number_format
+
+        def lookup(row: int) -> str | None:
+            style = styles.get((col, row))
+            if style is None:
+                return None
+            found = formats.get(style, formats)  # the dict itself: not looked up yet
+            if found is formats:
+                found = formats[style] = code(style)
+            return found
+        return lookup
+
     def _ods(self) -> OdsPercents:
         if self._ods_percents is None:
             with zipfile.ZipFile(self.path) as zf:

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from array import array
 from itertools import zip_longest
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 
 from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
@@ -126,6 +126,7 @@ class _Col:
     has_formulas: bool = False
     cache: dict | None = None
     uncalculated: dict | None = None  # raw cached result -> its "formula-not-calculated" Value
+    tails: dict = field(default_factory=dict)  # (type, raw, number format) -> a typed cell's fields after its place
 
 
 class _Builder:
@@ -144,6 +145,20 @@ class _Builder:
         self.percent = {c.key for c in table.columns if c.kind == "percent"}  # split-filled cells too
         present = set(columns)
         self.splits = table.splits(present)  # (source, target, take): the seed's combined cells
+        # For building one cell of a row (``cell``): the columns by key, the splits into each
+        # target, a row's keys in the order row() puts them, and the keys a letter may hold.
+        self.by_key = {c.key: c for c in self.cols}
+        self.into: dict[str, list] = {}
+        for split in self.splits:
+            self.into.setdefault(split[1], []).append(split)
+        self.chained = any(s[0] in self.into for s in self.splits)  # none in the spec: then row() decides
+        self.keys = [c.key for c in self.cols] + [k for k in self.into if k not in self.by_key]
+        self.keys_by_letter: dict[str, list[str]] = {}
+        for key in self.keys:
+            letters = [self.by_key[key].letter] if key in self.by_key else []
+            letters += [self.by_key[s[0]].letter for s in self.into.get(key, ())]
+            for letter in dict.fromkeys(letters):
+                self.keys_by_letter.setdefault(letter, []).append(key)
         self._transposed = None  # (row numbers, columns over them) for column_arrays
 
     # Rows.
@@ -182,6 +197,57 @@ class _Builder:
             _apply_split(self.ctx, split, cells, split[1] in self.percent)
         extra = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.extra}
         return Row(n, self.sheet, cells, extra)
+
+    def cell(self, n: int, key: str, source=None) -> Cell | None:
+        """Row n's cell of column ``key`` as ``row(n).cells.get(key)`` holds it, building no
+        other cell but a split's source (``source(key)`` gives it when the caller has it)."""
+        if self.chained:
+            return self.row(n).cells.get(key)
+        col = self.by_key.get(key)
+        cell = None
+        if col is not None:
+            raw_row = self.values[n - 1] if n - 1 < len(self.values) else []
+            cell = self._cell(col, n, raw_row[col.index] if col.index < len(raw_row) else "")
+        for split in self.into.get(key, ()):
+            src = source(split[0]) if source is not None else self.cell(n, split[0])
+            cells = {split[0]: src} if src is not None else {}
+            if cell is not None:
+                cells[key] = cell
+            _apply_split(self.ctx, split, cells, key in self.percent)
+            cell = cells.get(key)
+        return cell
+
+    def cells(self, numbers, key: str) -> list:
+        """``[cell(n, key) for n in numbers]``, built in one pass over the column: what every
+        cell shares (the column, its number formats, the cells typed alike) is looked up once."""
+        col = self.by_key.get(key)
+        if col is None or self.chained or key in self.into:
+            return [self.cell(n, key) for n in numbers]
+        values, i, sheet, kind = self.values, col.index, self.sheet, col.kind
+        width = len(values)
+        formula_at = self.formulas.formula if col.has_formulas else None
+        merged, tails = self.merged, col.tails
+        format_at = None
+        out = []
+        add = out.append
+        for n in numbers:
+            raw_row = values[n - 1] if n <= width else ()
+            raw = raw_row[i] if i < len(raw_row) else ""
+            if (formula_at is not None and formula_at(i, n) is not None) or (merged and (n, i) in merged):
+                add(self._cell(col, n, raw))
+                continue
+            number_format = None
+            if _needs_format(kind, raw):
+                if format_at is None:
+                    format_at = self.ctx.book.format_lookup(sheet, i)
+                number_format = format_at(n)
+            try:
+                tail = tails.get((type(raw), raw, number_format))
+            except TypeError:  # an unhashable raw value: never from calamine, but be safe
+                tail = None
+            add(Cell(col.key, col.label, sheet, col.letter, n, *tail) if tail is not None
+                else self._typed_cell(col, n, raw))
+        return out
 
     def totals(self) -> dict[str, Cell]:
         n = self.totals_row
@@ -235,6 +301,8 @@ class _Builder:
     def _cell(self, col: _Col, n: int, raw) -> Cell:
         formula = self.formulas.formula(col.index, n) if col.has_formulas else None
         source = self.merged.get((n, col.index)) if self.merged else None
+        if formula is None and source is None:
+            return self._typed_cell(col, n, raw)
         if formula is None:
             value = self._parse(col, raw, n)
             item = self._item(col, value) if col.items is not None else None
@@ -251,6 +319,26 @@ class _Builder:
         item = self._item(col, value) if col.items is not None else None
         return Cell.of(col.key, col.label, self.sheet, col.letter, n, value, formula, raw, item, source,
                        percent=col.percent)
+
+    def _typed_cell(self, col: _Col, n: int, raw) -> Cell:
+        """A cell holding what was typed (no formula, no merged range over it): all but its
+        place is decided once per distinct raw value and number format of the column, as the
+        fields after the place (Cell's order), since a log repeats a few values many times."""
+        number_format = self.ctx.book.number_format(self.sheet, col.index, n) if _needs_format(col.kind, raw) else None
+        key = (type(raw), raw, number_format)
+        try:
+            tail = col.tails.get(key)
+        except TypeError:  # an unhashable raw value: never from calamine, but be safe
+            tail, key = None, None
+        if tail is None:
+            value = self.ctx.parse(raw, col.kind, number_format)
+            item = self._item(col, value) if col.items is not None else None
+            cell = Cell.of(col.key, col.label, self.sheet, col.letter, n, value, None, None, item, None,
+                           percent=col.percent)
+            if key is not None and len(col.tails) < CACHE_LIMIT:
+                col.tails[key] = _tail(cell)
+            return cell
+        return Cell(col.key, col.label, self.sheet, col.letter, n, *tail)
 
     def _parse(self, col: _Col, raw, n: int, cache: bool = True) -> Value:
         # A number whose meaning depends on its cell's format (3.2 in a percent column) is kept
@@ -295,6 +383,15 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     if totals is not None and totals > loc.header_row:
         end = min(end, totals - 1)
     return first, end, totals
+
+
+_PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
+_TAIL = tuple(f.name for f in fields(Cell))[_PLACE:]
+
+
+def _tail(cell: Cell) -> tuple:
+    """A cell's fields after its place, in order: what every cell of one typed value shares."""
+    return tuple(getattr(cell, name) for name in _TAIL)
 
 
 def _uncalculated(col: _Col, raw) -> Value:

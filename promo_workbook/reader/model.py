@@ -223,6 +223,26 @@ class TableData:
         """The i-th row (0-based, as in ``rows``)."""
         return self._builder.row(self.row_numbers[i])
 
+    def cell_at(self, i: int, key: str, source=None) -> Cell | None:
+        """The i-th row's cell of column ``key`` (``row_at(i).cells.get(key)``), built alone;
+        ``source(key)``: a split's source cell of that row, when the caller has it built."""
+        return self._builder.cell(self.row_numbers[i], key, source)
+
+    def cells_at(self, indices: list[int], key: str) -> list:
+        """``[cell_at(i, key) for i in indices]``, built in one pass over the column."""
+        numbers = self.row_numbers
+        return self._builder.cells([numbers[i] for i in indices], key)
+
+    @property
+    def row_keys(self) -> list[str]:
+        """The keys a row's cells may have, in the order ``row_at(i).cells`` holds them."""
+        return self._builder.keys
+
+    def keys_at(self, letter: str) -> list[str]:
+        """The keys whose cell may sit in column ``letter`` (a split's target sits in its
+        source's column), in ``row_keys`` order."""
+        return self._builder.keys_by_letter.get(letter, [])
+
     def to_frame(self):
         """A pandas DataFrame: Excel row, each column's normalised value, and its raw value."""
         from .frame import table_frame

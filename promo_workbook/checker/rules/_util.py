@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ... import formulas as spec_formulas
 from ...a1 import col_index
-from ..evaluate import NotEvaluable, evaluate, normalise
+from ..compiled import evaluate_at
+from ..evaluate import NotEvaluable, normalise
 from ..recompute import expected_value
 from ..registry import Rule
-from ..view import PlanView, Row, TableView
+from ..view import UNKNOWN, PlanView, Row, TableView
 
 TEMPLATE, EVALUATED, CACHED, TYPED = "template", "evaluated", "cached", "typed"
 
@@ -128,7 +129,7 @@ def _shown(plan: PlanView, table: TableView, row: Row, key: str):
     if expected_text is not None and _same_formula(cell.formula, expected_text):
         return expected_value(plan, table.key, key, row), TEMPLATE
     try:
-        return evaluate(cell.formula, lambda ref: _lookup(table, ref)), EVALUATED
+        return evaluate_at(cell.formula, cell.row, lambda ref: _lookup(table, ref)), EVALUATED
     except NotEvaluable:
         pass
     if plan.trust_cache and isinstance(cell.cached, (int, float)) and not isinstance(cell.cached, bool):
@@ -144,6 +145,9 @@ def _same_formula(formula: str, expected: str) -> bool:
 
 
 def _lookup(table: TableView, ref: str):
+    number = table.by_ref.number(ref)  # a plain cell: its number, the cell not built
+    if number is not UNKNOWN:
+        return number
     cell = table.by_ref.get(ref)
     if cell is None:
         return None

@@ -24,13 +24,12 @@ def _input_cells(plan: PlanView, kinds, also=None):
         columns = [c for c in table.spec.columns if c.kind in kinds and c.key not in table.missing]
         if not columns:
             continue
-        specs = {c.key: c for c in columns}
-        mask = table.any_column(specs, lambda c, table=table, specs=specs:
-                                ~c.plain if also is None else ~c.plain | also(table, specs[c.key], c))
-        for row in table.rows_where(mask):
-            for col in columns:
-                cell = row.cell(col.key)
-                if cell is not None and cell.formula is None and cell.status != "empty":
+        for col in columns:
+            # Column by column: a row's other cells are not built for this one's sake.
+            mask = table.any_column([col.key], lambda c, table=table, col=col:
+                                    ~c.plain if also is None else ~c.plain | also(table, col, c))
+            for cell in table.cells_where(mask, col.key):
+                if cell.formula is None and cell.status != "empty":
                     yield table, col, cell
 
 
@@ -250,13 +249,32 @@ class ErrorValue(Rule):
 
     def run(self, plan, config):
         for table in plan.tables.values():
-            maybe = table.any_column([c.key for c in table.spec.columns if c.key not in table.missing],
-                                     lambda c: ~c.plain)
             explained = explained_rows(plan, table)
-            for row in table.rows_where(maybe) + ([table.totals] if table.totals else []):
-                for cell in row.cells.values():
-                    if cell.formula is not None and explained and (cell.row in explained or not cell.ok):
-                        continue  # the app's #VALUE! from text or an approximate number (V061, V072), and
-                        # the totals and shares it spreads to in the table: the cause is reported
-                    if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
-                        yield self.at(table, cell, actual=cell.error or cell.raw.strip())
+            for cell in _error_candidates(table):
+                if cell.formula is not None and explained and (cell.row in explained or not cell.ok):
+                    continue  # the app's #VALUE! from text or an approximate number (V061, V072), and
+                    # the totals and shares it spreads to in the table: the cause is reported
+                if cell.error or (isinstance(cell.raw, str) and cell.raw.strip() in ERROR_VALUES):
+                    yield self.at(table, cell, actual=cell.error or cell.raw.strip())
+
+
+def _may_hold_error(col):
+    np = _np()
+    hashed = np.fromiter((type(v) is str and "#" in v for v in col.raw), dtype=bool, count=len(col.raw))
+    return ~col.plain & (hashed if col.tid is None else hashed | (col.tid >= 0))
+
+
+def _error_candidates(table):
+    """Every cell of the table that may hold an error value, column by column, then the totals.
+
+    A plain cell holds none (view.Column), nor one without a formula (a cached result) whose
+    raw value has no '#' (every error value starts with one); a cell a split fills from a
+    combined cell holds its raw value."""
+    present = [c.key for c in table.spec.columns if c.key not in table.missing]
+    targets = [key for key in table.spec.split_targets(table.letters) if key not in present]
+    for key in present:
+        yield from table.cells_where(table.any_column([key], _may_hold_error), key)
+    for key in targets:
+        yield from table.cells_where(table.any_column(table.split_sources(key), _may_hold_error), key)
+    if table.totals:
+        yield from table.totals.cells.values()

@@ -1,0 +1,265 @@
+"""evaluate() for a formula copied down a column: parsed once per shape, run per row.
+
+A log of 200,000 rows typed over with =IFERROR(E4/C4,"") holds 200,000 texts of one formula;
+evaluate() would tokenise and parse each. Here a formula's *shape* is its text with every
+relative row number written as an offset from the cell's own row (E4 in row 4 and E5 in row
+5 are both E{+0}); each shape is parsed once into nested closures that take the row and the
+lookup, and only run afterwards.
+
+Same results as evaluate(), by construction:
+- the shape is found with the tokenizer's own patterns (strings first, a reference only
+  where the tokenizer can start one and ends it), so two texts of one shape tokenise alike
+  but for their relative rows;
+- the closures evaluate in the parser's order and share its arithmetic (evaluate.py:
+  apply_function, pick, compare, number_of, range_numbers), so lookups, error values caught by
+  IFERROR and the exceptions raised are the interpreter's;
+- a text the compiler does not accept whole (a syntax error, nesting deeper than MAX_DEPTH,
+  trailing tokens) is left to the interpreter, which may still evaluate it (an argument it
+  skips after an error value is never parsed).
+tests/test_compiled.py holds the two equal on generated formulas and on shifted copies.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .evaluate import (MAX_DEPTH, MAX_LENGTH, REF, NotEvaluable, _ErrorValue, _tokenize, apply_function, compare,
+                       evaluate, number_of, pick, range_numbers)
+
+__all__ = ["evaluate_at"]
+
+
+# Public API.
+
+def evaluate_at(formula: str, row: int, lookup: Callable[[str], object]):
+    """``evaluate(formula, lookup)`` for the formula of a cell in Excel row ``row``."""
+    text = formula.lstrip("=")
+    if len(text) > MAX_LENGTH:
+        return evaluate(formula, lookup)  # the interpreter says why
+    upper = text.upper()
+    if "\x00" in upper:  # the shape's own marker (XML cannot hold it; be safe elsewhere)
+        return evaluate(formula, lookup)
+    shape = _SHAPE.sub(lambda m: _relative(m, row), upper)
+    run = _COMPILED.get(shape)
+    if run is None:
+        if len(_COMPILED) >= CACHE_LIMIT:
+            _COMPILED.clear()
+        run = _COMPILED[shape] = _compile(upper, row)
+    if run is _INTERPRET:
+        return evaluate(formula, lookup)
+    try:
+        return run(row, lookup)
+    except OverflowError:
+        raise NotEvaluable("a result too big for a number") from None
+
+
+CACHE_LIMIT = 4096  # shapes kept: a workbook has a few per column
+
+
+# Private API.
+
+# A string literal (kept whole), or a reference the tokenizer would read as one: not inside a
+# number or a name (no word character, '.' or '$' before it) and not followed by one or '('.
+_SHAPE = re.compile(r'"(?:[^"]|"")*"|(?<![\w.$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])')
+_INTERPRET = object()
+_COMPILED: dict = {}  # shape -> closure, or _INTERPRET
+
+
+def _relative(m: re.Match, row: int) -> str:
+    if m.group(1) is None or m.group(2):  # a string, or an absolute row ($C$5)
+        return m.group(0)
+    return f"{m.group(1)}\x00{int(m.group(3)) - row}\x00"
+
+
+def _compile(upper: str, row: int):
+    try:
+        tokens = _tokenize(upper)
+        compiler = _Compiler(tokens, row)
+        run = compiler.comparison()
+    except NotEvaluable:
+        return _INTERPRET
+    return run if compiler.pos == len(tokens) else _INTERPRET
+
+
+def _address(ref: str, row: int) -> tuple[str, Callable[[int], int]]:
+    """A reference's column letters, and its row at another cell's row: it moves with the
+    cell unless it is absolute ($5)."""
+    m = re.fullmatch(r"\$?([A-Z]{1,3})(\$?)(\d+)", ref)
+    letters, number = m.group(1), int(m.group(3))
+    if m.group(2):
+        return letters, lambda r: number
+    offset = number - row
+    return letters, lambda r: r + offset
+
+
+class _Compiler:
+    """evaluate._Parser's grammar, building closures ``fn(row, lookup)`` instead of values."""
+
+    def __init__(self, tokens, row):
+        self.tokens, self.row, self.pos, self.depth = tokens, row, 0, 0
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.pos += 1
+        return tok
+
+    def expect(self, op: str) -> None:
+        if self.take() != ("op", op):
+            raise NotEvaluable(f"expected {op!r}")
+
+    def comparison(self):
+        left = self.expr()
+        if self.peek()[0] != "cmp":
+            return left
+        op = self.take()[1]
+        right = self.expr()
+        return lambda r, lk: compare(op, left(r, lk), right(r, lk))
+
+    def expr(self):
+        first = self.term()
+        rest = []
+        while self.peek() in (("op", "+"), ("op", "-")):
+            plus = self.take()[1] == "+"
+            rest.append((plus, self.term()))
+        if not rest:
+            return first
+
+        def run(r, lk):
+            value = first(r, lk)
+            for plus, fn in rest:
+                value = value + fn(r, lk) if plus else value - fn(r, lk)
+            return value
+        return run
+
+    def term(self):
+        first = self.power()
+        rest = []
+        while self.peek() in (("op", "*"), ("op", "/")):
+            times = self.take()[1] == "*"
+            rest.append((times, self.power()))
+        if not rest:
+            return first
+
+        def run(r, lk):
+            value = first(r, lk)
+            for times, fn in rest:
+                right = fn(r, lk)
+                if times:
+                    value *= right
+                elif right == 0:
+                    raise _ErrorValue("division by zero")
+                else:
+                    value /= right
+            return value
+        return run
+
+    def power(self):
+        first = self.unary()
+        rest = []
+        while self.peek() == ("op", "^"):
+            self.take()
+            rest.append(self.unary())
+        if not rest:
+            return first
+
+        def run(r, lk):
+            value = first(r, lk)
+            for fn in rest:
+                value = value ** fn(r, lk)
+            return value
+        return run
+
+    def unary(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise NotEvaluable(f"nested more than {MAX_DEPTH} deep")
+        try:
+            if self.peek() == ("op", "-"):
+                self.take()
+                inner = self.unary()
+                return lambda r, lk: -inner(r, lk)
+            if self.peek() == ("op", "+"):
+                self.take()
+                return self.unary()
+            return self.atom()
+        finally:
+            self.depth -= 1
+
+    def atom(self):
+        kind, text = self.take()
+        if kind == "num":
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            return lambda r, lk: value
+        if kind == "str":
+            value = text[1:-1].replace('""', '"')
+            return lambda r, lk: value
+        if kind == "ref":
+            letters, at = _address(text, self.row)
+            return lambda r, lk: number_of(lk(f"{letters}{at(r)}"), text)
+        if kind == "op" and text == "(":
+            inner = self.expr()
+            self.expect(")")
+            return inner
+        if kind == "func":
+            return self.call(text)
+        raise NotEvaluable(f"unexpected {text!r}")
+
+    def call(self, name: str):
+        if name in ("IFERROR", "IF"):
+            return self.conditional(name)
+        args = self.arguments()
+        return lambda r, lk: apply_function(name, [fn(r, lk) for fn in args])
+
+    def arguments(self) -> list:
+        args = []
+        if self.peek() == ("op", ")"):
+            self.take()
+            return args
+        while True:
+            if self.peek()[0] == "range":
+                args.append(self.cell_range(self.take()[1]))
+            else:
+                args.append(self.comparison())
+            kind, text = self.take()
+            if (kind, text) == ("op", ")"):
+                return args
+            if (kind, text) != ("op", ","):
+                raise NotEvaluable("bad argument list")
+
+    def cell_range(self, text: str):
+        a, b = text.split(":")
+        (c1, _), (c2, _) = REF.match(a).groups(), REF.match(b).groups()
+        if c1 != c2:
+            def flat(r, lk):
+                raise NotEvaluable("two-dimensional ranges")
+            return flat
+        (_, top), (_, bottom) = _address(a, self.row), _address(b, self.row)
+        return lambda r, lk: range_numbers([lk(f"{c1}{n}") for n in range(top(r), bottom(r) + 1)])
+
+    def conditional(self, name: str):
+        first = self.comparison()
+        self.expect(",")
+        second = self.comparison()
+        third = None
+        if name == "IF" and self.peek() == ("op", ","):
+            self.take()
+            third = self.comparison()
+        self.expect(")")
+
+        def run(r, lk):
+            a, a_error = _guarded(first, r, lk)
+            b, b_error = _guarded(second, r, lk)
+            c, c_error = _guarded(third, r, lk) if third is not None else (None, None)
+            return pick(name, a, a_error, b, b_error, c, c_error)
+        return run
+
+
+def _guarded(fn, r, lk):
+    """(value, None) or (None, the error value) for one argument, as _Parser._guarded."""
+    try:
+        return fn(r, lk), None
+    except _ErrorValue as exc:
+        return None, exc
