@@ -75,6 +75,7 @@ def _outcome(fn, *args):
 def test_same_as_the_interpreter(seed):
     rng = random.Random(seed)
     compiled._COMPILED.clear()
+    compiled._BY_TEMPLATE.clear()
     for _ in range(400):
         row = rng.randint(4, 40)
         text = "=" + _junk(rng, _expr(rng, row))
@@ -86,6 +87,7 @@ def test_same_as_the_interpreter(seed):
 
 def test_a_copied_down_formula_is_parsed_once():
     compiled._COMPILED.clear()
+    compiled._BY_TEMPLATE.clear()
     cells = {f"{c}{r}": r for c in "CE" for r in range(1, 30)}
     for row in range(4, 20):
         assert evaluate_at(f'=IFERROR(E{row}/C{row},"")', row, cells.get) == 1.0
@@ -96,3 +98,22 @@ def test_a_literal_marker_or_a_look_alike_is_not_a_reference():
     cells = {"E4": 2.0, "E5": 3.0}
     for formula, row in (('="E4"', 4), ('="E5"', 5), ("=1E4", 4), ("=1E5", 5), ("=E4*2", 4), ("=E5*2", 5)):
         assert _outcome(evaluate_at, formula, row, cells.get) == _outcome(evaluate, formula, cells.get)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_marked_template_stands_for_one_shape(seed):
+    """What makes the quick path safe: two texts of one row-generic template have one shape."""
+    rng = random.Random(100 + seed)
+    checked = 0
+    for _ in range(600):
+        row = rng.randint(4, 40)
+        text = _junk(rng, _expr(rng, row)).upper()
+        template = text.replace(str(row), "\x00")
+        if "\x00" in text or not compiled._row_generic(template):
+            continue
+        for other in (row + 1, row + 13, 1000 + row):
+            copy = template.replace("\x00", str(other))
+            shapes = [compiled._SHAPE.sub(lambda m, r=r: compiled._relative(m, r), t) for t, r in ((text, row), (copy, other))]
+            assert shapes[0] == shapes[1], (text, copy)
+        checked += 1
+    assert checked > 50

@@ -39,12 +39,22 @@ def evaluate_at(formula: str, row: int, lookup: Callable[[str], object]):
     upper = text.upper()
     if "\x00" in upper:  # the shape's own marker (XML cannot hold it; be safe elsewhere)
         return evaluate(formula, lookup)
-    shape = _SHAPE.sub(lambda m: _relative(m, row), upper)
-    run = _COMPILED.get(shape)
+    # The quick way to the shape: the text with its own row number marked, as scan.py keeps a
+    # column's formulas. When every mark is a reference's whole row and no other reference is
+    # relative, all texts of that template have one shape.
+    template = upper.replace(str(row), "\x00")
+    run = _BY_TEMPLATE.get(template)
     if run is None:
-        if len(_COMPILED) >= CACHE_LIMIT:
-            _COMPILED.clear()
-        run = _COMPILED[shape] = _compile(upper, row)
+        shape = _SHAPE.sub(lambda m: _relative(m, row), upper)
+        run = _COMPILED.get(shape)
+        if run is None:
+            if len(_COMPILED) >= CACHE_LIMIT:
+                _COMPILED.clear()
+            run = _COMPILED[shape] = _compile(upper, row)
+        if _row_generic(template):
+            if len(_BY_TEMPLATE) >= CACHE_LIMIT:
+                _BY_TEMPLATE.clear()
+            _BY_TEMPLATE[template] = run
     if run is _INTERPRET:
         return evaluate(formula, lookup)
     try:
@@ -63,6 +73,28 @@ CACHE_LIMIT = 4096  # shapes kept: a workbook has a few per column
 _SHAPE = re.compile(r'"(?:[^"]|"")*"|(?<![\w.$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])')
 _INTERPRET = object()
 _COMPILED: dict = {}  # shape -> closure, or _INTERPRET
+_BY_TEMPLATE: dict = {}  # marked text of a row-generic template -> its shape's closure, or _INTERPRET
+
+
+# A string literal, or a reference: the marked row (\x00) or digits.
+_MARKED = re.compile(r'"(?:[^"]|"")*"|(?<![\w.$])(\$?[A-Z]{1,3})(\$?)(\d+|\x00)(?![\w(])')
+
+
+def _row_generic(template: str) -> bool:
+    """Whether every text this marked template stands for has one shape: each mark is the
+    whole row of a relative reference, and every other reference's row is absolute."""
+    marks = 0
+    for m in _MARKED.finditer(template):
+        if m.group(1) is None:
+            if "\x00" in m.group(0):
+                return False  # the row number inside a string: not a reference
+        elif m.group(3) == "\x00":
+            if m.group(2):
+                return False  # $C$5 in row 5: absolute, and another row's would differ
+            marks += 1
+        elif not m.group(2):
+            return False  # a relative reference to another row: its offset differs by row
+    return marks == template.count("\x00")
 
 
 def _relative(m: re.Match, row: int) -> str:

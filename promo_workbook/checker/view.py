@@ -156,6 +156,16 @@ class TableView:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
 
+    def prefetch(self, mask, keys) -> None:
+        """Build the cells of columns ``keys`` of the rows ``mask`` picks (None: every row) in
+        one pass per column, before a rule reads them row by row."""
+        rows = self.rows
+        if not keys or not isinstance(rows, LazyRows):
+            return
+        indices = list(range(len(rows))) if mask is None or self.exhaustive else _np().flatnonzero(mask).tolist()
+        for key in keys:
+            rows.cells(indices, key)
+
     def split_sources(self, key: str) -> list[str]:
         """The columns whose combined cell may fill ``key`` (the spec's ``splits``)."""
         return [source for source, into, _ in self.spec.splits(self.letters) if into == key]
@@ -350,9 +360,15 @@ class LazyRows:
         if column is None:
             column = self._columns[key] = [_UNBUILT] * len(self._rows)
         todo = [i for i in indices if column[i] is _UNBUILT]
-        if len(todo) > 1 and key in self._data.row_keys:
+        sources = self._data.split_sources(key)
+        if len(todo) > 1 and key in self._data.row_keys and not sources:
             for i, c in zip(todo, self._data.cells_at(todo, key)):
                 column[i] = c
+        elif len(todo) > 1 and sources:  # a split's target: its sources' cells in a pass first
+            for source in sources:
+                self.cells(todo, source)
+            for i in todo:
+                column[i] = self._data.cell_at(i, key, lambda k, i=i: self.cell(i, k))
         return [column[i] if column[i] is not _UNBUILT else self.cell(i, key) for i in indices]
 
     def cells_of(self, i: int) -> dict[str, Cell]:

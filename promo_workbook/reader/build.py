@@ -152,6 +152,7 @@ class _Builder:
         for split in self.splits:
             self.into.setdefault(split[1], []).append(split)
         self.chained = any(s[0] in self.into for s in self.splits)  # none in the spec: then row() decides
+        self._splits_done: dict = {}  # (split, target's label, source's fields) -> the target's, or None
         self.keys = [c.key for c in self.cols] + [k for k in self.into if k not in self.by_key]
         self.keys_by_letter: dict[str, list[str]] = {}
         for key in self.keys:
@@ -210,12 +211,30 @@ class _Builder:
             cell = self._cell(col, n, raw_row[col.index] if col.index < len(raw_row) else "")
         for split in self.into.get(key, ()):
             src = source(split[0]) if source is not None else self.cell(n, split[0])
-            cells = {split[0]: src} if src is not None else {}
-            if cell is not None:
-                cells[key] = cell
-            _apply_split(self.ctx, split, cells, key in self.percent)
-            cell = cells.get(key)
+            if src is None or not src.ok or (cell is not None and (cell.status != "empty" or cell.formula)):
+                continue  # what _apply_split leaves alone
+            cell = self._split_cell(split, src, cell)
         return cell
+
+    def _split_cell(self, split: tuple, src: Cell, dst: Cell | None) -> Cell | None:
+        """_apply_split's result for one cell: what it takes from ``src`` is decided once per
+        distinct source cell content (a log repeats "100%(目标500单)" down a column)."""
+        label = dst.label if dst is not None else None
+        try:
+            memo_key = (split, label, _tail(src))
+            tail = self._splits_done.get(memo_key, _NONE)
+        except TypeError:  # an unhashable value: decide this one alone
+            memo_key, tail = None, _NONE
+        if tail is _NONE:
+            cells = {split[0]: src} if dst is None else {split[0]: src, split[1]: dst}
+            _apply_split(self.ctx, split, cells, split[1] in self.percent)
+            made = cells.get(split[1])
+            tail = None if made is None or made is dst else (made.label, _tail(made))
+            if memo_key is not None and len(self._splits_done) < CACHE_LIMIT:
+                self._splits_done[memo_key] = tail
+        if tail is None:
+            return dst
+        return Cell(split[1], tail[0], src.sheet, src.column, src.row, *tail[1])
 
     def cells(self, numbers, key: str) -> list:
         """``[cell(n, key) for n in numbers]``, built in one pass over the column: what every
@@ -385,6 +404,7 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     return first, end, totals
 
 
+_NONE = object()
 _PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
 _TAIL = tuple(f.name for f in fields(Cell))[_PLACE:]
 

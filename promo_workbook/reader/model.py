@@ -233,6 +233,10 @@ class TableData:
         numbers = self.row_numbers
         return self._builder.cells([numbers[i] for i in indices], key)
 
+    def split_sources(self, key: str) -> list[str]:
+        """The columns whose combined cell may fill column ``key`` (a column's `splits` in the spec)."""
+        return [s[0] for s in self._builder.into.get(key, ())]
+
     @property
     def row_keys(self) -> list[str]:
         """The keys a row's cells may have, in the order ``row_at(i).cells`` holds them."""

@@ -69,8 +69,9 @@ class FormulaChanged(Rule):
     def run(self, plan: PlanView, config):
         for table, col in _derived(plan):
             # The template's formula, verbatim, shows what the checker computes.
-            formulas = table.any_column([col.key], _has_formula)
-            for row in table.rows_where(formulas & ~template_cells(plan, table, col.key)):
+            changed = table.any_column([col.key], _has_formula) & ~template_cells(plan, table, col.key)
+            table.prefetch(changed, (col.key,))
+            for row in table.rows_where(changed):
                 cell = row.cell(col.key)
                 if cell is None or cell.formula is None:
                     continue

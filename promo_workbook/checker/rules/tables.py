@@ -22,6 +22,10 @@ class RateRule(RowRule):
 
     column = ""
 
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        return (self.column,)
+
     def params(self, plan, row) -> dict:
         return {}
 
@@ -116,6 +120,7 @@ class ConversionRate(RateRule):
 @register
 class DailyAchievement(RateRule):
     code, table_key, column = "T194", "daily", "achievement"
+    prefetch = ("achievement", "daily_target")  # a target typed into the achievement cell is split off
     owns_value = "daily.achievement"  # F133 leaves this derived value to this rule
 
 
