@@ -338,6 +338,8 @@ class LazyRows:
         """Row i's cell of column ``key`` (0 <= i < len), built once."""
         column = self._columns.get(key)
         if column is None:
+            if key not in self._data.row_keys:
+                return None  # a column the table does not have, nor a split fills
             column = self._columns[key] = [_UNBUILT] * len(self._rows)
         c = column[i]
         if c is _UNBUILT:

@@ -153,7 +153,7 @@ class _Builder:
             self.into.setdefault(split[1], []).append(split)
         self.chained = any(s[0] in self.into for s in self.splits)  # none in the spec: then row() decides
         self._splits_done: dict = {}  # (split, target's label, source's fields) -> the target's, or None
-        self.keys = [c.key for c in self.cols] + [k for k in self.into if k not in self.by_key]
+        self.keys = dict.fromkeys([c.key for c in self.cols] + [k for k in self.into if k not in self.by_key])
         self.keys_by_letter: dict[str, list[str]] = {}
         for key in self.keys:
             letters = [self.by_key[key].letter] if key in self.by_key else []

@@ -238,8 +238,9 @@ class TableData:
         return [s[0] for s in self._builder.into.get(key, ())]
 
     @property
-    def row_keys(self) -> list[str]:
-        """The keys a row's cells may have, in the order ``row_at(i).cells`` holds them."""
+    def row_keys(self) -> dict[str, None]:
+        """The keys a row's cells may have, in the order ``row_at(i).cells`` holds them (a dict
+        used as an ordered set)."""
         return self._builder.keys
 
     def keys_at(self, letter: str) -> list[str]:

@@ -32,8 +32,11 @@ def pct(x) -> str:
     """0.3125 -> 31.3%: half away from zero, as spreadsheet apps display it."""
     if x is None:
         return "—"
-    shown = Decimal(repr(x * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    shown = Decimal(repr(x * 100)).quantize(_TENTH, rounding=ROUND_HALF_UP)
     return f"{shown}%".replace(".0%", "%")
+
+
+_TENTH = Decimal("0.1")
 
 
 def day(d) -> str:

@@ -135,10 +135,15 @@ class PercentScale(Rule):
     code = "V082"
 
     def run(self, plan, config):
+        worded: dict = {}  # a column of slips repeats a few typed values: their texts are made once
         for table, _col, cell in _input_cells(plan, ("percent",)):
             if cell.ok and _percent_slip(cell):
-                shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
-                yield self.at(table, cell, actual=shown, expected=f"{shown}%", literal=f"{cell.value * 10000:g}%")
+                key = (type(cell.raw), cell.raw, cell.value)
+                texts = worded.get(key)
+                if texts is None:
+                    shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
+                    texts = worded[key] = (shown, f"{shown}%", f"{cell.value * 10000:g}%")
+                yield self.at(table, cell, actual=texts[0], expected=texts[1], literal=texts[2])
 
 
 @register
@@ -195,9 +200,13 @@ class DateOutsideWindow(Rule):
             return _np().fromiter((d is not None and not start <= d <= end for d in column.date), dtype=bool,
                                   count=len(column.date))
 
+        days: dict = {}  # a log's dates repeat down the column: each worded once
         for table, col, cell in _input_cells(plan, ("date",), outside):
             if col.dates == "campaign" and cell.ok and not plan.start <= cell.value <= plan.end:
-                yield self.at(table, cell, actual=day(cell.value), expected=window)
+                shown = days.get(cell.value)
+                if shown is None:
+                    shown = days[cell.value] = day(cell.value)
+                yield self.at(table, cell, actual=shown, expected=window)
 
 
 @register
