@@ -43,6 +43,10 @@ class Row:
     def __repr__(self) -> str:
         return f"Row({self.row}, {self.cells!r})"
 
+    def index_in(self, rows) -> int | None:
+        """This row's position in ``rows`` (a table's LazyRows) when it is one of them."""
+        return self._i if self._rows is rows and self._rows is not None else None
+
     @property
     def cells(self) -> dict[str, Cell]:
         if self._cells is None:

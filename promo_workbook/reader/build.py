@@ -38,6 +38,7 @@ from .region import find_totals, title_rows
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
 CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
+_NONE = object()  # "not given": None is a value here
 NOT_CALCULATED = "formula-not-calculated"
 
 _REF = r"(?:(?:'(?:[^']|'')+'|[^'!(),=\s]+)!)?\$?[A-Z]{1,3}\$?[0-9]+"
@@ -252,8 +253,9 @@ class _Builder:
         for n in numbers:
             raw_row = values[n - 1] if n <= width else ()
             raw = raw_row[i] if i < len(raw_row) else ""
-            if (formula_at is not None and formula_at(i, n) is not None) or (merged and (n, i) in merged):
-                add(self._cell(col, n, raw))
+            formula = formula_at(i, n) if formula_at is not None else None
+            if formula is not None or (merged and (n, i) in merged):
+                add(self._cell(col, n, raw, formula))
                 continue
             number_format = None
             if _needs_format(kind, raw):
@@ -317,8 +319,11 @@ class _Builder:
         return _Col(info.key, info.index, info.letter, spec_col.parse_kind, info.header, spec_col.kind == "percent",
                     spec_col.derived, items, spec_col.list == "yes_no", info.index in formula_cols, {})
 
-    def _cell(self, col: _Col, n: int, raw) -> Cell:
-        formula = self.formulas.formula(col.index, n) if col.has_formulas else None
+    def _cell(self, col: _Col, n: int, raw, formula=_NONE) -> Cell:
+        """Row n's cell of ``col`` holding ``raw``; ``formula``: the cell's formula (None: none)
+        when the caller has looked it up."""
+        if formula is _NONE:
+            formula = self.formulas.formula(col.index, n) if col.has_formulas else None
         source = self.merged.get((n, col.index)) if self.merged else None
         if formula is None and source is None:
             return self._typed_cell(col, n, raw)
@@ -404,7 +409,6 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     return first, end, totals
 
 
-_NONE = object()
 _PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
 _TAIL = tuple(f.name for f in fields(Cell))[_PLACE:]
 

@@ -86,10 +86,21 @@ def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple
     with zf.open(part) as fh:
         prefix, head = sheet_prefix(fh)
         letters = b"|".join(sorted(col_letter(c).encode() for c in columns))
+        tag = b"<" + re.escape(prefix) + b"c"
         # The address anywhere among the attributes: <c r="B2" s="3"> and <c s="3" r="B2"> alike.
-        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c\s([^>]*?\br="(' + letters + rb')([0-9]+)"[^>]*)>')
+        anywhere = re.compile(tag + rb'\s([^>]*?\br="(' + letters + rb')([0-9]+)"[^>]*)>')
+        # Where every cell carries its address first (as Excel, WPS, LibreOffice, xlsxwriter and
+        # openpyxl write), the search starts at the address itself: several times faster.
+        first = re.compile(tag + rb' r="(' + letters + rb')([0-9]+)"([^>]*)>')
+        opening, addressed = b"<" + prefix + b"c ", b"<" + prefix + b'c r="'
+        other_space = re.compile(tag + rb"[\t\n\r\f\v]")  # what else \s matches after "<c"
         for data, cut in chunks(fh, head, prefix):
-            for attrs, col, row in pattern.findall(data, 0, cut):
+            if data.count(opening, 0, cut) == data.count(addressed, 0, cut) \
+                    and other_space.search(data, 0, cut) is None:
+                found = ((attrs, col, row) for col, row, attrs in first.findall(data, 0, cut))
+            else:
+                found = anywhere.findall(data, 0, cut)
+            for attrs, col, row in found:
                 m = _STYLE.search(attrs)
                 styles[(COLUMNS[col], int(row))] = int(m.group(1)) if m else 0
     return styles

@@ -107,12 +107,65 @@ def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | 
 
 
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
+    """_shown, kept: a row of the table by its position in the column's list (worked out a
+    column at a time where the column's arrays tell, _shown_column), any other row by its key."""
+    i = row.index_in(table.rows)
+    if i is not None:
+        column = table.memo(("shown", key), lambda: _shown_column(plan, table, key))
+        found = column[i]
+        if found is _UNSEEN:
+            found = column[i] = _shown(plan, table, row, key)
+        return found
     memo = plan.memo("shown", dict)
     mkey = (table.key, row.row, key)
-    found = memo.get(mkey, _UNSEEN)  # one lookup: this runs for every derived cell, in several rules
+    found = memo.get(mkey, _UNSEEN)
     if found is _UNSEEN:
         found = memo[mkey] = _shown(plan, table, row, key)
     return found
+
+
+def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
+    """_shown of every row of ``table``'s column ``key``, where the column's arrays tell it
+    without building the row's cells; _UNSEEN elsewhere (shown() then asks _shown).
+
+    A plain typed number shows itself (LazyRows.plain); a formula other than the template's,
+    copied down the column, is evaluated from its text (the scan's template at the row: the
+    cell's own formula) as _shown evaluates it. Left to _shown: the template's formula (its
+    value is recomputed from the row), a shared formula (its text depends on the master), a
+    formula that cannot be evaluated (its cached result may show), and everything when the
+    view is exhaustive (the oracle: tests/test_check_prefilter.py).
+    """
+    rows = table.rows
+    out = [_UNSEEN] * len(rows)
+    col = None if table.exhaustive else table.column(key)
+    if col is None:
+        return out
+    known = rows.plain(key)
+    if known is not None:
+        flags, numbers = known
+        for i in [i for i, flag in enumerate(flags) if flag]:
+            out[i] = (numbers[i], TYPED) if numbers[i] is not None else (None, None)
+    if col.tid is None:
+        return out
+    import numpy as np
+
+    excel_rows, tids = rows.numbers, col.tid.tolist()
+
+    def value_at(ref):
+        return _lookup(table, ref)
+    for i in np.flatnonzero((col.tid >= 0) & ~template_cells(plan, table, key)).tolist():
+        n = excel_rows[i]
+        formula = col.formulas.template_text(tids[i], n)
+        if formula is None:
+            continue  # a shared formula
+        expected_text = template_formula(plan, table, key, n)
+        if expected_text is not None and _same_formula(formula, expected_text):
+            continue
+        try:
+            out[i] = (evaluate_at(formula, n, value_at), EVALUATED)
+        except Exception:  # noqa: BLE001 - not evaluable (or worse): _shown decides, as it always did
+            continue
+    return out
 
 
 def _shown(plan: PlanView, table: TableView, row: Row, key: str):
