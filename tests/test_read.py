@@ -520,3 +520,20 @@ def test_excel_error_values_are_kept_not_read_as_empty(tmp_path):
     assert row["date"].raw == "#N/A" and row["date"].reason == "excel-error"
     assert row["impressions"].raw == "#DIV/0!" and row["impressions"].status == "unreadable"
     assert row["clicks"].formula == "=1/0"
+
+
+@pytest.mark.parametrize("raw", [0.0052, 3, "", "#DIV/0!", " #N/A ", "text", None, True])
+def test_an_uncalculated_formula_cell_is_what_its_value_would_make(raw):
+    """build.uncalculated_cell makes directly what Cell.of makes of the untrusted formula's Value."""
+    from promo_workbook.reader.build import NOT_CALCULATED, _Col, _Builder
+    from promo_workbook.reader.model import Cell
+    from promo_workbook.values import Value
+
+    for percent in (False, True):
+        col = _Col("cvr", 5, "F", "percent", "转化率", percent=percent, derived=True, has_formulas=True)
+        builder = _Builder.__new__(_Builder)
+        builder.sheet = "日报"
+        made = builder.uncalculated_cell(col, 9, raw, "=IFERROR(E9/C9,\"\")", None)
+        expected = Cell.of("cvr", "转化率", "日报", "F", 9, Value(raw, None, "percent", "unreadable", NOT_CALCULATED),
+                           "=IFERROR(E9/C9,\"\")", raw, None, None, percent=percent)
+        assert made == expected

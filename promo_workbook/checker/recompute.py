@@ -20,6 +20,21 @@ def expected_value(plan: PlanView, table_key: str, column_key: str, row: Row):
     return fn(plan, row) if fn else None
 
 
+def expected_at(plan: PlanView, table, column_key: str, row: Row):
+    """``expected_value`` for a row of ``table``: read from the whole column worked out at once
+    (daily_values) where that holds the row's exact result, else worked out for the row."""
+    i = row.index_in(table.rows) if table.key == "daily" else None
+    if i is not None:
+        memo = ("daily_values", column_key)
+        values = table.memoized(memo, _UNSEEN)
+        if values is _UNSEEN:
+            values = table.memo(memo, lambda: daily_values(table, column_key))
+        if values is not None and values[1][i]:
+            value = values[0][i]
+            return None if value != value else float(value)
+    return expected_value(plan, table.key, column_key, row)
+
+
 def budget_total(plan: PlanView) -> float | None:
     """Σ subtotals as the lines show them (see line_amount)."""
     total, any_line = 0.0, False
@@ -103,7 +118,70 @@ def daily_expected(table, key: str):
         return np.where(target.num != 0, conv.num / target.num, np.nan), valid
 
 
+def daily_values(table, key: str):
+    """RECOMPUTE's daily ``clicks``, ``cvr`` or ``achievement`` for every row at once, from the
+    rows' numbers as ``row.num`` reads them (TableView.numbers): (values, exact), numpy arrays
+    over ``table.rows``. ``values`` is NaN where RECOMPUTE gives None; ``exact`` marks the rows
+    where ``values`` holds RECOMPUTE's float itself (the same IEEE operations in the same
+    order). Left to the row: a whole number too big for a float, two whole numbers multiplied
+    (Python keeps an int), a product that does not round. None for another column."""
+    import numpy as np
+
+    if key not in ("clicks", "cvr", "achievement"):
+        return None
+    conv, conv_exact, conv_int = _floats(table.numbers("conversions"))
+    if key == "achievement":
+        target, target_exact, _ = _floats(table.numbers("daily_target"))
+        missing = np.isnan(target)
+        if missing.any():  # "100%(目标500单)": the target typed into the achievement cell
+            rows = np.flatnonzero(missing).tolist()
+            cells = table.cells_at(rows, "achievement")
+            typed, typed_exact, _ = _floats([c.target if c is not None else None for c in cells])
+            target[rows], target_exact[rows] = typed, typed_exact
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(~np.isnan(conv) & ~np.isnan(target) & (target != 0), conv / target, np.nan)
+        return values, conv_exact & target_exact
+    imp, imp_exact, imp_int = _floats(table.numbers("impressions"))
+    ctr, ctr_exact, ctr_int = _floats(table.numbers("ctr"))
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = imp * ctr
+        both = ~np.isnan(imp) & ~np.isnan(ctr)
+        typed, typed_exact = _typed_clicks(table)
+        exact = np.where(both, imp_exact & ctr_exact & ~(imp_int & ctr_int) & np.isfinite(product), typed_exact)
+        clicks = np.where(both, np.round(product), typed)
+    if key == "clicks":
+        return clicks, exact
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(~np.isnan(clicks) & (clicks != 0) & ~np.isnan(conv), conv / clicks, np.nan)
+    return values, exact & conv_exact
+
+
 # Private API.
+
+_EXACT = 2 ** 53
+_UNSEEN = object()
+
+
+def _floats(numbers: list):
+    """(floats with NaN for None, exact: the float is the number itself, is an int) as arrays."""
+    import numpy as np
+
+    floats = np.array([np.nan if v is None else float(v) for v in numbers], dtype=float)
+    exact = np.array([v is None or type(v) is not int or -_EXACT <= v <= _EXACT for v in numbers], dtype=bool)
+    ints = np.array([type(v) is int for v in numbers], dtype=bool)
+    return floats, exact, ints
+
+
+def _typed_clicks(table):
+    """The clicks typed by hand (a clicks cell with no formula) of every row, NaN elsewhere,
+    and where those are exact: what _clicks falls back on without impressions × CTR."""
+    import numpy as np
+
+    col = table.column("clicks")
+    typed, exact, _ = _floats(table.numbers("clicks"))
+    if col is None:
+        return np.full(len(typed), np.nan), np.ones(len(typed), dtype=bool)
+    return (np.where(col.tid < 0, typed, np.nan), exact) if col.tid is not None else (typed, exact)
 
 def _product(row: Row, a: str, b: str) -> float | None:
     x, y = row.num(a), row.num(b)

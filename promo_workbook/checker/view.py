@@ -25,6 +25,31 @@ from ..values import plain_column, plain_number
 
 # Public API.
 
+def num_of(c: Cell | None) -> float | None:
+    """The number a cell holds (``row.num``): None when it is absent, not ok or not a number."""
+    if c is None or c.status != "ok":
+        return None
+    value = c.value
+    if type(value) is float or type(value) is int:  # nearly always: settled without isinstance
+        return value
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def date_of(c: Cell | None) -> dt.date | None:
+    """The date a cell holds (``row.date``), else None."""
+    return c.value if c is not None and c.status == "ok" and isinstance(c.value, dt.date) else None
+
+
+def text_of(c: Cell | None) -> str | None:
+    """A filled cell's text, stripped (``row.text``): its value when that is text, else what was typed."""
+    if c is None or c.status == "empty" or c.raw is None:
+        return None
+    return str(c.value if isinstance(c.value, str) else c.raw).strip() or None
+
+
+_READ = {"num": num_of, "date": date_of, "text": text_of}
+
+
 class Row:
     """One row of a table as the rules see it: ``row`` (the Excel row) and its cells.
 
@@ -68,25 +93,14 @@ class Row:
             known = self._rows.plain(key)
             if known is not None and known[0][self._i]:
                 return known[1][self._i]
-            c = self._rows.cell(self._i, key)
-        else:
-            c = self._cells.get(key)
-        if c is None or c.status != "ok":
-            return None
-        value = c.value
-        if type(value) is float or type(value) is int:  # nearly always: settled without isinstance
-            return value
-        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            return num_of(self._rows.cell(self._i, key))
+        return num_of(self._cells.get(key))
 
     def date(self, key: str) -> dt.date | None:
-        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
-        return c.value if c is not None and c.status == "ok" and isinstance(c.value, dt.date) else None
+        return date_of(self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key))
 
     def text(self, key: str) -> str | None:
-        c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
-        if c is None or c.status == "empty" or c.raw is None:
-            return None
-        return str(c.value if isinstance(c.value, str) else c.raw).strip() or None
+        return text_of(self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key))
 
     def filled(self, key: str) -> bool:
         c = self._cells.get(key) if self._cells is not None else self._rows.cell(self._i, key)
@@ -124,6 +138,11 @@ class TableView:
             self._memos[key] = compute()
         return self._memos[key]
 
+    def memoized(self, key, default=None):
+        """What ``memo(key, …)`` worked out, or ``default``: for callers that run per row and
+        would otherwise make a ``compute`` function each time."""
+        return self._memos.get(key, default)
+
     def column(self, key: str) -> "Column | None":
         """The column ``key`` as arrays over ``rows`` (see Column); None when it is absent."""
         if key not in self._columns:
@@ -159,6 +178,13 @@ class TableView:
         else:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
+
+    def cells_at(self, indices: list[int], key: str) -> list:
+        """Column ``key``'s cell of each of the rows at ``indices`` (None where a row has none)."""
+        rows = self.rows
+        if isinstance(rows, LazyRows):
+            return rows.cells(indices, key)
+        return [rows[i].cell(key) for i in indices]
 
     def prefetch(self, mask, keys) -> None:
         """Build the cells of columns ``keys`` of the rows ``mask`` picks (None: every row) in
@@ -222,11 +248,32 @@ class TableView:
             if values is None:
                 known = known & col.empty
                 values = [None] * len(rows)
-        getter = getattr(Row, how)
         out = list(values)
-        for i in _np().flatnonzero(~known).tolist():
-            out[i] = getter(rows[i], key)
+        todo = _np().flatnonzero(~known).tolist()
+        if isinstance(rows, LazyRows):  # the other cells built in one pass over the column
+            read = _READ[how]
+            for i, cell in zip(todo, rows.cells(todo, key)):
+                out[i] = read(cell)
+        else:
+            getter = getattr(Row, how)
+            for i in todo:
+                out[i] = getter(rows[i], key)
         return out
+
+    def numbers(self, key: str) -> list:
+        """``row.num(key)`` of every row, exactly (a whole number as the int it reads as): from
+        the column arrays where they tell, else from the cells, built in one pass."""
+        def work():
+            rows = self.rows
+            if not isinstance(rows, LazyRows):
+                return [row.num(key) for row in rows]
+            known = rows.plain(key)
+            out = list(known[1]) if known is not None else [None] * len(rows)
+            todo = [i for i, flag in enumerate(known[0]) if not flag] if known is not None else list(range(len(rows)))
+            for i, cell in zip(todo, rows.cells(todo, key)):
+                out[i] = num_of(cell)
+            return out
+        return self.memo(("numbers", key), work)
 
     @property
     def by_ref(self) -> "_ByRef":
@@ -362,6 +409,8 @@ class LazyRows:
 
     def cells(self, indices: list[int], key: str) -> list:
         """``[cell(i, key) for i in indices]``: the cells not built yet are built in one pass."""
+        if key not in self._data.row_keys:
+            return [None] * len(indices)  # a column the table does not have, nor a split fills
         column = self._columns.get(key)
         if column is None:
             column = self._columns[key] = [_UNBUILT] * len(self._rows)

@@ -26,13 +26,14 @@ import re
 from array import array
 from itertools import zip_longest
 from dataclasses import dataclass, field, fields
+import operator
 from operator import itemgetter
 
 from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
 from ..values import DateRange, Value, parse
 from .fold import fold
 from .identify import Location, parse_ref
-from .model import Cell, ColumnInfo, MissingColumn, Row, TableData
+from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, error_value
 from .region import find_totals, title_rows
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
@@ -126,7 +127,6 @@ class _Col:
     yes_no: bool = False
     has_formulas: bool = False
     cache: dict | None = None
-    uncalculated: dict | None = None  # raw cached result -> its "formula-not-calculated" Value
     tails: dict = field(default_factory=dict)  # (type, raw, number format) -> a typed cell's fields after its place
 
 
@@ -221,8 +221,9 @@ class _Builder:
         """_apply_split's result for one cell: what it takes from ``src`` is decided once per
         distinct source cell content (a log repeats "100%(目标500单)" down a column)."""
         label = dst.label if dst is not None else None
-        try:
-            memo_key = (split, label, _tail(src))
+        try:  # what _apply_split reads of the source
+            memo_key = (split, label, src.status, type(src.raw), src.raw, type(src.value), src.value, src.warnings,
+                        src.target, src.unit, src.direction)
             tail = self._splits_done.get(memo_key, _NONE)
         except TypeError:  # an unhashable value: decide this one alone
             memo_key, tail = None, _NONE
@@ -339,10 +340,18 @@ class _Builder:
         elif self.ctx.trust_cache:
             value = self._parse(col, raw, n)
         else:
-            value = _uncalculated(col, raw)
+            return self.uncalculated_cell(col, n, raw, formula, source)
         item = self._item(col, value) if col.items is not None else None
         return Cell.of(col.key, col.label, self.sheet, col.letter, n, value, formula, raw, item, source,
                        percent=col.percent)
+
+    def uncalculated_cell(self, col: _Col, n: int, raw, formula: str, source=None) -> Cell:
+        """A formula cell whose cached result is not trusted: what ``Cell.of`` makes of
+        ``Value(raw, None, kind, "unreadable", NOT_CALCULATED)`` (nothing parsed, no dropdown
+        item, no slip), made directly: a column of formulas down a 200,000-row log has as many
+        distinct cached results as rows (tests/test_read.py holds the two equal)."""
+        return Cell(col.key, col.label, self.sheet, col.letter, n, raw, None, col.kind, "unreadable", NOT_CALCULATED,
+                    None, None, None, None, False, (), formula, raw, None, source, error_value(raw, raw), False)
 
     def _typed_cell(self, col: _Col, n: int, raw) -> Cell:
         """A cell holding what was typed (no formula, no merged range over it): all but its
@@ -413,30 +422,7 @@ _PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
 _TAIL = tuple(f.name for f in fields(Cell))[_PLACE:]
 
 
-def _tail(cell: Cell) -> tuple:
-    """A cell's fields after its place, in order: what every cell of one typed value shares."""
-    return tuple(getattr(cell, name) for name in _TAIL)
-
-
-def _uncalculated(col: _Col, raw) -> Value:
-    """The Value of a formula cell whose cached result is not to be trusted.
-
-    Kept per column and cached result like parsed values: a frozen Value costs microseconds
-    to build, and a derived column of a large table repeats a few results many times.
-    """
-    cache = col.uncalculated
-    if cache is None:
-        cache = col.uncalculated = {}
-    key = (type(raw), raw)
-    try:
-        value = cache.get(key)
-    except TypeError:  # an unhashable raw value: never from calamine, but be safe
-        return Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
-    if value is None:
-        value = Value(raw, None, col.kind, "unreadable", NOT_CALCULATED)
-        if len(cache) < CACHE_LIMIT:
-            cache[key] = value
-    return value
+_tail = operator.attrgetter(*_TAIL)  # a cell's fields after its place, in order: what cells typed alike share
 
 
 def _needs_format(kind: str, raw) -> bool:

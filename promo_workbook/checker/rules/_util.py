@@ -29,10 +29,21 @@ def num(x) -> str:
 
 
 def pct(x) -> str:
-    """0.3125 -> 31.3%: half away from zero, as spreadsheet apps display it."""
+    """0.3125 -> 31.3%: half away from zero, as spreadsheet apps display it.
+
+    The percentage's shortest decimal text (repr) rounded at its first decimal, which is what
+    Decimal(repr(x * 100)).quantize(Decimal("0.1"), ROUND_HALF_UP) gives: the second decimal
+    digit says up or down. Texts with an exponent (1e-05) go through Decimal itself."""
     if x is None:
         return "—"
-    shown = Decimal(repr(x * 100)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    text = repr(x * 100)
+    whole, point, decimals = text.partition(".")
+    if not point or "e" in decimals:
+        shown = str(Decimal(text).quantize(_TENTH, rounding=ROUND_HALF_UP))
+    else:
+        sign, whole = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        tenths = int(whole + decimals[0]) + (len(decimals) > 1 and decimals[1] >= "5")
+        shown = f"{sign}{tenths // 10}.{tenths % 10}"
     return f"{shown}%".replace(".0%", "%")
 
 
@@ -111,7 +122,9 @@ def shown(plan: PlanView, table: TableView, row: Row, key: str):
     column at a time where the column's arrays tell, _shown_column), any other row by its key."""
     i = row.index_in(table.rows)
     if i is not None:
-        column = table.memo(("shown", key), lambda: _shown_column(plan, table, key))
+        column = table.memoized(("shown", key))  # per row: no compute function made each time
+        if column is None:
+            column = table.memo(("shown", key), lambda: _shown_column(plan, table, key))
         found = column[i]
         if found is _UNSEEN:
             found = column[i] = _shown(plan, table, row, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from ..lookup import fold, list_key
-from ..recompute import daily_expected, expected_value
+from ..recompute import daily_expected, expected_at, expected_value
 from ..registry import Rule, register
 from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
@@ -36,7 +36,7 @@ class RateRule(RowRule):
     def check_row(self, plan, table, row, config):
         key = self.column
         value, how = shown(plan, table, row, key)
-        expected = expected_value(plan, self.table_key, key, row)
+        expected = expected_at(plan, table, key, row)
         if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)) or expected is None:
             return
         # A rate typed by hand is rounded to what it shows (3.1%, 104%): compare at that precision.
@@ -88,7 +88,7 @@ class ClicksOverImpressions(RowRule):
         imp = row.num("impressions")
         clicks, how = shown(plan, table, row, "clicks")
         if how is None:
-            clicks = expected_value(plan, "daily", "clicks", row)
+            clicks = expected_at(plan, table, "clicks", row)
         if imp is not None and isinstance(clicks, (int, float)) and clicks > imp:
             yield self.at(table, row.cell("clicks") or row.cell("ctr"), actual=num(clicks), expected=num(imp))
 
@@ -103,7 +103,7 @@ class ConversionsOverClicks(RowRule):
 
     def check_row(self, plan, table, row, config):
         conv = row.num("conversions")
-        clicks = expected_value(plan, "daily", "clicks", row)
+        clicks = expected_at(plan, table, "clicks", row)
         if conv is not None and clicks is not None and conv > clicks:
             yield self.at(table, row.cell("conversions"), actual=num(conv), expected=num(clicks))
 
@@ -114,7 +114,7 @@ class ConversionRate(RateRule):
     owns_value = "daily.cvr"  # F133 leaves this derived value to this rule
 
     def params(self, plan, row):
-        return {"conv": num(row.num("conversions")), "clicks": num(expected_value(plan, "daily", "clicks", row))}
+        return {"conv": num(row.num("conversions")), "clicks": num(expected_at(plan, plan.table("daily"), "clicks", row))}
 
 
 @register
