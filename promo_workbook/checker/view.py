@@ -179,6 +179,15 @@ class TableView:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
 
+    def place(self, key: str, row: Row) -> dict:
+        """Where a finding about column ``key`` of ``row`` stands, as ``Rule.at``'s keywords:
+        the reference, row and header of a column found in the sheet (where its own cell sits:
+        the cell is not built to say so); else the cell (a split's target sits in its source's)."""
+        letter = self.letters.get(key)
+        if letter is None or key in self.memo("split_targets", lambda: set(self.spec.split_targets(self.letters))):
+            return {"cell": row.cell(key)}
+        return {"ref": f"{letter}{row.row}", "row": row.row, "column": self.labels.get(key)}
+
     def cells_at(self, indices: list[int], key: str) -> list:
         """Column ``key``'s cell of each of the rows at ``indices`` (None where a row has none)."""
         rows = self.rows
@@ -420,10 +429,9 @@ class LazyRows:
             for i, c in zip(todo, self._data.cells_at(todo, key)):
                 column[i] = c
         elif len(todo) > 1 and sources:  # a split's target: its sources' cells in a pass first
-            for source in sources:
-                self.cells(todo, source)
-            for i in todo:
-                column[i] = self._data.cell_at(i, key, lambda k, i=i: self.cell(i, k))
+            built = {source: self.cells(todo, source) for source in sources}
+            for i, c in zip(todo, self._data.split_cells_at(todo, key, built)):
+                column[i] = c
         return [column[i] if column[i] is not _UNBUILT else self.cell(i, key) for i in indices]
 
     def cells_of(self, i: int) -> dict[str, Cell]:

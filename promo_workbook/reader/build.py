@@ -217,6 +217,23 @@ class _Builder:
             cell = self._split_cell(split, src, cell)
         return cell
 
+    def split_cells(self, numbers, key: str, sources: dict) -> list:
+        """``[cell(n, key) for n in numbers]`` for a split's target, given its sources' cells
+        (``sources``: source key -> the cell of each of ``numbers``), in one pass."""
+        if self.chained:
+            return [self.cell(n, key) for n in numbers]
+        base = self.cells(numbers, key) if key in self.by_key else [None] * len(numbers)
+        splits = self.into.get(key, ())
+        out = []
+        for j, cell in enumerate(base):
+            for split in splits:
+                src = sources[split[0]][j]
+                if src is None or src.status != "ok" or (cell is not None and (cell.status != "empty" or cell.formula)):
+                    continue  # what _apply_split leaves alone
+                cell = self._split_cell(split, src, cell)
+            out.append(cell)
+        return out
+
     def _split_cell(self, split: tuple, src: Cell, dst: Cell | None) -> Cell | None:
         """_apply_split's result for one cell: what it takes from ``src`` is decided once per
         distinct source cell content (a log repeats "100%(目标500单)" down a column)."""

@@ -233,6 +233,11 @@ class TableData:
         numbers = self.row_numbers
         return self._builder.cells([numbers[i] for i in indices], key)
 
+    def split_cells_at(self, indices: list[int], key: str, sources: dict) -> list:
+        """``cells_at`` for a split's target, given its sources' cells at ``indices``."""
+        numbers = self.row_numbers
+        return self._builder.split_cells([numbers[i] for i in indices], key, sources)
+
     def split_sources(self, key: str) -> list[str]:
         """The columns whose combined cell may fill column ``key`` (a column's `splits` in the spec)."""
         return [s[0] for s in self._builder.into.get(key, ())]

@@ -141,7 +141,8 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     """_shown of every row of ``table``'s column ``key``, where the column's arrays tell it
     without building the row's cells; _UNSEEN elsewhere (shown() then asks _shown).
 
-    A plain typed number shows itself (LazyRows.plain); a formula other than the template's,
+    A plain typed number shows itself (LazyRows.plain), and so does any other typed value (its
+    cells built in one pass over the column); a formula other than the template's,
     copied down the column, is evaluated from its text (the scan's template at the row: the
     cell's own formula) as _shown evaluates it. Left to _shown: the template's formula (its
     value is recomputed from the row), a shared formula (its text depends on the master), a
@@ -153,14 +154,26 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     col = None if table.exhaustive else table.column(key)
     if col is None:
         return out
+    import numpy as np
+
     known = rows.plain(key)
     if known is not None:
         flags, numbers = known
         for i in [i for i, flag in enumerate(flags) if flag]:
             out[i] = (numbers[i], TYPED) if numbers[i] is not None else (None, None)
+    # The other cells holding no formula, built in one pass: what was typed shows itself.
+    typed = np.ones(len(rows), dtype=bool) if col.tid is None else col.tid < 0
+    if known is not None:
+        typed &= ~np.array(known[0], dtype=bool)
+    todo = np.flatnonzero(typed).tolist()
+    for i, cell in zip(todo, rows.cells(todo, key)):
+        if cell is None:
+            out[i] = (None, None)
+        elif cell.formula is None:
+            value = cell.value if cell.ok else None
+            out[i] = (value, TYPED) if value is not None else (None, None)
     if col.tid is None:
         return out
-    import numpy as np
 
     excel_rows, tids = rows.numbers, col.tid.tolist()
 
