@@ -117,3 +117,56 @@ def test_a_marked_template_stands_for_one_shape(seed):
             assert shapes[0] == shapes[1], (text, copy)
         checked += 1
     assert checked > 50
+
+
+def _marked(rng: random.Random, depth: int = 0) -> str:
+    """A formula template copied down a column: references to the cell's own row (\\0)."""
+    pick = rng.random()
+    if depth > 3 or pick < 0.35:
+        return rng.choice([f"{rng.choice(COLUMNS)}\0", f"{rng.choice(COLUMNS)}\0", "$C$2", str(rng.randint(0, 9)), "2.5",
+                           "50%", '""', '"x"', "0"])
+    if pick < 0.65:
+        return f"{_marked(rng, depth + 1)}{rng.choice(['+', '-', '*', '/', '/', '=', '<>', '<', '>='])}{_marked(rng, depth + 1)}"
+    if pick < 0.72:
+        return f"({_marked(rng, depth + 1)})"
+    if pick < 0.77:
+        return f"-{_marked(rng, depth + 1)}"
+    if pick < 0.8:
+        return f"ROUND({_marked(rng, depth + 1)},0)"
+    name = rng.choice(["IFERROR", "IF", "IF"])
+    args = [_marked(rng, depth + 1) for _ in range(2 if name == "IFERROR" else rng.choice([2, 3]))]
+    return f"{name}({','.join(args)})"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_many_rows_at_once_as_each_row(seed):
+    """evaluate_rows decides a row only as evaluate_at evaluates it (same value, no error)."""
+    import numpy as np
+
+    rng = random.Random(200 + seed)
+    rows = list(range(1000, 1040))
+    decided_rows = 0
+    for _ in range(150):
+        template = "=" + _marked(rng)
+        plain = {f"{c}{r}": rng.choice([0, 0.0, 1, 2.5, -3, 7, None, 1e308]) for c in COLUMNS for r in rows}
+        plain["C2"] = rng.choice([4.0, 0.0, None])
+        other = {ref: rng.choice(["text", dt.date(2026, 3, 1), True]) for ref in rng.sample(sorted(plain), 10)}
+        cells = {**plain, **other}
+
+        def numbers_at(letters, excel_rows, other=other, cells=cells):
+            refs = [f"{letters}{r}" for r in excel_rows.tolist()]
+            known = np.array([ref not in other for ref in refs])
+            values = [0.0 if ref in other or cells.get(ref) is None else float(cells[ref]) for ref in refs]
+            return np.array(values), known
+
+        found = compiled.evaluate_rows(template.replace("\0", str(rows[0])), rows[0], np.array(rows), numbers_at)
+        if found is None:
+            continue
+        values, decided = found
+        for j, row in enumerate(rows):
+            if not decided[j]:
+                continue
+            decided_rows += 1
+            assert _outcome(evaluate_at, template.replace("\0", str(row)), row, cells.get) == ("value", repr(values[j])), \
+                (template, row)
+    assert decided_rows > 500

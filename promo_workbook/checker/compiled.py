@@ -295,3 +295,235 @@ def _guarded(fn, r, lk):
         return fn(r, lk), None
     except _ErrorValue as exc:
         return None, exc
+
+
+# Many rows at once.
+
+def evaluate_rows(formula: str, row: int, rows, numbers_at):
+    """``evaluate_at`` for the copies of ``formula`` (its text in Excel row ``row``) down the
+    Excel rows ``rows`` (a numpy int array), all at once; None when the formula is not one this
+    works out (a template that is not row-generic, a function other than IF and IFERROR, a
+    range, a power): then each row goes through evaluate_at.
+
+    ``numbers_at(letters, excel_rows)`` gives (numbers, known): what each referenced cell is
+    in arithmetic (empty as 0.0) where ``known``, as evaluate_at's lookup would give it.
+    Returns (values, decided): a list of each row's result (a float, or text) and a boolean
+    array of the rows whose result it is; the others (a cell not known, an error value, a
+    comparison's True or False, text in arithmetic) are left to evaluate_at.
+    """
+    import numpy as np
+
+    text = formula.lstrip("=")
+    if len(text) > MAX_LENGTH:
+        return None
+    upper = text.upper()
+    if "\x00" in upper:
+        return None
+    template = upper.replace(str(row), "\x00")
+    run = _VECTORS.get(template, _UNSEEN)
+    if run is _UNSEEN:
+        if len(_VECTORS) >= CACHE_LIMIT:
+            _VECTORS.clear()
+        run = _VECTORS[template] = _compile_vector(upper, row) if _row_generic(template) else None
+    if run is None:
+        return None
+    rows = np.asarray(rows, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        num, state, texts = run(rows, numbers_at)
+    decided = (state == _NUM) | (state == _TEXT)
+    values = num.tolist()
+    if texts is not None:
+        for i in np.flatnonzero(state == _TEXT).tolist():
+            values[i] = texts[i]
+    return values, decided
+
+
+_VECTORS: dict = {}  # marked text of a row-generic template -> its vector closure, or None
+_UNSEEN = object()
+# What a row's value is: a number, text, an error value (_ErrorValue), not known here, a comparison's bool.
+_NUM, _TEXT, _ERROR, _UNKNOWN, _BOOL = 0, 1, 2, 3, 4
+
+
+def _compile_vector(upper: str, row: int):
+    try:
+        tokens = _tokenize(upper)
+        compiler = _VectorCompiler(tokens, row)
+        run = compiler.comparison()
+    except NotEvaluable:
+        return None
+    return run if compiler.pos == len(tokens) else None
+
+
+def _raised(a_state, b_state):
+    """The state of an operation on a then b where either may have raised: a's error or
+    unknown first (b is not reached), then b's; None where both hold values."""
+    import numpy as np
+
+    a_stops = (a_state == _ERROR) | (a_state == _UNKNOWN)
+    b_stops = (b_state == _ERROR) | (b_state == _UNKNOWN)
+    return np.where(a_stops, a_state, np.where(b_stops, b_state, -1))
+
+
+class _VectorCompiler(_Compiler):
+    """_Compiler's grammar, building closures over many rows: ``fn(rows, numbers_at)`` ->
+    (numbers, states, texts or None). What it does not model raises NotEvaluable at compile
+    time (the formula then goes row by row)."""
+
+    def comparison(self):
+        left = self.expr()
+        if self.peek()[0] != "cmp":
+            return left
+        op = self.take()[1]
+        right = self.expr()
+        import numpy as np
+
+        test = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
+                ">=": np.greater_equal}[op]
+
+        def run(rows, lk):
+            a, b = left(rows, lk), right(rows, lk)
+            raised = _raised(a[1], b[1])
+            numbers = (a[1] == _NUM) & (b[1] == _NUM)
+            mixed = ((a[1] == _TEXT) & (b[1] == _NUM)) | ((a[1] == _NUM) & (b[1] == _TEXT))
+            state = np.where(raised >= 0, raised, np.where(numbers | mixed, _BOOL, _UNKNOWN)).astype(np.int8)
+            value = np.where(mixed, 1.0 if op == "<>" else 0.0, test(a[0], b[0]).astype(float))
+            return value, state, None
+        return run
+
+    def expr(self):
+        return self._chain(self.term, {"+": "add", "-": "sub"})
+
+    def term(self):
+        return self._chain(self.power, {"*": "mul", "/": "div"})
+
+    def _chain(self, operand, ops: dict):
+        first = operand()
+        rest = []
+        while self.peek()[0] == "op" and self.peek()[1] in ops:
+            rest.append((ops[self.take()[1]], operand()))
+        if not rest:
+            return first
+        import numpy as np
+
+        def run(rows, lk):
+            value, state, texts = first(rows, lk)
+            for how, fn in rest:
+                right, right_state, _ = fn(rows, lk)
+                raised = _raised(state, right_state)
+                both = (state == _NUM) & (right_state == _NUM)
+                if how == "div":
+                    zero = both & (right == 0)
+                    value = np.where(zero, 0.0, value / np.where(zero, 1.0, right))
+                    state = np.where(raised >= 0, raised, np.where(zero, _ERROR, np.where(both, _NUM, _UNKNOWN)))
+                else:
+                    value = value + right if how == "add" else value - right if how == "sub" else value * right
+                    state = np.where(raised >= 0, raised, np.where(both, _NUM, _UNKNOWN))
+                state, texts = state.astype(np.int8), None
+            return value, state, texts
+        return run
+
+    def power(self):
+        first = self.unary()
+        if self.peek() == ("op", "^"):
+            raise NotEvaluable("a power: row by row")
+        return first
+
+    def unary(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise NotEvaluable(f"nested more than {MAX_DEPTH} deep")
+        try:
+            if self.peek() == ("op", "-"):
+                self.take()
+                inner = self.unary()
+                import numpy as np
+
+                def negate(rows, lk):
+                    value, state, _ = inner(rows, lk)
+                    keeps = (state == _NUM) | (state == _ERROR) | (state == _UNKNOWN)
+                    return -value, np.where(keeps, state, _UNKNOWN).astype(np.int8), None
+                return negate
+            if self.peek() == ("op", "+"):
+                self.take()
+                return self.unary()
+            return self.atom()
+        finally:
+            self.depth -= 1
+
+    def atom(self):
+        import numpy as np
+
+        kind, text = self.take()
+        if kind == "num":
+            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            return lambda rows, lk: (np.full(len(rows), number), np.zeros(len(rows), dtype=np.int8), None)
+        if kind == "str":
+            value = text[1:-1].replace('""', '"')
+
+            def constant(rows, lk):
+                texts = np.empty(len(rows), dtype=object)
+                texts[:] = value
+                return np.zeros(len(rows)), np.full(len(rows), _TEXT, dtype=np.int8), texts
+            return constant
+        if kind == "ref":
+            letters, at = _address(text, self.row)
+            offset = at(0)  # the row moves with the cell: at(r) - r; an absolute row: at(r) itself
+            absolute = at(1) == offset
+
+            def reference(rows, lk):
+                numbers, known = lk(letters, np.full(len(rows), offset) if absolute else rows + offset)
+                return numbers, np.where(known, _NUM, _UNKNOWN).astype(np.int8), None
+            return reference
+        if kind == "op" and text == "(":
+            inner = self.expr()
+            self.expect(")")
+            return inner
+        if kind == "func" and text in ("IF", "IFERROR"):
+            return self.conditional(text)
+        raise NotEvaluable(f"{text!r}: row by row")
+
+    def conditional(self, name: str):
+        import numpy as np
+
+        first = self.comparison()
+        self.expect(",")
+        second = self.comparison()
+        third = None
+        if name == "IF" and self.peek() == ("op", ","):
+            self.take()
+            third = self.comparison()
+        self.expect(")")
+
+        def run(rows, lk):
+            parts = [first(rows, lk), second(rows, lk)] + ([third(rows, lk)] if third is not None else [])
+            unknown = np.zeros(len(rows), dtype=bool)
+            for _, state, _ in parts:  # every argument is worked out: what is not known here stops the row
+                unknown |= state == _UNKNOWN
+            (a, a_state, a_texts), (b, b_state, b_texts) = parts[0], parts[1]
+            if name == "IFERROR":
+                take_b = a_state == _ERROR
+                state = np.where(b_state == _ERROR, _ERROR, np.where(take_b, b_state, a_state))
+                value, texts = np.where(take_b, b, a), _pick_texts(take_b, b_texts, a_texts)
+            else:
+                c, c_state, c_texts = parts[2] if third is not None else (
+                    np.zeros(len(rows)), np.full(len(rows), _BOOL, dtype=np.int8), None)  # no else: False
+                truthy = a != 0
+                state = np.where(a_state == _ERROR, _ERROR, np.where(truthy, b_state, c_state))
+                state = np.where(a_state == _TEXT, _UNKNOWN, state)  # the truth of text: row by row
+                value, texts = np.where(truthy, b, c), _pick_texts(truthy, b_texts, c_texts)
+            return value, np.where(unknown, _UNKNOWN, state).astype(np.int8), texts
+        return run
+
+
+def _pick_texts(take, texts_if, texts_else):
+    """The texts of the branch each row takes (None when neither branch holds text)."""
+    import numpy as np
+
+    if texts_if is None and texts_else is None:
+        return None
+    out = np.empty(len(take), dtype=object)
+    if texts_else is not None:
+        out[:] = texts_else
+    if texts_if is not None:
+        out[take] = texts_if[take]
+    return out

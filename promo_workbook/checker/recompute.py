@@ -35,6 +35,19 @@ def expected_at(plan: PlanView, table, column_key: str, row: Row):
     return expected_value(plan, table.key, column_key, row)
 
 
+def expected_column(table, column_key: str) -> tuple[list, list]:
+    """(values, exact), lists over ``table.rows``: RECOMPUTE's value of each row (None for
+    None) where ``exact`` says the column worked out at once holds it (daily_values); the
+    other rows ask expected_at. Every row inexact for a table not worked out so."""
+    def work():
+        found = daily_values(table, column_key) if table.key == "daily" else None
+        if found is None:
+            return [None] * len(table.rows), [False] * len(table.rows)
+        values, exact = found
+        return [None if v != v else v for v in values.tolist()], exact.tolist()
+    return table.memo(("expected_column", column_key), work)
+
+
 def budget_total(plan: PlanView) -> float | None:
     """Σ subtotals as the lines show them (see line_amount)."""
     total, any_line = 0.0, False

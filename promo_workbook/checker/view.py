@@ -486,11 +486,12 @@ UNKNOWN = object()  # _ByRef.number: the column does not tell
 class _ByRef:
     """"C5" -> the Cell there among a table's rows (a Mapping's get only)."""
 
-    __slots__ = ("_table", "_plain")
+    __slots__ = ("_table", "_plain", "_arrays")
 
     def __init__(self, table: TableView):
         self._table = table
         self._plain: dict = {}  # column letters -> LazyRows.plain of the column there, or None
+        self._arrays: dict = {}  # column letters -> (known, numbers) as numpy arrays, for numbers_at
 
     def number(self, ref: str):
         """The number a plain cell at ``ref`` holds (None: empty) as its Cell would give it,
@@ -503,6 +504,39 @@ class _ByRef:
             return UNKNOWN
         i = self._table.rows.index(int(ref[len(letters):]))
         return known[1][i] if i is not None and known[0][i] else UNKNOWN
+
+    def numbers_at(self, letters: str, excel_rows):
+        """``number`` for many cells of one column at once, as formula arithmetic reads them:
+        (numbers, known), numpy arrays over ``excel_rows`` (a numpy int array). A cell outside
+        the table's rows or columns reads as empty (0.0), as ``get`` finds no cell there; a
+        cell its column does not describe is not known (build it)."""
+        np = _np()
+        rows = self._table.rows
+        keys = rows.keys_at(letters) if isinstance(rows, LazyRows) else None
+        if keys is None or len(keys) > 1:
+            return np.zeros(len(excel_rows)), np.zeros(len(excel_rows), dtype=bool)
+        numbers = rows.numbers
+        if type(numbers) is range:
+            at = excel_rows - numbers.start
+            inside = (at >= 0) & (at < len(numbers))
+        else:
+            table_rows = np.asarray(numbers, dtype=np.int64)
+            at = np.searchsorted(table_rows, excel_rows)
+            inside = at < len(table_rows)
+            inside[inside] = table_rows[at[inside]] == excel_rows[inside]
+        at = np.where(inside, at, 0)
+        if not keys:  # no column of the table there
+            return np.zeros(len(excel_rows)), np.ones(len(excel_rows), dtype=bool)
+        arrays = self._arrays.get(letters)
+        if arrays is None:
+            known = self._plain_at(letters)
+            if known is None:
+                arrays = (np.zeros(len(numbers), dtype=bool), np.zeros(len(numbers)))
+            else:
+                arrays = (np.array(known[0], dtype=bool),
+                          np.array([0.0 if v is None else float(v) for v in known[1]], dtype=float))
+            self._arrays[letters] = arrays
+        return np.where(inside, arrays[1][at], 0.0), np.where(inside, arrays[0][at], True)
 
     def _plain_at(self, letters: str):
         """LazyRows.plain of the one column whose cells sit at ``letters``, or None."""

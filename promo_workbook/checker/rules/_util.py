@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ... import formulas as spec_formulas
 from ...a1 import col_index
-from ..compiled import evaluate_at
+from ..compiled import evaluate_at, evaluate_rows
 from ..evaluate import NotEvaluable, normalise
 from ..recompute import expected_value
 from ..registry import Rule
@@ -61,6 +61,7 @@ def close(a: float, b: float, rel: float, abs_tol: float = 1e-9) -> bool:
 SENTINEL_ROW = 1048575  # 0-based; Excel row 1048576 appears in no template formula
 _SENTINEL_TEXT = str(SENTINEL_ROW + 1)
 _UNSEEN = object()  # a memo's "not computed yet": None is a result
+UNSEEN = _UNSEEN
 
 
 def template_formula(plan: PlanView, table: TableView, key: str, excel_row: int) -> str | None:
@@ -117,14 +118,21 @@ def _template_for_sentinel(plan: PlanView, table: TableView, key: str) -> str | 
         return None  # a column the formula needs is missing; reported by S021
 
 
+def shown_column(plan: PlanView, table: TableView, key: str) -> list:
+    """What each row of ``table`` shows in column ``key``, as ``shown`` gives it, where it is
+    known from the column (_shown_column); UNSEEN where ``shown`` works it out for the row."""
+    column = table.memoized(("shown", key))
+    if column is None:
+        column = table.memo(("shown", key), lambda: _shown_column(plan, table, key))
+    return column
+
+
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
     """_shown, kept: a row of the table by its position in the column's list (worked out a
     column at a time where the column's arrays tell, _shown_column), any other row by its key."""
     i = row.index_in(table.rows)
     if i is not None:
-        column = table.memoized(("shown", key))  # per row: no compute function made each time
-        if column is None:
-            column = table.memo(("shown", key), lambda: _shown_column(plan, table, key))
+        column = shown_column(plan, table, key)
         found = column[i]
         if found is _UNSEEN:
             found = column[i] = _shown(plan, table, row, key)
@@ -176,21 +184,33 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
         return out
 
     excel_rows, tids = rows.numbers, col.tid.tolist()
-
-    def value_at(ref):
-        return _lookup(table, ref)
+    changed: dict[int, list[int]] = {}  # formula template -> rows holding a formula not the template's
     for i in np.flatnonzero((col.tid >= 0) & ~template_cells(plan, table, key)).tolist():
         n = excel_rows[i]
         formula = col.formulas.template_text(tids[i], n)
         if formula is None:
             continue  # a shared formula
         expected_text = template_formula(plan, table, key, n)
-        if expected_text is not None and _same_formula(formula, expected_text):
-            continue
-        try:
-            out[i] = (evaluate_at(formula, n, value_at), EVALUATED)
-        except Exception:  # noqa: BLE001 - not evaluable (or worse): _shown decides, as it always did
-            continue
+        if expected_text is None or not _same_formula(formula, expected_text):
+            changed.setdefault(tids[i], []).append(i)
+
+    def value_at(ref):
+        return _lookup(table, ref)
+    for tid, picked in changed.items():
+        # One template copied down: worked out for all its rows at once where its cells are plain.
+        at = [excel_rows[i] for i in picked]
+        found = evaluate_rows(col.formulas.template_text(tid, at[0]), at[0], np.array(at), table.by_ref.numbers_at)
+        if found is not None:
+            values, decided = found
+            for j in np.flatnonzero(decided).tolist():
+                out[picked[j]] = (values[j], EVALUATED)
+            picked = [picked[j] for j in np.flatnonzero(~decided).tolist()]
+        for i in picked:
+            n = excel_rows[i]
+            try:
+                out[i] = (evaluate_at(col.formulas.template_text(tid, n), n, value_at), EVALUATED)
+            except Exception:  # noqa: BLE001 - not evaluable (or worse): _shown decides, as it always did
+                continue
     return out
 
 

@@ -3,12 +3,13 @@ results review, checklist, and the required cells of risks, progress, feedback, 
 improvements."""
 from __future__ import annotations
 
+import functools
 
 from ..lookup import fold, list_key
-from ..recompute import daily_expected, expected_at, expected_value
+from ..recompute import daily_expected, expected_at, expected_column, expected_value
 from ..registry import Rule, register
 from ..view import _np
-from ._util import CACHED, EVALUATED, TYPED, close, day, num, pct, shown, template_cells
+from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, day, num, pct, shown, shown_column, template_cells
 from ._util import RowRule, TableRule
 from .structure import RequiredCells
 
@@ -30,41 +31,34 @@ class RateRule(RowRule):
         return table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
 
     def check(self, plan, table, config):
-        """check_row over the candidate rows, in one loop without a generator per row: a log
-        typed over in every row has 200,000 candidates. An exhaustive view takes RowRule's way,
-        row by row: the oracle the tests hold this one to."""
+        """check_row over the candidate rows, in one loop over the column's values (what each
+        cell shows, each rate's definition) worked out at once. An exhaustive view takes
+        RowRule's way, row by row: the oracle the tests hold this one to."""
         if table.exhaustive:
             yield from super().check(plan, table, config)
             return
         mask = self.candidates(plan, table)
         table.prefetch(mask, self.prefetch)
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
+        shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
         for i in range(len(rows)) if mask is None else _np().flatnonzero(mask).tolist():
-            row = rows[i]
-            found = self._differs(plan, table, row, key, tol)
-            if found is not None:
-                yield self._finding(plan, table, row, key, *found)
+            value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
+            if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
+                continue
+            expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
+            if expected is not None and _differs(value, how, expected, rows.cell(i, key).raw if how == TYPED else None,
+                                                 tol):
+                yield self._finding(plan, table, rows[i], key, value, expected)
 
     def check_row(self, plan, table, row, config):
-        found = self._differs(plan, table, row, self.column, config["check"]["sum_tolerance"])
-        if found is not None:
-            yield self._finding(plan, table, row, self.column, *found)
-
-    def _differs(self, plan, table, row, key: str, tol: float):
-        """(shown value, expected) when the rate shown differs from its definition, else None."""
+        key = self.column
         value, how = shown(plan, table, row, key)
         if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
-            return None
+            return
         expected = expected_at(plan, table, key, row)
-        if expected is None:
-            return None
-        # A rate typed by hand is rounded to what it shows (3.1%, 104%): compare at that precision.
-        places = _decimals(row.cell(key).raw) if how == TYPED else None
-        if places is not None:
-            differs = round(expected * 100, places) != round(value * 100, places)
-        else:
-            differs = not close(value, expected, tol, 1e-4)
-        return (value, expected) if differs else None
+        if expected is not None and _differs(value, how, expected, row.cell(key).raw if how == TYPED else None,
+                                             config["check"]["sum_tolerance"]):
+            yield self._finding(plan, table, row, key, value, expected)
 
     def _finding(self, plan, table, row, key: str, value, expected):
         return self.at(table, **table.place(key, row), actual=pct(value), expected=pct(expected),
@@ -89,6 +83,17 @@ def _clicks_near(table, key: str, above: bool):
     return clicks > other.num - 1 if above else clicks < other.num + 1
 
 
+def _differs(value, how: str, expected: float, raw, tol: float) -> bool:
+    """Whether a rate shown (``value``, ``how`` it is shown, ``raw`` as typed) differs from its
+    definition. A rate typed by hand is rounded to what it shows (3.1%, 104%): compared at
+    that precision; any other within the tolerance."""
+    places = _decimals(raw) if how == TYPED else None
+    if places is not None:
+        return round(expected * 100, places) != round(value * 100, places)
+    return not close(value, expected, tol, 1e-4)
+
+
+@functools.lru_cache(maxsize=4096)  # a log's typed rates repeat: "100%(目标500单)"
 def _decimals(raw) -> int | None:
     if not isinstance(raw, str) or "%" not in raw:
         return None
