@@ -179,6 +179,16 @@ class TableView:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
 
+    def placed_by_column(self, key: str):
+        """``i -> place(key, rows[i])`` without the row, for a column found in the sheet whose
+        cells sit in it; None otherwise (a split's target, an exhaustive view: place cells)."""
+        letter = self.letters.get(key)
+        if letter is None or self.exhaustive or key in self.memo(
+                "split_targets", lambda: set(self.spec.split_targets(self.letters))):
+            return None
+        numbers, label = self.rows.numbers, self.labels.get(key)
+        return lambda i: {"ref": f"{letter}{numbers[i]}", "row": numbers[i], "column": label}
+
     def place(self, key: str, row: Row) -> dict:
         """Where a finding about column ``key`` of ``row`` stands, as ``Rule.at``'s keywords:
         the reference, row and header of a column found in the sheet (where its own cell sits:

@@ -111,13 +111,39 @@ class ClicksOverImpressions(RowRule):
         return _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
             | _clicks_near(table, "impressions", above=True)
 
+    def check(self, plan, table, config):
+        """check_row's test over the candidate rows with the columns worked out at once (an
+        exhaustive view: row by row, the oracle)."""
+        if table.exhaustive:
+            yield from super().check(plan, table, config)
+            return
+        mask, rows = self.candidates(plan, table), table.rows
+        impressions, shown_at = table.numbers("impressions"), shown_column(plan, table, "clicks")
+        expected, exact = expected_column(table, "clicks")
+        for i in _np().flatnonzero(mask).tolist():
+            imp = impressions[i]
+            if imp is None:
+                continue
+            clicks, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], "clicks")
+            if how is None:
+                clicks = expected[i] if exact[i] else expected_at(plan, table, "clicks", rows[i])
+            if _more_clicks(clicks, imp):
+                yield self._finding(table, rows[i], clicks, imp)
+
     def check_row(self, plan, table, row, config):
         imp = row.num("impressions")
         clicks, how = shown(plan, table, row, "clicks")
         if how is None:
             clicks = expected_at(plan, table, "clicks", row)
-        if imp is not None and isinstance(clicks, (int, float)) and clicks > imp:
-            yield self.at(table, row.cell("clicks") or row.cell("ctr"), actual=num(clicks), expected=num(imp))
+        if imp is not None and _more_clicks(clicks, imp):
+            yield self._finding(table, row, clicks, imp)
+
+    def _finding(self, table, row, clicks, imp):
+        return self.at(table, row.cell("clicks") or row.cell("ctr"), actual=num(clicks), expected=num(imp))
+
+
+def _more_clicks(clicks, impressions) -> bool:
+    return isinstance(clicks, (int, float)) and clicks > impressions
 
 
 @register
@@ -127,6 +153,23 @@ class ConversionsOverClicks(RowRule):
     def candidates(self, plan, table):
         return _unplain(table, "conversions", "impressions", "ctr", "clicks") \
             | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
+
+    def check(self, plan, table, config):
+        """check_row's test over the candidate rows with the columns worked out at once (an
+        exhaustive view: row by row, the oracle)."""
+        if table.exhaustive:
+            yield from super().check(plan, table, config)
+            return
+        mask, rows = self.candidates(plan, table), table.rows
+        conversions = table.numbers("conversions")
+        expected, exact = expected_column(table, "clicks")
+        for i in _np().flatnonzero(mask).tolist():
+            conv = conversions[i]
+            if conv is None:
+                continue
+            clicks = expected[i] if exact[i] else expected_at(plan, table, "clicks", rows[i])
+            if clicks is not None and conv > clicks:
+                yield self.at(table, rows[i].cell("conversions"), actual=num(conv), expected=num(clicks))
 
     def check_row(self, plan, table, row, config):
         conv = row.num("conversions")

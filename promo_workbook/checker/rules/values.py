@@ -191,22 +191,42 @@ class DateOutsideWindow(Rule):
     def run(self, plan, config):
         if not (plan.start and plan.end) or plan.end < plan.start:
             return  # an inverted window is one mistake, at the Cover (V114)
-        window = f"{day(plan.start)} – {day(plan.end)}"
+        window, start, end = f"{day(plan.start)} – {day(plan.end)}", plan.start, plan.end
+        days: dict = {}  # a log's dates repeat down the column: each worded once
 
-        def outside(table, col, column):
-            if col.dates != "campaign" or column.date is None:
-                return _np().zeros(len(column.raw), dtype=bool)
-            start, end = plan.start, plan.end
+        def shown(d):
+            text = days.get(d)
+            if text is None:
+                text = days[d] = day(d)
+            return text
+
+        def outside(column):
             return _np().fromiter((d is not None and not start <= d <= end for d in column.date), dtype=bool,
                                   count=len(column.date))
 
-        days: dict = {}  # a log's dates repeat down the column: each worded once
-        for table, col, cell in _input_cells(plan, ("date",), outside):
-            if col.dates == "campaign" and cell.ok and not plan.start <= cell.value <= plan.end:
-                shown = days.get(cell.value)
-                if shown is None:
-                    shown = days[cell.value] = day(cell.value)
-                yield self.at(table, cell, actual=shown, expected=window)
+        def placed(table, col):
+            """How a plain date's finding is placed by its column and row (no cell built), or None."""
+            column = table.column(col.key)
+            if col.dates != "campaign" or column is None or column.date is None:
+                return None, column
+            return table.placed_by_column(col.key), column
+
+        def left(table, col, column):  # the dates outside that are not placed by their column
+            if col.dates != "campaign" or column.date is None:
+                return _np().zeros(len(column.raw), dtype=bool)
+            where = placed(table, col)[0]
+            return outside(column) & ~column.described if where is not None else outside(column)
+
+        for table in plan.tables.values():
+            for col in table.spec.columns:
+                if col.kind == "date" and col.key not in table.missing:
+                    where, column = placed(table, col)
+                    if where is not None:
+                        for i in _np().flatnonzero(outside(column) & column.described).tolist():
+                            yield self.at(table, **where(i), actual=shown(column.date[i]), expected=window)
+        for table, col, cell in _input_cells(plan, ("date",), left):
+            if col.dates == "campaign" and cell.ok and not start <= cell.value <= end:
+                yield self.at(table, cell, actual=shown(cell.value), expected=window)
 
 
 @register
