@@ -39,6 +39,10 @@ def expected_column(table, column_key: str) -> tuple[list, list]:
     """(values, exact), lists over ``table.rows``: RECOMPUTE's value of each row (None for
     None) where ``exact`` says the column worked out at once holds it (daily_values); the
     other rows ask expected_at. Every row inexact for a table not worked out so."""
+    done = table.memoized(("expected_column", column_key))
+    if done is not None:  # asked per row by some callers: no function made each time
+        return done
+
     def work():
         found = daily_values(table, column_key) if table.key == "daily" else None
         if found is None:

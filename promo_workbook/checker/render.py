@@ -279,6 +279,16 @@ class _Messages:
             values = plan.pick((column, sheet, cell, expected, actual))
             if tuple(map(type, values)) != plan.strings or max(map(len, values)) > QUOTE:
                 values = plan.values(column, sheet, cell, params, expected, actual)  # worded (quoted)
+        elif params is not None and plan.pick_params is not None:
+            # The same for a finding with params whose shown fields are all short text: picked from
+            # the params (which come first, as in values()) with the expected and actual values.
+            try:
+                values = plan.pick_params({"column": column, "sheet": sheet, "cell": cell, "expected": expected,
+                                           "actual": actual, **params})
+            except KeyError:  # a name the params lack: values() words it
+                values = None
+            if values is None or tuple(map(type, values)) != plan.strings or max(map(len, values)) > QUOTE:
+                values = plan.values(column, sheet, cell, params, expected, actual)
         else:
             values = plan.values(column, sheet, cell, params, expected, actual)
         if values is None:  # a parameter the finding lacks (worded in English), a label not text
@@ -303,7 +313,7 @@ class _Plan:
     """How one rule's message is worded from a finding: its template with the fields numbered
     (``template.format(*values)``), the names they show, and the texts done so far."""
 
-    __slots__ = ("template", "names", "pick", "strings", "done", "hits")
+    __slots__ = ("template", "names", "pick", "pick_params", "strings", "done", "hits")
 
     @classmethod
     def of(cls, code: str, lang: str) -> "_Plan | None":
@@ -322,9 +332,11 @@ class _Plan:
         # twice, so that the pick is a tuple too (the template shows {0} only).
         where = [_SHOWN.index(name) for name in names if name in _SHOWN]
         plan.pick = None
+        plan.strings = (str,) * max(2, len(names))
         if len(where) == len(names) and where:
             plan.pick = operator.itemgetter(*(where * 2 if len(where) == 1 else where))
-            plan.strings = (str,) * max(2, len(where))
+        # With params: every shown name a param or one of the finding's own fields.
+        plan.pick_params = operator.itemgetter(*(names * 2 if len(names) == 1 else names)) if names else None
         return plan
 
     def values(self, column, sheet, cell, params, expected, actual) -> tuple | None:

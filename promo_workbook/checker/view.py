@@ -282,6 +282,10 @@ class TableView:
     def numbers(self, key: str) -> list:
         """``row.num(key)`` of every row, exactly (a whole number as the int it reads as): from
         the column arrays where they tell, else from the cells, built in one pass."""
+        found = self._memos.get(("numbers", key))
+        if found is not None:  # asked per row by some callers: no function made each time
+            return found
+
         def work():
             rows = self.rows
             if not isinstance(rows, LazyRows):

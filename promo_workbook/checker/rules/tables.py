@@ -26,6 +26,10 @@ class RateRule(RowRule):
     def params(self, plan, row) -> dict:
         return {}
 
+    def params_at(self, plan, table, i: int, row) -> dict:
+        """``params`` for row ``i`` of ``table``, where the columns worked out at once tell."""
+        return self.params(plan, row)
+
     def candidates(self, plan, table):
         key = self.column
         return table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
@@ -48,7 +52,8 @@ class RateRule(RowRule):
             expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
             if expected is not None and _differs(value, how, expected, rows.cell(i, key).raw if how == TYPED else None,
                                                  tol):
-                yield self._finding(plan, table, rows[i], key, value, expected)
+                row = rows[i]
+                yield self._finding(table, row, key, value, expected, self.params_at(plan, table, i, row))
 
     def check_row(self, plan, table, row, config):
         key = self.column
@@ -58,11 +63,10 @@ class RateRule(RowRule):
         expected = expected_at(plan, table, key, row)
         if expected is not None and _differs(value, how, expected, row.cell(key).raw if how == TYPED else None,
                                              config["check"]["sum_tolerance"]):
-            yield self._finding(plan, table, row, key, value, expected)
+            yield self._finding(table, row, key, value, expected, self.params(plan, row))
 
-    def _finding(self, plan, table, row, key: str, value, expected):
-        return self.at(table, **table.place(key, row), actual=pct(value), expected=pct(expected),
-                       **self.params(plan, row))
+    def _finding(self, table, row, key: str, value, expected, params: dict):
+        return self.at(table, **table.place(key, row), actual=pct(value), expected=pct(expected), **params)
 
 
 def _unplain(table, *keys):
@@ -184,7 +188,16 @@ class ConversionRate(RateRule):
     owns_value = "daily.cvr"  # F133 leaves this derived value to this rule
 
     def params(self, plan, row):
-        return {"conv": num(row.num("conversions")), "clicks": num(expected_at(plan, plan.table("daily"), "clicks", row))}
+        return _conversion_words(row.num("conversions"), expected_at(plan, plan.table("daily"), "clicks", row))
+
+    def params_at(self, plan, table, i, row):
+        clicks, exact = expected_column(table, "clicks")
+        return _conversion_words(table.numbers("conversions")[i],
+                                 clicks[i] if exact[i] else expected_at(plan, table, "clicks", row))
+
+
+def _conversion_words(conversions, clicks) -> dict:
+    return {"conv": num(conversions), "clicks": num(clicks)}
 
 
 @register
