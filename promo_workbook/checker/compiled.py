@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .evaluate import (MAX_DEPTH, MAX_LENGTH, REF, NotEvaluable, _ErrorValue, _tokenize, apply_function, compare,
-                       evaluate, number_of, pick, range_numbers)
+from .evaluate import (MAX_DEPTH, MAX_LENGTH, REF, Cursor, NotEvaluable, _ErrorValue, _tokenize, apply_function,
+                       compare, evaluate, number_of, pick, range_numbers)
 
 __all__ = ["evaluate_at"]
 
@@ -103,14 +103,16 @@ def _relative(m: re.Match, row: int) -> str:
     return f"{m.group(1)}\x00{int(m.group(3)) - row}\x00"
 
 
-def _compile(upper: str, row: int):
+def _compile(upper: str, row: int, compiler=None, refused=_INTERPRET):
+    """The closure for a formula's whole text (``compiler``: _Compiler's class or a subclass),
+    or ``refused`` when the text does not compile whole."""
     try:
         tokens = _tokenize(upper)
-        compiler = _Compiler(tokens, row)
-        run = compiler.comparison()
+        compiling = (compiler or _Compiler)(tokens, row)
+        run = compiling.comparison()
     except NotEvaluable:
-        return _INTERPRET
-    return run if compiler.pos == len(tokens) else _INTERPRET
+        return refused
+    return run if compiling.pos == len(tokens) else refused
 
 
 def _address(ref: str, row: int) -> tuple[str, Callable[[int], int]]:
@@ -124,83 +126,49 @@ def _address(ref: str, row: int) -> tuple[str, Callable[[int], int]]:
     return letters, lambda r: r + offset
 
 
-class _Compiler:
+class _Compiler(Cursor):
     """evaluate._Parser's grammar, building closures ``fn(row, lookup)`` instead of values."""
 
     def __init__(self, tokens, row):
-        self.tokens, self.row, self.pos, self.depth = tokens, row, 0, 0
-
-    def peek(self):
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
-
-    def take(self):
-        tok = self.peek()
-        self.pos += 1
-        return tok
+        super().__init__(tokens)
+        self.row = row
 
     def expect(self, op: str) -> None:
-        if self.take() != ("op", op):
-            raise NotEvaluable(f"expected {op!r}")
+        self._expect(op)
 
     def comparison(self):
         left = self.expr()
         if self.peek()[0] != "cmp":
             return left
         op = self.take()[1]
-        right = self.expr()
+        return self.compared(op, left, self.expr())
+
+    def compared(self, op: str, left, right):
         return lambda r, lk: compare(op, left(r, lk), right(r, lk))
 
     def expr(self):
-        first = self.term()
-        rest = []
-        while self.peek() in (("op", "+"), ("op", "-")):
-            plus = self.take()[1] == "+"
-            rest.append((plus, self.term()))
-        if not rest:
-            return first
-
-        def run(r, lk):
-            value = first(r, lk)
-            for plus, fn in rest:
-                value = value + fn(r, lk) if plus else value - fn(r, lk)
-            return value
-        return run
+        return self._chain(self.term, {"+": _add, "-": _subtract})
 
     def term(self):
-        first = self.power()
-        rest = []
-        while self.peek() in (("op", "*"), ("op", "/")):
-            times = self.take()[1] == "*"
-            rest.append((times, self.power()))
-        if not rest:
-            return first
-
-        def run(r, lk):
-            value = first(r, lk)
-            for times, fn in rest:
-                right = fn(r, lk)
-                if times:
-                    value *= right
-                elif right == 0:
-                    raise _ErrorValue("division by zero")
-                else:
-                    value /= right
-            return value
-        return run
+        return self._chain(self.power, {"*": _multiply, "/": _divide})
 
     def power(self):
-        first = self.unary()
-        rest = []
-        while self.peek() == ("op", "^"):
-            self.take()
-            rest.append(self.unary())
-        if not rest:
-            return first
+        return self._chain(self.unary, {"^": _power})
 
+    def _chain(self, operand, ops: dict):
+        """operand (op operand)*, left to right, each operand worked out after the one before."""
+        first = operand()
+        rest = []
+        while self.peek()[0] == "op" and self.peek()[1] in ops:
+            rest.append((ops[self.take()[1]], operand()))
+        return self.chained(first, rest) if rest else first
+
+    def chained(self, first, rest: list):
+        """The node for ``first`` followed by (operation, operand) pairs."""
         def run(r, lk):
             value = first(r, lk)
-            for fn in rest:
-                value = value ** fn(r, lk)
+            for apply, fn in rest:
+                value = apply(value, fn(r, lk))
             return value
         return run
 
@@ -211,8 +179,7 @@ class _Compiler:
         try:
             if self.peek() == ("op", "-"):
                 self.take()
-                inner = self.unary()
-                return lambda r, lk: -inner(r, lk)
+                return self.negated(self.unary())
             if self.peek() == ("op", "+"):
                 self.take()
                 return self.unary()
@@ -223,14 +190,11 @@ class _Compiler:
     def atom(self):
         kind, text = self.take()
         if kind == "num":
-            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-            return lambda r, lk: value
+            return self.constant(float(text[:-1]) / 100 if text.endswith("%") else float(text))
         if kind == "str":
-            value = text[1:-1].replace('""', '"')
-            return lambda r, lk: value
+            return self.constant(text[1:-1].replace('""', '"'))
         if kind == "ref":
-            letters, at = _address(text, self.row)
-            return lambda r, lk: number_of(lk(f"{letters}{at(r)}"), text)
+            return self.reference(text)
         if kind == "op" and text == "(":
             inner = self.expr()
             self.expect(")")
@@ -238,6 +202,18 @@ class _Compiler:
         if kind == "func":
             return self.call(text)
         raise NotEvaluable(f"unexpected {text!r}")
+
+    # The nodes: what a subclass builds differently.
+
+    def negated(self, inner):
+        return lambda r, lk: -inner(r, lk)
+
+    def constant(self, value):
+        return lambda r, lk: value
+
+    def reference(self, text: str):
+        letters, at = _address(text, self.row)
+        return lambda r, lk: number_of(lk(f"{letters}{at(r)}"), text)
 
     def call(self, name: str):
         if name in ("IFERROR", "IF"):
@@ -271,7 +247,8 @@ class _Compiler:
         (_, top), (_, bottom) = _address(a, self.row), _address(b, self.row)
         return lambda r, lk: range_numbers([lk(f"{c1}{n}") for n in range(top(r), bottom(r) + 1)])
 
-    def conditional(self, name: str):
+    def arguments_of(self, name: str) -> tuple:
+        """IFERROR(x, alt) and IF(test, x[, y]): the arguments, each compiled; y None if absent."""
         first = self.comparison()
         self.expect(",")
         second = self.comparison()
@@ -280,6 +257,10 @@ class _Compiler:
             self.take()
             third = self.comparison()
         self.expect(")")
+        return first, second, third
+
+    def conditional(self, name: str):
+        first, second, third = self.arguments_of(name)
 
         def run(r, lk):
             a, a_error = _guarded(first, r, lk)
@@ -287,6 +268,28 @@ class _Compiler:
             c, c_error = _guarded(third, r, lk) if third is not None else (None, None)
             return pick(name, a, a_error, b, b_error, c, c_error)
         return run
+
+
+def _add(a, b):
+    return a + b
+
+
+def _subtract(a, b):
+    return a - b
+
+
+def _multiply(a, b):
+    return a * b
+
+
+def _divide(a, b):
+    if b == 0:
+        raise _ErrorValue("division by zero")
+    return a / b
+
+
+def _power(a, b):
+    return a ** b
 
 
 def _guarded(fn, r, lk):
@@ -324,7 +327,7 @@ def evaluate_rows(formula: str, row: int, rows, numbers_at):
     if run is _UNSEEN:
         if len(_VECTORS) >= CACHE_LIMIT:
             _VECTORS.clear()
-        run = _VECTORS[template] = _compile_vector(upper, row) if _row_generic(template) else None
+        run = _VECTORS[template] = _compile(upper, row, _VectorCompiler, None) if _row_generic(template) else None
     if run is None:
         return None
     rows = np.asarray(rows, dtype=np.int64)
@@ -344,16 +347,6 @@ _UNSEEN = object()
 _NUM, _TEXT, _ERROR, _UNKNOWN, _BOOL = 0, 1, 2, 3, 4
 
 
-def _compile_vector(upper: str, row: int):
-    try:
-        tokens = _tokenize(upper)
-        compiler = _VectorCompiler(tokens, row)
-        run = compiler.comparison()
-    except NotEvaluable:
-        return None
-    return run if compiler.pos == len(tokens) else None
-
-
 def _raised(a_state, b_state):
     """The state of an operation on a then b where either may have raised: a's error or
     unknown first (b is not reached), then b's; None where both hold values."""
@@ -369,12 +362,7 @@ class _VectorCompiler(_Compiler):
     (numbers, states, texts or None). What it does not model raises NotEvaluable at compile
     time (the formula then goes row by row)."""
 
-    def comparison(self):
-        left = self.expr()
-        if self.peek()[0] != "cmp":
-            return left
-        op = self.take()[1]
-        right = self.expr()
+    def compared(self, op: str, left, right):
         import numpy as np
 
         test = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
@@ -390,109 +378,67 @@ class _VectorCompiler(_Compiler):
             return value, state, None
         return run
 
-    def expr(self):
-        return self._chain(self.term, {"+": "add", "-": "sub"})
-
-    def term(self):
-        return self._chain(self.power, {"*": "mul", "/": "div"})
-
-    def _chain(self, operand, ops: dict):
-        first = operand()
-        rest = []
-        while self.peek()[0] == "op" and self.peek()[1] in ops:
-            rest.append((ops[self.take()[1]], operand()))
-        if not rest:
-            return first
+    def chained(self, first, rest: list):
+        """_Compiler's chain over many rows: the same operations on the numbers where both
+        sides hold one; a division by zero is the error value; a power is left to the rows."""
+        if any(apply is _power for apply, _ in rest):
+            raise NotEvaluable("a power: row by row")
         import numpy as np
 
         def run(rows, lk):
             value, state, texts = first(rows, lk)
-            for how, fn in rest:
+            for apply, fn in rest:
                 right, right_state, _ = fn(rows, lk)
                 raised = _raised(state, right_state)
                 both = (state == _NUM) & (right_state == _NUM)
-                if how == "div":
-                    zero = both & (right == 0)
-                    value = np.where(zero, 0.0, value / np.where(zero, 1.0, right))
-                    state = np.where(raised >= 0, raised, np.where(zero, _ERROR, np.where(both, _NUM, _UNKNOWN)))
-                else:
-                    value = value + right if how == "add" else value - right if how == "sub" else value * right
-                    state = np.where(raised >= 0, raised, np.where(both, _NUM, _UNKNOWN))
+                zero = both & (right == 0) if apply is _divide else np.zeros(len(rows), dtype=bool)
+                value = value / np.where(zero, 1.0, right) if apply is _divide else apply(value, right)
+                state = np.where(raised >= 0, raised, np.where(zero, _ERROR, np.where(both, _NUM, _UNKNOWN)))
                 state, texts = state.astype(np.int8), None
             return value, state, texts
         return run
 
-    def power(self):
-        first = self.unary()
-        if self.peek() == ("op", "^"):
-            raise NotEvaluable("a power: row by row")
-        return first
-
-    def unary(self):
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise NotEvaluable(f"nested more than {MAX_DEPTH} deep")
-        try:
-            if self.peek() == ("op", "-"):
-                self.take()
-                inner = self.unary()
-                import numpy as np
-
-                def negate(rows, lk):
-                    value, state, _ = inner(rows, lk)
-                    keeps = (state == _NUM) | (state == _ERROR) | (state == _UNKNOWN)
-                    return -value, np.where(keeps, state, _UNKNOWN).astype(np.int8), None
-                return negate
-            if self.peek() == ("op", "+"):
-                self.take()
-                return self.unary()
-            return self.atom()
-        finally:
-            self.depth -= 1
-
-    def atom(self):
+    def negated(self, inner):
         import numpy as np
 
-        kind, text = self.take()
-        if kind == "num":
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-            return lambda rows, lk: (np.full(len(rows), number), np.zeros(len(rows), dtype=np.int8), None)
-        if kind == "str":
-            value = text[1:-1].replace('""', '"')
+        def negate(rows, lk):
+            value, state, _ = inner(rows, lk)
+            keeps = (state == _NUM) | (state == _ERROR) | (state == _UNKNOWN)
+            return -value, np.where(keeps, state, _UNKNOWN).astype(np.int8), None
+        return negate
 
-            def constant(rows, lk):
+    def constant(self, value):
+        import numpy as np
+
+        if isinstance(value, str):
+            def text(rows, lk):
                 texts = np.empty(len(rows), dtype=object)
                 texts[:] = value
                 return np.zeros(len(rows)), np.full(len(rows), _TEXT, dtype=np.int8), texts
-            return constant
-        if kind == "ref":
-            letters, at = _address(text, self.row)
-            offset = at(0)  # the row moves with the cell: at(r) - r; an absolute row: at(r) itself
-            absolute = at(1) == offset
+            return text
+        return lambda rows, lk: (np.full(len(rows), value), np.zeros(len(rows), dtype=np.int8), None)
 
-            def reference(rows, lk):
-                numbers, known = lk(letters, np.full(len(rows), offset) if absolute else rows + offset)
-                return numbers, np.where(known, _NUM, _UNKNOWN).astype(np.int8), None
-            return reference
-        if kind == "op" and text == "(":
-            inner = self.expr()
-            self.expect(")")
-            return inner
-        if kind == "func" and text in ("IF", "IFERROR"):
-            return self.conditional(text)
-        raise NotEvaluable(f"{text!r}: row by row")
+    def reference(self, text: str):
+        import numpy as np
+
+        letters, at = _address(text, self.row)
+        offset = at(0)  # the row moves with the cell: at(r) - r; an absolute row: at(r) itself
+        absolute = at(1) == offset
+
+        def run(rows, lk):
+            numbers, known = lk(letters, np.full(len(rows), offset) if absolute else rows + offset)
+            return numbers, np.where(known, _NUM, _UNKNOWN).astype(np.int8), None
+        return run
+
+    def call(self, name: str):
+        if name in ("IF", "IFERROR"):
+            return self.conditional(name)
+        raise NotEvaluable(f"{name}: row by row")
 
     def conditional(self, name: str):
         import numpy as np
 
-        first = self.comparison()
-        self.expect(",")
-        second = self.comparison()
-        third = None
-        if name == "IF" and self.peek() == ("op", ","):
-            self.take()
-            third = self.comparison()
-        self.expect(")")
+        first, second, third = self.arguments_of(name)
 
         def run(rows, lk):
             parts = [first(rows, lk), second(rows, lk)] + ([third(rows, lk)] if third is not None else [])

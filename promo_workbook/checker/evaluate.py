@@ -182,10 +182,11 @@ def range_numbers(values: list) -> list:
     return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
-class _Parser:
-    def __init__(self, tokens, lookup):
-        self.tokens, self.lookup, self.pos = tokens, lookup, 0
-        self.depth = 0
+class Cursor:
+    """A position in a formula's tokens, and how deep the signs and brackets nest there."""
+
+    def __init__(self, tokens):
+        self.tokens, self.pos, self.depth = tokens, 0, 0
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
@@ -194,6 +195,16 @@ class _Parser:
         tok = self.peek()
         self.pos += 1
         return tok
+
+    def _expect(self, op: str) -> None:
+        if self.take() != ("op", op):
+            raise NotEvaluable(f"expected {op!r}")
+
+
+class _Parser(Cursor):
+    def __init__(self, tokens, lookup):
+        super().__init__(tokens)
+        self.lookup = lookup
 
     def comparison(self):
         value = self.expr()
@@ -262,10 +273,6 @@ class _Parser:
 
     def _number(self, ref: str) -> float:
         return number_of(self.lookup(ref.replace("$", "")), ref)
-
-    def _expect(self, op: str) -> None:
-        if self.take() != ("op", op):
-            raise NotEvaluable(f"expected {op!r}")
 
     def _args(self) -> list:
         args = []

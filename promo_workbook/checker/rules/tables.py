@@ -34,18 +34,10 @@ class RateRule(RowRule):
         key = self.column
         return table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
 
-    def check(self, plan, table, config):
-        """check_row over the candidate rows, in one loop over the column's values (what each
-        cell shows, each rate's definition) worked out at once. An exhaustive view takes
-        RowRule's way, row by row: the oracle the tests hold this one to."""
-        if table.exhaustive:
-            yield from super().check(plan, table, config)
-            return
-        mask = self.candidates(plan, table)
-        table.prefetch(mask, self.prefetch)
+    def check_rows(self, plan, table, indices, config):
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
         shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
-        for i in range(len(rows)) if mask is None else _np().flatnonzero(mask).tolist():
+        for i in indices:
             value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
             if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
                 continue
@@ -115,16 +107,11 @@ class ClicksOverImpressions(RowRule):
         return _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
             | _clicks_near(table, "impressions", above=True)
 
-    def check(self, plan, table, config):
-        """check_row's test over the candidate rows with the columns worked out at once (an
-        exhaustive view: row by row, the oracle)."""
-        if table.exhaustive:
-            yield from super().check(plan, table, config)
-            return
-        mask, rows = self.candidates(plan, table), table.rows
+    def check_rows(self, plan, table, indices, config):
+        rows = table.rows
         impressions, shown_at = table.numbers("impressions"), shown_column(plan, table, "clicks")
         expected, exact = expected_column(table, "clicks")
-        for i in _np().flatnonzero(mask).tolist():
+        for i in indices:
             imp = impressions[i]
             if imp is None:
                 continue
@@ -158,16 +145,10 @@ class ConversionsOverClicks(RowRule):
         return _unplain(table, "conversions", "impressions", "ctr", "clicks") \
             | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
 
-    def check(self, plan, table, config):
-        """check_row's test over the candidate rows with the columns worked out at once (an
-        exhaustive view: row by row, the oracle)."""
-        if table.exhaustive:
-            yield from super().check(plan, table, config)
-            return
-        mask, rows = self.candidates(plan, table), table.rows
-        conversions = table.numbers("conversions")
+    def check_rows(self, plan, table, indices, config):
+        rows, conversions = table.rows, table.numbers("conversions")
         expected, exact = expected_column(table, "clicks")
-        for i in _np().flatnonzero(mask).tolist():
+        for i in indices:
             conv = conversions[i]
             if conv is None:
                 continue
