@@ -21,17 +21,14 @@ def expected_value(plan: PlanView, table_key: str, column_key: str, row: Row):
 
 
 def expected_at(plan: PlanView, table, column_key: str, row: Row):
-    """``expected_value`` for a row of ``table``: read from the whole column worked out at once
-    (daily_values) where that holds the row's exact result, else worked out for the row."""
-    i = row.index_in(table.rows) if table.key == "daily" else None
-    if i is not None:
-        memo = ("daily_values", column_key)
-        values = table.memoized(memo, _UNSEEN)
-        if values is _UNSEEN:
-            values = table.memo(memo, lambda: daily_values(table, column_key))
-        if values is not None and values[1][i]:
-            value = values[0][i]
-            return None if value != value else float(value)
+    """``expected_value`` for a row of ``table``: read from the column worked out at once when
+    a rule working on most rows has asked for it (expected_column) and it holds the row's exact
+    result; else worked out for the row (a few rows do not pay for the whole column)."""
+    column = table.memoized(("expected_column", column_key))
+    if column is not None:
+        i = row.index_in(table.rows)
+        if i is not None and column[1][i]:
+            return column[0][i]
     return expected_value(plan, table.key, column_key, row)
 
 
@@ -176,7 +173,6 @@ def daily_values(table, key: str):
 # Private API.
 
 _EXACT = 2 ** 53
-_UNSEEN = object()
 
 
 def _floats(numbers: list):

@@ -128,11 +128,11 @@ def shown_column(plan: PlanView, table: TableView, key: str) -> list:
 
 
 def shown(plan: PlanView, table: TableView, row: Row, key: str):
-    """_shown, kept: a row of the table by its position in the column's list (worked out a
-    column at a time where the column's arrays tell, _shown_column), any other row by its key."""
-    i = row.index_in(table.rows)
+    """_shown, kept: from the column worked out at once when a rule working on most rows has
+    asked for it (shown_column), else by the row's key (a few rows do not pay for the column)."""
+    column = table.memoized(("shown", key))
+    i = row.index_in(table.rows) if column is not None else None
     if i is not None:
-        column = shown_column(plan, table, key)
         found = column[i]
         if found is _UNSEEN:
             found = column[i] = _shown(plan, table, row, key)
@@ -315,8 +315,9 @@ class RowRule(TableRule):
         table.prefetch(mask, self.prefetch)
         if type(self).check_rows is not RowRule.check_rows and not table.exhaustive:
             indices = range(len(table.rows)) if mask is None else _np_flat(mask)
-            yield from self.check_rows(plan, table, indices, config)
-            return
+            if table.most(len(indices)):
+                yield from self.check_rows(plan, table, indices, config)
+                return
         for row in table.rows if mask is None else table.rows_where(mask):
             yield from self.check_row(plan, table, row, config)
 

@@ -11,7 +11,7 @@ from ..recompute import daily_expected, expected_value
 from ..registry import Rule, owned, register
 from ..view import PlanView, TableView
 from .values import explained_rows
-from ._util import CACHED, EVALUATED, TYPED, close, num, shown, template_cells, template_formula
+from ._util import CACHED, EVALUATED, TYPED, close, num, shown, shown_column, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
 _NAN = float("nan")
@@ -70,6 +70,8 @@ class FormulaChanged(Rule):
         for table, col in _derived(plan):
             # The template's formula, verbatim, shows what the checker computes.
             changed = table.any_column([col.key], _has_formula) & ~template_cells(plan, table, col.key)
+            if table.most(int(changed.sum())):
+                shown_column(plan, table, col.key)  # worked out a column at a time
             for row in table.rows_where(changed):
                 if shown(plan, table, row, col.key)[1] is not None:
                     continue  # what it shows is known: the formula means something we can check
