@@ -1,0 +1,103 @@
+"""Rules that work on most of a table's rows decide them a column at a time (the shown values,
+the recomputed definitions, a copied-down formula evaluated for all its rows at once); an
+exhaustive check decides every row alone. On a messy log where most rows are candidates —
+formulas typed over in many ways, slips, text, approximate numbers, error values, gaps —
+both give the same findings, message data included, with cached results trusted and not.
+The rule cases are too small for the column way (TableView.most): this is its oracle.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from promo_workbook.checker.recompute import daily_values, expected_value
+from promo_workbook.checker.view import from_plan
+from promo_workbook.reader import read
+from test_check_prefilter import _same_both_ways
+
+ROWS = 480
+CVR_FORMULAS = ['=IFERROR(E{r}/C{r},"")', "=E{r}/C{r}", '=IF(C{r}>0,E{r}/C{r},"")', "=ROUND(E{r}/C{r},4)",
+                '=IFERROR(E{r}/(C{r}*D{r}),"")', "=E{r}/C{r}*100%", "=-E{r}/-C{r}", '=IF(C{r}=0,"-",E{r}/C{r})',
+                "=E{r}/C{r}^1", "=E{r}/C$4", '=IFERROR(E{r}/C{r},"n/a")', "=SUM(E{r}:E{r})/C{r}", "=E{r}/F{r}"]
+
+
+def _messy_log(path: Path, seed: int) -> Path:
+    """A daily log typed in the seed's layout, every row a little different."""
+    import xlsxwriter
+
+    rng = random.Random(seed)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    date_format, percent = wb.add_format({"num_format": "yyyy-mm-dd"}), wb.add_format({"num_format": "0.0%"})
+    cover = wb.add_worksheet("封面")
+    for i, (label, value) in enumerate([("活动名称", "秋季推广"), ("开始日期", dt.datetime(2026, 9, 1)),
+                                        ("结束日期", dt.datetime(2026, 9, 20)), ("总预算", 50000)], start=2):
+        cover.write_string(i, 0, label)
+        if isinstance(value, dt.datetime):
+            cover.write_datetime(i, 1, value, date_format)
+        else:
+            cover.write(i, 1, value)
+    ws = wb.add_worksheet("日报")
+    for c, header in enumerate(["日期", "渠道", "曝光量", "点击率", "转化量", "转化率", "目标达成率"]):
+        ws.write_string(2, c, header)
+    for n in range(ROWS):
+        r, x = 3 + n, 4 + n
+        day = dt.datetime(2026, 9, 1) + dt.timedelta(days=rng.randint(-3, 24))
+        ws.write_datetime(r, 0, day, date_format) if rng.random() < 0.9 else ws.write_string(r, 0, rng.choice(["9月5日", "X月X日", ""]))
+        ws.write_string(r, 1, rng.choice(["抖音", "小红书", "微信", "B站"]))
+        impressions = rng.choice([rng.randint(0, 60000), 0, 25000])
+        if rng.random() < 0.9:
+            ws.write_number(r, 2, impressions)
+        else:
+            ws.write_string(r, 2, rng.choice(["约2万", "2.5万", "待定", "#N/A"]))
+        ctr = rng.choice([round(rng.uniform(0.5, 5), 1), round(rng.uniform(0.005, 0.05), 4), 1, 0])
+        if rng.random() < 0.85:
+            ws.write_number(r, 3, ctr, percent if rng.random() < 0.3 else None)
+        else:
+            ws.write_string(r, 3, rng.choice(["3.2%", "约3%", "", "3,2%"]))
+        conversions = rng.randint(0, 900)
+        ws.write_number(r, 4, conversions) if rng.random() < 0.93 else ws.write_string(r, 4, rng.choice(["100左右", "-", ""]))
+        kind = rng.random()
+        if kind < 0.75:
+            cached = conversions / impressions if impressions else ""
+            ws.write_formula(r, 5, rng.choice(CVR_FORMULAS).format(r=x), percent, rng.choice([cached, 0, "#DIV/0!"]))
+        elif kind < 0.9:
+            ws.write_number(r, 5, round(rng.uniform(0, 0.1), 4), percent)
+        else:
+            ws.write_string(r, 5, rng.choice(["1.2%", "约1%", "#DIV/0!", ""]))
+        target = rng.choice([500, 400, 0])
+        achievement = rng.random()
+        if achievement < 0.7:
+            ws.write_string(r, 6, f"{round(conversions / target * 100) if target else 0}%(目标{target}单)")
+        elif achievement < 0.85:
+            ws.write_string(r, 6, f"{rng.randint(0, 200)}.{rng.randint(0, 9)}%")
+        else:
+            ws.write_number(r, 6, rng.choice([0.95, 1.02, 87]))
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_messy_log_gives_the_same_findings_column_by_column_and_row_by_row(seed, tmp_path):
+    _same_both_ways(_messy_log(tmp_path / "log.xlsx", seed))
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_the_daily_values_worked_out_at_once_are_the_rows_own(seed, tmp_path):
+    """daily_values holds, where it says it is exact, what RECOMPUTE gives row by row."""
+    from promo_workbook.checker.config import load_config
+    from promo_workbook.spec import load_spec
+
+    plan = read(_messy_log(tmp_path / "log.xlsx", seed))
+    view = from_plan(plan, load_spec(), "zh-CN", dt.date(2026, 9, 30), load_config())
+    table = view.table("daily")
+    for key in ("clicks", "cvr", "achievement"):
+        values, exact = daily_values(table, key)
+        assert exact.sum() > ROWS // 2
+        for i, row in enumerate(table.rows):
+            if exact[i]:
+                expected = expected_value(view, "daily", key, row)
+                assert (expected is None) == (values[i] != values[i]), (key, row.row)
+                assert expected is None or float(expected) == values[i], (key, row.row, expected, values[i])
