@@ -48,14 +48,16 @@ def _exit_now(done: SystemExit) -> None:
     the plan just checked (a Cell per cell read, a finding per finding: millions of objects on a
     200,000-row log), which the interpreter would free one by one at exit, close to a second.
     Only when nothing else is left to end: no other thread, no worker process (the web server
-    and batch runs end theirs on the way out). Standard output and error are flushed first."""
+    and batch runs end theirs on the way out), no profiler or tracer (cProfile, coverage) that
+    writes at exit. Standard output and error are flushed first."""
     import multiprocessing
     import threading
 
     code = done.code
     if not (code is None or isinstance(code, int)) or threading.active_count() > 1 \
-            or multiprocessing.active_children():
-        raise done
+            or multiprocessing.active_children() or sys.gettrace() or sys.getprofile() \
+            or os.environ.get("PROMO_WORKBOOK_DEBUG"):
+        raise done  # a profiler, tracer or debugger wants the interpreter's own exit
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

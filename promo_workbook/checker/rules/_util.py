@@ -186,13 +186,13 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     excel_rows, tids = rows.numbers, col.tid.tolist()
     changed: dict[int, list[int]] = {}  # formula template -> rows holding a formula not the template's
     for i in np.flatnonzero((col.tid >= 0) & ~template_cells(plan, table, key)).tolist():
-        n = excel_rows[i]
-        formula = col.formulas.template_text(tids[i], n)
-        if formula is None:
-            continue  # a shared formula
-        expected_text = template_formula(plan, table, key, n)
-        if expected_text is None or not _same_formula(formula, expected_text):
-            changed.setdefault(tids[i], []).append(i)
+        changed.setdefault(tids[i], []).append(i)
+    for tid, picked in list(changed.items()):
+        if col.formulas.template_text(tid, excel_rows[picked[0]]) is None:
+            del changed[tid]  # a shared formula: its text depends on the master
+        elif template_formula(plan, table, key, excel_rows[picked[0]]) is not None:  # the rows typed as the template's
+            changed[tid] = [i for i in picked if not _same_formula(col.formulas.template_text(tid, excel_rows[i]),
+                                                                   template_formula(plan, table, key, excel_rows[i]))]
 
     def value_at(ref):
         return _lookup(table, ref)
