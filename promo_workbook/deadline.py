@@ -51,6 +51,7 @@ def running(command: str, file, seconds: float, *, watchdog: bool = False):
         deadline.done = True
         if timer is not None:
             timer.cancel()
+            timer.join(1.0)  # a cancelled timer's thread ends at once: gone before the command exits
         _local.current = previous
 
 

@@ -127,3 +127,22 @@ def test_check_refuses_a_threshold_that_is_no_number(tmp_path, value):
     sample = os.path.join(os.path.dirname(__file__), "..", "samples", "consistent-en.xlsx")
     result = run("check", sample, "--config", str(config))
     assert result.exit_code == 2 and "check.reserve_min: expected a finite number" in result.output
+
+
+def test_a_finished_check_ends_at_once_with_its_report_whole(tmp_path):
+    """`check` ends with os._exit once its outputs are written (freeing a big plan object by
+    object took a second): the interpreter's exit hooks do not run, yet the report is whole and
+    the exit code the verdict's; PROMO_WORKBOOK_DEBUG keeps the interpreter's own exit."""
+    import json
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text("import atexit, sys\natexit.register(lambda: sys.stderr.write('EXIT HOOKS RAN'))\n")
+    sample = os.path.join(os.path.dirname(__file__), "..", "samples", "mistakes-en.xlsx")
+    for debug, hooks_run in (("", False), ("1", True)):
+        env = {**os.environ, "PYTHONPATH": str(hooks), "PROMO_WORKBOOK_DEBUG": debug}
+        done = subprocess.run([sys.executable, "-m", "promo_workbook", "check", sample, "--format", "json"],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert json.loads(done.stdout)["stats"]["errors"] > 0
+        assert ("EXIT HOOKS RAN" in done.stderr) is hooks_run
