@@ -146,7 +146,7 @@ def daily_values(table, key: str):
     conv, conv_exact, conv_int = _floats(table.numbers("conversions"))
     if key == "achievement":
         target, target_exact, _ = _floats(table.numbers("daily_target"))
-        missing = np.isnan(target)
+        missing = np.isnan(target) & target_exact  # None (NaN and inexact: a number too big, left to the row)
         if missing.any():  # "100%(目标500单)": the target typed into the achievement cell
             rows = np.flatnonzero(missing).tolist()
             cells = table.cells_at(rows, "achievement")
@@ -161,7 +161,7 @@ def daily_values(table, key: str):
         product = imp * ctr
         both = ~np.isnan(imp) & ~np.isnan(ctr)
         typed, typed_exact = _typed_clicks(table)
-        exact = np.where(both, imp_exact & ctr_exact & ~(imp_int & ctr_int) & np.isfinite(product), typed_exact)
+        exact = imp_exact & ctr_exact & np.where(both, ~(imp_int & ctr_int) & np.isfinite(product), typed_exact)
         clicks = np.where(both, np.round(product), typed)
     if key == "clicks":
         return clicks, exact
@@ -179,8 +179,10 @@ def _floats(numbers: list):
     """(floats with NaN for None, exact: the float is the number itself, is an int) as arrays."""
     import numpy as np
 
-    floats = np.array([np.nan if v is None else float(v) for v in numbers], dtype=float)
     exact = np.array([v is None or type(v) is not int or -_EXACT <= v <= _EXACT for v in numbers], dtype=bool)
+    # A whole number too big for a float is left to the row (float() of it may even overflow).
+    floats = np.array([np.nan if v is None or not ok else float(v) for v, ok in zip(numbers, exact.tolist())],
+                      dtype=float)
     ints = np.array([type(v) is int for v in numbers], dtype=bool)
     return floats, exact, ints
 
