@@ -51,14 +51,14 @@ def _messy_log(path: Path, seed: int) -> Path:
         if rng.random() < 0.9:
             ws.write_number(r, 2, impressions)
         else:
-            ws.write_string(r, 2, rng.choice(["约2万", "2.5万", "待定", "#N/A"]))
+            ws.write_string(r, 2, rng.choice(["约2万", "2.5万", "待定", "#N/A", "98765432109876543210"]))
         ctr = rng.choice([round(rng.uniform(0.5, 5), 1), round(rng.uniform(0.005, 0.05), 4), 1, 0])
         if rng.random() < 0.85:
             ws.write_number(r, 3, ctr, percent if rng.random() < 0.3 else None)
         else:
             ws.write_string(r, 3, rng.choice(["3.2%", "约3%", "", "3,2%"]))
         conversions = rng.randint(0, 900)
-        ws.write_number(r, 4, conversions) if rng.random() < 0.93 else ws.write_string(r, 4, rng.choice(["100左右", "-", ""]))
+        ws.write_number(r, 4, conversions) if rng.random() < 0.93 else ws.write_string(r, 4, rng.choice(["100左右", "-", "", "12345678901234567890"]))
         kind = rng.random()
         if kind < 0.75:
             cached = conversions / impressions if impressions else ""
