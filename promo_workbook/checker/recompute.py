@@ -143,9 +143,9 @@ def daily_values(table, key: str):
 
     if key not in ("clicks", "cvr", "achievement"):
         return None
-    conv, conv_exact, conv_int = _floats(table.numbers("conversions"))
+    conv, conv_exact, conv_int = _column_floats(table, "conversions")
     if key == "achievement":
-        target, target_exact, _ = _floats(table.numbers("daily_target"))
+        target, target_exact, _ = (a.copy() for a in _column_floats(table, "daily_target"))
         missing = np.isnan(target) & target_exact  # None (NaN and inexact: a number too big, left to the row)
         if missing.any():  # "100%(目标500单)": the target typed into the achievement cell
             rows = np.flatnonzero(missing).tolist()
@@ -155,8 +155,8 @@ def daily_values(table, key: str):
         with np.errstate(divide="ignore", invalid="ignore"):
             values = np.where(~np.isnan(conv) & ~np.isnan(target) & (target != 0), conv / target, np.nan)
         return values, conv_exact & target_exact
-    imp, imp_exact, imp_int = _floats(table.numbers("impressions"))
-    ctr, ctr_exact, ctr_int = _floats(table.numbers("ctr"))
+    imp, imp_exact, imp_int = _column_floats(table, "impressions")
+    ctr, ctr_exact, ctr_int = _column_floats(table, "ctr")
     with np.errstate(invalid="ignore", over="ignore"):
         product = imp * ctr
         both = ~np.isnan(imp) & ~np.isnan(ctr)
@@ -173,6 +173,12 @@ def daily_values(table, key: str):
 # Private API.
 
 _EXACT = 2 ** 53
+
+
+def _column_floats(table, key: str):
+    """_floats of a column's numbers, worked out once per table (daily_values reads a column
+    for each of the values it works out)."""
+    return table.memo(("floats", key), lambda: _floats(table.numbers(key)))
 
 
 def _floats(numbers: list):
@@ -193,7 +199,7 @@ def _typed_clicks(table):
     import numpy as np
 
     col = table.column("clicks")
-    typed, exact, _ = _floats(table.numbers("clicks"))
+    typed, exact, _ = _column_floats(table, "clicks")
     if col is None:
         return np.full(len(typed), np.nan), np.ones(len(typed), dtype=bool)
     return (np.where(col.tid < 0, typed, np.nan), exact) if col.tid is not None else (typed, exact)
