@@ -29,6 +29,8 @@ LANGS = ("zh-CN", "zh-TW", "en")
 # Public API.
 
 def main(argv=None) -> None:
+    """The command line: ``promo-workbook`` and ``python -m promo_workbook`` (``argv`` from the
+    process), or a host program's ``main([...])``, which gets SystemExit with the exit code."""
     from . import cli_steps
 
     cli_steps.WATCHDOG = True  # the process is the command's own: it may be ended when stuck (deadline.py)
@@ -38,6 +40,8 @@ def main(argv=None) -> None:
         click.echo("promo-workbook: interrupted", err=True)
         sys.exit(130)
     except SystemExit as done:
+        if argv is not None:
+            raise  # called by a host program (a harness, a test): the process is not ours to end
         _exit_now(done)
 
 

@@ -146,3 +146,17 @@ def test_a_finished_check_ends_at_once_with_its_report_whole(tmp_path):
         assert done.returncode == 1, done.stderr
         assert json.loads(done.stdout)["stats"]["errors"] > 0
         assert ("EXIT HOOKS RAN" in done.stderr) is hooks_run
+
+
+def test_main_called_by_a_host_program_raises_its_exit_code():
+    """A program calling main([...]) (bench/fuzz.py does) gets SystemExit, never the fast exit."""
+    from promo_workbook import cli_steps
+    from promo_workbook.cli import main
+
+    sample = os.path.join(os.path.dirname(__file__), "..", "samples", "mistakes-en.xlsx")
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["check", sample, "--format", "json"])
+    finally:
+        cli_steps.WATCHDOG = False  # main() arms the watchdog for its own process, not pytest's
+    assert done.value.code == 1
