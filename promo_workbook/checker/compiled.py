@@ -24,7 +24,7 @@ import re
 from typing import Callable
 
 from .evaluate import (MAX_DEPTH, MAX_LENGTH, REF, Cursor, NotEvaluable, _ErrorValue, _tokenize, apply_function,
-                       compare, evaluate, number_of, pick, range_numbers)
+                       compare, evaluate, literal, number_of, pick, range_numbers)
 
 __all__ = ["evaluate_at"]
 
@@ -189,10 +189,8 @@ class _Compiler(Cursor):
 
     def atom(self):
         kind, text = self.take()
-        if kind == "num":
-            return self.constant(float(text[:-1]) / 100 if text.endswith("%") else float(text))
-        if kind == "str":
-            return self.constant(text[1:-1].replace('""', '"'))
+        if kind in ("num", "str"):
+            return self.constant(literal(kind, text))
         if kind == "ref":
             return self.reference(text)
         if kind == "op" and text == "(":

@@ -160,6 +160,13 @@ def pick(name: str, first, error, second, second_error, third, third_error):
     return False if picked is None else picked
 
 
+def literal(kind: str, text: str):
+    """A number ("num": 5, 2.5, 50%) or text ("str": "a""b") token's value."""
+    if kind == "str":
+        return text[1:-1].replace('""', '"')
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
 def compare(op: str, value, right) -> bool:
     """``value op right`` as the app compares: text and a number are never equal."""
     if isinstance(value, str) != isinstance(right, str):
@@ -257,10 +264,8 @@ class _Parser(Cursor):
 
     def atom(self) -> float:
         kind, text = self.take()
-        if kind == "num":
-            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        if kind == "str":
-            return text[1:-1].replace('""', '"')
+        if kind in ("num", "str"):
+            return literal(kind, text)
         if kind == "ref":
             return self._number(text)
         if kind == "op" and text == "(":

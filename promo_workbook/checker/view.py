@@ -107,9 +107,8 @@ class TableView:
     def placed_by_column(self, key: str):
         """``i -> place(key, rows[i])`` without the row, for a column found in the sheet whose
         cells sit in it; None otherwise (a split's target, an exhaustive view: place cells)."""
-        letter = self.letters.get(key)
-        if letter is None or self.exhaustive or key in self.memo(
-                "split_targets", lambda: set(self.spec.split_targets(self.letters))):
+        letter = self._own_letter(key)
+        if letter is None or self.exhaustive:
             return None
         numbers, label = self.rows.numbers, self.labels.get(key)
         return lambda i: {"ref": f"{letter}{numbers[i]}", "row": numbers[i], "column": label}
@@ -118,10 +117,18 @@ class TableView:
         """Where a finding about column ``key`` of ``row`` stands, as ``Rule.at``'s keywords:
         the reference, row and header of a column found in the sheet (where its own cell sits:
         the cell is not built to say so); else the cell (a split's target sits in its source's)."""
-        letter = self.letters.get(key)
-        if letter is None or key in self.memo("split_targets", lambda: set(self.spec.split_targets(self.letters))):
+        letter = self._own_letter(key)
+        if letter is None:
             return {"cell": row.cell(key)}
         return {"ref": f"{letter}{row.row}", "row": row.row, "column": self.labels.get(key)}
+
+    def _own_letter(self, key: str) -> str | None:
+        """The letters of the column ``key``'s cells sit in: its own, unless it is absent or a
+        split's target (filled from another column's combined cell)."""
+        targets = self._memos.get("split_targets")
+        if targets is None:
+            targets = self.memo("split_targets", lambda: set(self.spec.split_targets(self.letters)))
+        return None if key in targets else self.letters.get(key)
 
     def cells_at(self, indices: list[int], key: str) -> list:
         """Column ``key``'s cell of each of the rows at ``indices`` (None where a row has none)."""
