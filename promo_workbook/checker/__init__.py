@@ -50,6 +50,7 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     from ..spec import load_spec
     from .config import load_config
     from .registry import selected
+    from .runs import ordered
     from .view import from_plan
 
     started = started or time.perf_counter()
@@ -59,12 +60,12 @@ def check_plan(plan, *, lang=None, select=None, ignore=None, today=None, config=
     with gc_paused():
         deadline.phase("checking rules")
         view = from_plan(plan, spec, lang, today or dt.date.today(), config, exhaustive=exhaustive)
-        findings: list[Finding] = []
+        found: list = []  # Findings, and FindingRuns (runs.py) for a mistake repeated down a column
         rules = selected(select, ignore)
         for rule in rules:
             deadline.check()
-            findings.extend(rule.run(view, config))
-        _sort(findings, {t.number: i for i, t in enumerate(spec.tables)})
+            found.extend(rule.run(view, config))
+        findings = ordered(found, {t.number: i for i, t in enumerate(spec.tables)})
         findings, accepted = settle(findings, view.accepted, baseline, str(plan.path), {r.code for r in rules}, lang)
     return Report(file=str(plan.path), schema_version=view.schema_version, findings=findings,
                   sheets=view.sheets, rows=view.rows_total, seconds=time.perf_counter() - started,
@@ -87,27 +88,3 @@ def gc_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-# Private API.
-
-def _sort(findings: list, order: dict) -> None:
-    """Sort in place, stably: by template (in ``order``), row, column (A..Z, AA..) and code.
-
-    The key reads the Finding tuples rules make by position, and the column as its length
-    and letters side by side (one tuple per finding, no call).
-    """
-    rank = order.get
-
-    def by_position(f):
-        letters = f[5].rstrip(_DIGITS) if f[5] else ""
-        return (rank(f[3], -1), f[6] or 0, len(letters), letters, f[0])
-
-    def by_field(f):
-        letters = f.cell.rstrip(_DIGITS) if f.cell else ""
-        return (rank(f.template, -1), f.row or 0, len(letters), letters, f.code)
-
-    findings.sort(key=by_position if all(type(f) is Finding for f in findings) else by_field)
-
-
-_DIGITS = "0123456789"

@@ -82,7 +82,7 @@ class Finding(tuple):
 class Report:
     file: str
     schema_version: int | None
-    findings: list[Finding]
+    findings: list[Finding]  # or runs.Findings: the same sequence, some of it held as runs
     sheets: int
     rows: int
     seconds: float
@@ -94,6 +94,9 @@ class Report:
     accepted: list = field(default_factory=list)
 
     def count(self, severity: str) -> int:
+        tally = getattr(self.findings, "severities", None)  # runs.Findings counts its runs whole
+        if tally is not None:
+            return tally()[severity]
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property

@@ -117,7 +117,8 @@ _severity = operator.attrgetter("severity")
 
 
 def _counts(findings) -> dict:
-    tally = Counter(map(_severity, findings))
+    severities = getattr(findings, "severities", None)  # runs.Findings counts its runs whole
+    tally = severities() if severities is not None else Counter(map(_severity, findings))
     return {"errors": tally["error"], "warnings": tally["warning"], "infos": tally["info"]}
 
 
@@ -181,6 +182,11 @@ def _accepted_dicts(report: Report) -> list[dict]:
 def _json_items(findings, lang: str):
     """Each finding as json.dumps(indent=2) writes it at depth 2 of the report, in lists of
     _CHUNK."""
+    if getattr(findings, "runs", None):  # runs.Findings: its runs worded from their lists
+        from .render_runs import json_items
+
+        yield from json_items(findings, lang)
+        return
     heads: dict = {}     # (code, name, severity, template, sheet, their types) -> text up to the cell
     columns: dict = {}   # column label -> text from the row's value to the message
     message_of = _Messages(lang, _json_str).get

@@ -104,11 +104,17 @@ class TableView:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
 
+    def run_letter(self, key: str) -> str | None:
+        """The letters a run of findings about column ``key`` stands in (runs.FindingRun: each
+        at its row of that column), or None: findings made one by one at their cells (a split's
+        target, an absent column, an exhaustive view)."""
+        return None if self.exhaustive else self._own_letter(key)
+
     def placed_by_column(self, key: str):
         """``i -> place(key, rows[i])`` without the row, for a column found in the sheet whose
         cells sit in it; None otherwise (a split's target, an exhaustive view: place cells)."""
-        letter = self._own_letter(key)
-        if letter is None or self.exhaustive:
+        letter = self.run_letter(key)
+        if letter is None:
             return None
         numbers, label = self.rows.numbers, self.labels.get(key)
         return lambda i: {"ref": f"{letter}{numbers[i]}", "row": numbers[i], "column": label}

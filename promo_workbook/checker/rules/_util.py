@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ... import formulas as spec_formulas
 from ...a1 import col_index
@@ -38,8 +38,10 @@ def pct(x) -> str:
         return "—"
     text = repr(x * 100)
     whole, point, decimals = text.partition(".")
-    if not point or "e" in decimals:
-        shown = str(Decimal(text).quantize(_TENTH, rounding=ROUND_HALF_UP))
+    if text in ("inf", "-inf"):  # 1e307 × 100: no tenths to round to
+        shown = text
+    elif not point or "e" in decimals:
+        shown = str(Decimal(text).quantize(_TENTH, rounding=ROUND_HALF_UP, context=_WIDE))
     else:
         sign, whole = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
         tenths = int(whole + decimals[0]) + (len(decimals) > 1 and decimals[1] >= "5")
@@ -48,6 +50,54 @@ def pct(x) -> str:
 
 
 _TENTH = Decimal("0.1")
+_WIDE = Context(prec=400)  # the tenths of any float's percentage (1e308: 311 digits), not the default 28
+
+
+def pct_many(values) -> list[str]:
+    """``[pct(x) for x in values]``, the usual floats worked out at once.
+
+    A float's tenths of a percent are floor(|x|·1000) plus one when the rest is over a half:
+    what pct's rounding of the shortest decimal text gives, unless that rest is within a
+    millionth of a half (where the text's last digits decide), the number is outside
+    [1e-4, 1e6) percent (texts with an exponent, coarse floats) or not a float: pct itself."""
+    import numpy as np
+
+    n = len(values)
+    x = np.fromiter((v if type(v) is float else _NAN for v in values), dtype=float, count=n) * 100
+    size = np.abs(x)
+    with np.errstate(invalid="ignore"):
+        whole = np.floor(size * 10)
+        rest = size * 10 - whole
+        fast = (size < 1e6) & ((size >= 1e-4) | (size == 0)) & (np.abs(rest - 0.5) > 1e-6)
+    tenths = np.where(fast, whole + (rest > 0.5), 0).astype(np.int64)
+    words: dict = {}
+    out = []
+    for v, ok, negative, t in zip(values, fast.tolist(), np.signbit(x).tolist(), tenths.tolist()):
+        if not ok:
+            out.append(pct(v))
+            continue
+        key = -t - 1 if negative else t
+        text = words.get(key)
+        if text is None:
+            text = words[key] = f"{'-' if negative else ''}{t // 10}{f'.{t % 10}' if t % 10 else ''}%"
+        out.append(text)
+    return out
+
+
+def num_many(values) -> list[str]:
+    """``[num(x) for x in values]``, each distinct value worded once."""
+    words: dict = {}
+    out = []
+    for v in values:
+        key = (type(v), v)
+        text = words.get(key)
+        if text is None:
+            text = words[key] = num(v)
+        out.append(text)
+    return out
+
+
+_NAN = float("nan")
 
 
 def day(d) -> str:

@@ -7,9 +7,11 @@ import functools
 
 from ..lookup import fold, list_key
 from ..recompute import daily_expected, expected_at, expected_column, expected_value
+from .. import runs
 from ..registry import Rule, register
 from ..view import _np
-from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, day, num, pct, shown, shown_column, template_cells
+from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, day, num, num_many, pct, pct_many, shown, shown_column
+from ._util import template_cells
 from ._util import RowRule, TableRule
 from .structure import RequiredCells
 
@@ -37,6 +39,7 @@ class RateRule(RowRule):
     def check_rows(self, plan, table, indices, config):
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
         shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
+        found, values, expectations = [], [], []
         for i in indices:
             value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
             if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
@@ -44,8 +47,23 @@ class RateRule(RowRule):
             expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
             if expected is not None and _differs(value, how, expected, rows.cell(i, key).raw if how == TYPED else None,
                                                  tol):
-                row = rows[i]
-                yield self._finding(table, row, key, value, expected, self.params_at(plan, table, i, row))
+                found.append(i)
+                values.append(value)
+                expectations.append(expected)
+        letter = runs.run_letter(table, key, len(found))
+        if letter is not None:
+            yield runs.FindingRun(self, table, letter, table.labels.get(key), [rows.numbers[i] for i in found],
+                                  actual=runs.Each(pct_many(values)), expected=runs.Each(pct_many(expectations)),
+                                  **self.params_each(plan, table, found))
+            return
+        for i, value, expected in zip(found, values, expectations):
+            row = rows[i]
+            yield self._finding(table, row, key, value, expected, self.params_at(plan, table, i, row))
+
+    def params_each(self, plan, table, indices: list[int]) -> dict:
+        """``params_at`` of the rows at ``indices``, each parameter as a list (runs.Each)."""
+        each = [self.params_at(plan, table, i, table.rows[i]) for i in indices]
+        return {name: runs.Each(p[name] for p in each) for name in (each[0] if each else ())}
 
     def check_row(self, plan, table, row, config):
         key = self.column
@@ -175,6 +193,13 @@ class ConversionRate(RateRule):
         clicks, exact = expected_column(table, "clicks")
         return _conversion_words(table.numbers("conversions")[i],
                                  clicks[i] if exact[i] else expected_at(plan, table, "clicks", row))
+
+    def params_each(self, plan, table, indices):
+        (clicks, exact), conversions = expected_column(table, "clicks"), table.numbers("conversions")
+        rows = table.rows
+        return {"conv": runs.Each(num_many([conversions[i] for i in indices])),
+                "clicks": runs.Each(num_many([clicks[i] if exact[i] else expected_at(plan, table, "clicks", rows[i])
+                                              for i in indices]))}
 
 
 def _conversion_words(conversions, clicks) -> dict:

@@ -1,8 +1,11 @@
 """Family V, cell values (docs/checks.md B 6-12): what was typed into each input cell."""
 from __future__ import annotations
 
+from itertools import groupby
+
 from ...spec import CHANNELS_LIST
 from ...values import ERROR_VALUES
+from .. import runs
 from ..lookup import fold, list_key
 from ..registry import Rule, register
 from ..view import PlanView, _np
@@ -136,14 +139,38 @@ class PercentScale(Rule):
 
     def run(self, plan, config):
         worded: dict = {}  # a column of slips repeats a few typed values: their texts are made once
-        for table, _col, cell in _input_cells(plan, ("percent",)):
-            if cell.ok and _percent_slip(cell):
-                key = (type(cell.raw), cell.raw, cell.value)
-                texts = worded.get(key)
-                if texts is None:
-                    shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
-                    texts = worded[key] = (shown, f"{shown}%", f"{cell.value * 10000:g}%")
-                yield self.at(table, cell, actual=texts[0], expected=texts[1], literal=texts[2])
+
+        def texts(cell):
+            key = (type(cell.raw), cell.raw, cell.value)
+            found = worded.get(key)
+            if found is None:
+                shown = cell.raw if isinstance(cell.raw, str) else f"{cell.raw:g}"
+                found = worded[key] = (shown, f"{shown}%", f"{cell.value * 10000:g}%")
+            return found
+
+        for (table, col), cells in groupby(_input_cells(plan, ("percent",)), key=lambda found: found[:2]):
+            slips = [cell for _, _, cell in cells if cell.ok and _percent_slip(cell)]
+            run = _run_of(self, table, col.key, slips, list(map(texts, slips)), ("actual", "expected", "literal"))
+            if run is not None:
+                yield run
+                continue
+            for cell in slips:
+                actual, expected, literal = texts(cell)
+                yield self.at(table, cell, actual=actual, expected=expected, literal=literal)
+
+
+def _run_of(rule, table, key: str, cells: list, values: list[tuple], names: tuple):
+    """The findings at ``cells`` (of column ``key``) as one run, ``values`` a tuple of the
+    fields ``names`` per cell; None when they are made one by one (runs.run_letter), or when
+    a cell does not stand at its row of the column's own letters as the run would put it."""
+    letter = runs.run_letter(table, key, len(cells))
+    if letter is None:
+        return None
+    label = table.labels.get(key)
+    if any(cell.label != label or cell.ref != f"{letter}{cell.row}" for cell in cells):
+        return None
+    fields = dict(zip(names, map(runs.Each, zip(*values))))
+    return runs.FindingRun(rule, table, letter, label, [cell.row for cell in cells], **fields)
 
 
 @register
@@ -221,9 +248,17 @@ class DateOutsideWindow(Rule):
             for col in table.spec.columns:
                 if col.kind == "date" and col.key not in table.missing:
                     where, column = placed(table, col)
-                    if where is not None:
-                        for i in _np().flatnonzero(outside(column) & column.described).tolist():
-                            yield self.at(table, **where(i), actual=shown(column.date[i]), expected=window)
+                    if where is None:
+                        continue
+                    found = _np().flatnonzero(outside(column) & column.described).tolist()
+                    letter = runs.run_letter(table, col.key, len(found))
+                    if letter is not None:
+                        yield runs.FindingRun(self, table, letter, table.labels.get(col.key),
+                                              [table.rows.numbers[i] for i in found],
+                                              actual=runs.Each(shown(column.date[i]) for i in found), expected=window)
+                        continue
+                    for i in found:
+                        yield self.at(table, **where(i), actual=shown(column.date[i]), expected=window)
         for table, col, cell in _input_cells(plan, ("date",), left):
             if col.dates == "campaign" and cell.ok and not start <= cell.value <= end:
                 yield self.at(table, cell, actual=shown(cell.value), expected=window)

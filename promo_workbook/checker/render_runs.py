@@ -1,0 +1,93 @@
+"""The JSON report's findings where some are held as runs (runs.py): each run's rows worded a
+block at a time from its lists, and merged with the single findings in report order. The
+text is the one render._json_items writes for the same findings one by one."""
+from __future__ import annotations
+
+from itertools import chain, repeat
+
+from .render import _CHUNK, _FIELD, _PLACE, _json_head, _json_items, _json_str, _json_value, _jsonable, _Messages
+from .render import _Plan, _plain, message, quote
+from .runs import Each, Findings, FindingRun
+
+
+def json_items(findings: Findings, lang: str):
+    """The findings as render._json_items lays them out, in lists of _CHUNK."""
+    messages = _Messages(lang, _json_str)
+    texts = [chain.from_iterable(_json_items(findings.singles, lang))]
+    texts += [_run_texts(run, messages) for run in findings.runs]
+    nexts = [iter(t).__next__ for t in texts]
+    sources = findings.sources
+    for start in range(0, len(sources), _CHUNK):
+        yield [nexts[s]() for s in sources[start:start + _CHUNK].tolist()]
+
+
+def _run_texts(run: FindingRun, messages: _Messages):
+    head = _json_head(run.code, run.name, run.severity, run.template, run.sheet)
+    tail = f',{_FIELD}"column": {_json_value(run.column)},{_FIELD}"message": '
+    letter = run.letter
+    for a in range(0, len(run.rows), _CHUNK):
+        b = min(a + _CHUNK, len(run.rows))
+        rows = run.rows[a:b]
+        words = run_messages(messages, run, a, b)
+        expected, actual = _json_field(run.expected, a, b), _json_field(run.actual, a, b)
+        yield from [f'{head}"{letter}{row}",{_FIELD}"row": {row}{tail}{text},{_FIELD}"expected": {e},'
+                    f'{_FIELD}"actual": {x}\n    }}' for row, text, e, x in zip(rows, words, expected, actual)]
+
+
+def _json_field(value, a: int, b: int):
+    if type(value) is Each:
+        return [_json_str(v) if type(v) is str else _json_value(_jsonable(v)) for v in value[a:b]]
+    return repeat(_json_str(value) if type(value) is str else _json_value(_jsonable(value)), b - a)
+
+
+def run_messages(messages: _Messages, run: FindingRun, a: int, b: int) -> list[str]:
+    """The finished messages of rows ``a`` to ``b`` of ``run``, as messages.get words each
+    (each distinct set of shown values formatted once)."""
+    plan = messages.plans.get(run.code, _UNSET)
+    if plan is _UNSET:
+        plan = messages.plans[run.code] = _Plan.of(run.code, messages.lang)
+    columns = _shown_columns(plan, run, a, b) if plan is not None else None
+    finish = messages.finish
+    if columns is None:  # worded by message() itself, a finding at a time
+        return [finish(message(run.finding(i), messages.lang)) for i in range(a, b)]
+    template, done, out = plan.template, {}, []
+    add = out.append
+    for values in zip(*columns):
+        text = done.get(values)
+        if text is None:
+            text = done[values] = finish(template.format(*values))
+        add(text)
+    return out
+
+
+_UNSET = object()
+
+
+def _shown_columns(plan: _Plan, run: FindingRun, a: int, b: int) -> list | None:
+    """The text of each field the template shows, for rows ``a`` to ``b``, as _Plan.values
+    works it out for one finding (params first, then expected, actual, the place); None when
+    one is missing or a place is not text."""
+    n, columns = b - a, []
+    for name in plan.names:
+        if name in run.params:
+            value = run.params[name]
+        elif name == "expected":
+            value = run.expected
+        elif name == "actual":
+            value = run.actual
+        elif name == "cell":
+            columns.append([f"{run.letter}{row}" for row in run.rows[a:b]])
+            continue
+        elif name in _PLACE:
+            value = (run.column if name == "column" else run.sheet) or ""
+            if type(value) is not str:
+                return None
+            columns.append(repeat(value, n))
+            continue
+        else:
+            return None
+        if type(value) is Each:
+            columns.append([quote(v if type(v) is str else _plain(v)) for v in value[a:b]])
+        else:
+            columns.append(repeat(quote(value if type(value) is str else _plain(value)), n))
+    return columns
