@@ -202,9 +202,9 @@ def load_spec(directory: str | None = None) -> Spec:
     return spec
 
 
-# Private API.
-
-def _yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
+    """A YAML file of the package, read with libyaml where PyYAML has it (several times faster
+    than the pure-Python loader: the rules' file is read at every check); SpecError if unreadable."""
     import yaml
 
     try:
@@ -216,6 +216,8 @@ def _yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         raise SpecError(path.name, "", f"not valid YAML: {exc}") from None
 
+
+# Private API.
 
 class _Node:
     """A mapping read key by key; leftover keys are errors naming their path."""
@@ -267,7 +269,7 @@ def _text(file: str, path: str, data: Any) -> Text:
 
 
 def _load_lists(path: Path) -> dict[str, tuple[ListItem, ...]]:
-    data = _yaml(path)
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise SpecError(path.name, "", "expected a mapping of list names")
     lists = {}
@@ -328,7 +330,7 @@ def _load_split(file: str, path: str, data: Any) -> tuple[str, str]:
 
 def _load_table(path: Path, lists: dict) -> Table:
     file = f"templates/{path.name}"
-    node = _Node(file, "", _yaml(path))
+    node = _Node(file, "", load_yaml(path))
     columns = tuple(_load_column(file, f"columns[{i}]", c) for i, c in enumerate(node.get("columns", list)))
     totals = None
     if "totals" in node.data:
@@ -362,7 +364,7 @@ def _load_table(path: Path, lists: dict) -> Table:
 
 def _load_workbook(path: Path) -> dict:
     """workbook.yaml: free-form but every language mapping becomes a Text, checked."""
-    data = _yaml(path)
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int):
         raise SpecError(path.name, "schema_version", "required integer missing")
 

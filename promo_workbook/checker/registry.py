@@ -106,14 +106,12 @@ def register(cls: type[Rule]) -> type[Rule]:
 def rule_data() -> dict[str, dict]:
     """templates/rules.yaml, checked: each code has exactly the keys of RULE_KEYS, a known
     severity and a message in every language."""
-    import yaml
-
     from ..errors import SpecError
-    from ..spec import LANGUAGES, templates_dir
+    from ..spec import LANGUAGES, load_yaml, templates_dir
     from .model import SEVERITIES
 
     path = templates_dir() / "rules.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     for code, meta in data.items():
         if not CODE.match(str(code)) or not isinstance(meta, dict):
             raise SpecError("templates/rules.yaml", str(code), "expected a rule code with a mapping")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import chain, repeat
 
 from .render import _CHUNK, _FIELD, _PLACE, _json_head, _json_items, _json_str, _json_value, _jsonable, _Messages
-from .render import _Plan, _plain, message, quote
+from .render import QUOTE, _Plan, _plain, message, quote
 from .runs import Each, Findings, FindingRun
 
 
@@ -24,19 +24,21 @@ def json_items(findings: Findings, lang: str):
 def _run_texts(run: FindingRun, messages: _Messages):
     head = _json_head(run.code, run.name, run.severity, run.template, run.sheet)
     tail = f',{_FIELD}"column": {_json_value(run.column)},{_FIELD}"message": '
-    letter = run.letter
+    cell = f'{head}"{run.letter}'
     for a in range(0, len(run.rows), _CHUNK):
         b = min(a + _CHUNK, len(run.rows))
-        rows = run.rows[a:b]
         words = run_messages(messages, run, a, b)
         expected, actual = _json_field(run.expected, a, b), _json_field(run.actual, a, b)
-        yield from [f'{head}"{letter}{row}",{_FIELD}"row": {row}{tail}{text},{_FIELD}"expected": {e},'
-                    f'{_FIELD}"actual": {x}\n    }}' for row, text, e, x in zip(rows, words, expected, actual)]
+        yield from [f'{cell}{row}",{_FIELD}"row": {row}{tail}{text},{_FIELD}"expected": {e},{_FIELD}"actual": {x}'
+                    f'\n    }}' for row, text, e, x in zip(map(str, run.rows[a:b]), words, expected, actual)]
 
 
 def _json_field(value, a: int, b: int):
     if type(value) is Each:
-        return [_json_str(v) if type(v) is str else _json_value(_jsonable(v)) for v in value[a:b]]
+        values = value[a:b]
+        if all(type(v) is str for v in values):  # the usual: text (pct, a date) encoded at C speed
+            return list(map(_json_str, values))
+        return [_json_str(v) if type(v) is str else _json_value(_jsonable(v)) for v in values]
     return repeat(_json_str(value) if type(value) is str else _json_value(_jsonable(value)), b - a)
 
 
@@ -87,7 +89,11 @@ def _shown_columns(plan: _Plan, run: FindingRun, a: int, b: int) -> list | None:
         else:
             return None
         if type(value) is Each:
-            columns.append([quote(v if type(v) is str else _plain(v)) for v in value[a:b]])
+            values = value[a:b]
+            if all(type(v) is str for v in values) and max(map(len, values), default=0) <= QUOTE:
+                columns.append(values)  # short texts show as they are (quote leaves them)
+            else:
+                columns.append([quote(v if type(v) is str else _plain(v)) for v in values])
         else:
             columns.append(repeat(quote(value if type(value) is str else _plain(value)), n))
     return columns

@@ -104,6 +104,11 @@ class TableView:
             cells = rows.cells(list(range(len(rows))) if self.exhaustive else _np().flatnonzero(mask).tolist(), key)
         return (c for c in cells if c is not None)
 
+    def absent(self, key: str) -> bool:
+        """Whether no row has a cell in column ``key``: not found in the sheet, and no split
+        fills it from another column."""
+        return key not in self.letters and key not in self._split_targets()
+
     def run_letter(self, key: str) -> str | None:
         """The letters a run of findings about column ``key`` stands in (runs.FindingRun: each
         at its row of that column), or None: findings made one by one at their cells (a split's
@@ -131,10 +136,13 @@ class TableView:
     def _own_letter(self, key: str) -> str | None:
         """The letters of the column ``key``'s cells sit in: its own, unless it is absent or a
         split's target (filled from another column's combined cell)."""
+        return None if key in self._split_targets() else self.letters.get(key)
+
+    def _split_targets(self) -> set:
         targets = self._memos.get("split_targets")
         if targets is None:
             targets = self.memo("split_targets", lambda: set(self.spec.split_targets(self.letters)))
-        return None if key in targets else self.letters.get(key)
+        return targets
 
     def cells_at(self, indices: list[int], key: str) -> list:
         """Column ``key``'s cell of each of the rows at ``indices`` (None where a row has none)."""

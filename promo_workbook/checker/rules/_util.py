@@ -208,6 +208,8 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     view is exhaustive (the oracle: tests/test_check_prefilter.py).
     """
     rows = table.rows
+    if not table.exhaustive and table.absent(key):
+        return [(None, None)] * len(rows)  # no row has the cell: _shown's answer for each
     out = [_UNSEEN] * len(rows)
     col = None if table.exhaustive else table.column(key)
     if col is None:

@@ -11,7 +11,7 @@ from ..recompute import daily_expected, expected_value
 from ..registry import Rule, owned, register
 from ..view import PlanView, TableView
 from .values import explained_rows
-from ._util import CACHED, EVALUATED, TYPED, close, num, shown, shown_column, template_cells, template_formula
+from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, num, shown, shown_column, template_cells, template_formula
 
 # Derived columns whose wrong values have a rule of their own in family T.
 _NAN = float("nan")
@@ -70,15 +70,19 @@ class FormulaChanged(Rule):
         for table, col in _derived(plan):
             # The template's formula, verbatim, shows what the checker computes.
             changed = table.any_column([col.key], _has_formula) & ~template_cells(plan, table, col.key)
-            if table.most(int(changed.sum())):
-                shown_column(plan, table, col.key)  # worked out a column at a time
-            for row in table.rows_where(changed):
-                if shown(plan, table, row, col.key)[1] is not None:
+            rows = table.rows
+            indices = range(len(rows)) if table.exhaustive else np.flatnonzero(changed).tolist()
+            # Worked out a column at a time for many rows (never in the exhaustive oracle).
+            column = shown_column(plan, table, col.key) if table.most(len(indices)) and not table.exhaustive \
+                else None
+            for i in indices:
+                found = column[i] if column is not None else UNSEEN
+                if (found if found is not UNSEEN else shown(plan, table, rows[i], col.key))[1] is not None:
                     continue  # what it shows is known: the formula means something we can check
-                cell = row.cell(col.key)
+                cell = rows.cell(i, col.key)
                 if cell is not None and cell.formula is not None:
                     yield self.at(table, cell, actual=cell.formula,
-                                  expected=template_formula(plan, table, col.key, row.row) or "—")
+                                  expected=template_formula(plan, table, col.key, rows.numbers[i]) or "—")
 
 
 @register
