@@ -103,3 +103,64 @@ def test_the_daily_values_worked_out_at_once_are_the_rows_own(seed, tmp_path):
                 expected = expected_value(view, "daily", key, row)
                 assert (expected is None) == (values[i] != values[i]), (key, row.row)
                 assert expected is None or float(expected) == values[i], (key, row.row, expected, values[i])
+
+
+@pytest.mark.parametrize("seed", [2, 6])
+def test_what_a_cell_holds_is_read_the_same_from_a_shared_cell(seed, tmp_path):
+    """LazyRows.contents gives, for a column's values, one cell for the rows typed alike
+    (reader cells(shared=True)): what it holds equals the row's own cell, field by field
+    after the place, in every column the log has (split targets included), asked for in
+    pieces and in any order, before and after the rows' own cells are built."""
+    from promo_workbook.checker.config import load_config
+    from promo_workbook.reader.model import cell_tail
+    from promo_workbook.spec import load_spec
+
+    path = _messy_log(tmp_path / "log.xlsx", seed)
+    table = from_plan(read(path), load_spec(), "zh-CN", dt.date(2026, 9, 30), load_config()).table("daily")
+    own = from_plan(read(path), load_spec(), "zh-CN", dt.date(2026, 9, 30), load_config()).table("daily")
+    rng = random.Random(seed)
+    n = len(table.rows)
+    shared = 0
+    for key in table.source.row_keys:
+        order = list(range(n))
+        rng.shuffle(order)
+        some = sorted(order[: n // 3])
+        if key == "ctr":  # some of its cells built first: those are read as they are
+            table.rows.cells(some[::2], key)
+        held = table.rows.contents(some, key) + table.rows.contents(list(range(n)), key)
+        cells = own.rows.cells(some, key) + own.rows.cells(list(range(n)), key)
+        assert len(held) == len(cells) == len(some) + n
+        for got, cell in zip(held, cells):
+            assert (got is None) == (cell is None), key
+            if cell is not None:
+                assert cell_tail(got) == cell_tail(cell) and got.key == cell.key, (key, cell.ref)
+                shared += got.row != cell.row
+    assert shared > n  # most of them were shared cells
+
+
+def test_each_days_neighbours_are_the_same_channels_day_before_and_after(monkeypatch):
+    """tables.neighbour_rows (worked out with numpy) against a plain search: for each row with
+    a date and a channel, the last row of the same channel the day before and the day after."""
+    import numpy as np
+
+    from promo_workbook.checker.rules import tables
+
+    class Table:
+        def memo(self, key, compute):
+            return compute()
+
+    def last(days, channels, named, day, channel):
+        found = [j for j in range(len(named)) if named[j] and days[j] == day and channels[j] == channel]
+        return found[-1] if found else -1
+
+    rng = random.Random(3)
+    for _ in range(400):
+        n = rng.randint(0, 50)
+        named = np.array([rng.random() < 0.8 for _ in range(n)], dtype=bool)
+        days = np.array([rng.randint(739000, 739008) if ok else 0 for ok in named], dtype=np.int64)
+        channels = np.array([rng.randint(0, 4) if ok else 0 for ok in named], dtype=np.int64)
+        found = (days, channels, named)
+        monkeypatch.setattr(tables, "_day_channel", lambda table, found=found: found)
+        before, after = tables.neighbour_rows(Table())
+        assert before.tolist() == [last(*found, days[j] - 1, channels[j]) if named[j] else -1 for j in range(n)]
+        assert after.tolist() == [last(*found, days[j] + 1, channels[j]) if named[j] else -1 for j in range(n)]

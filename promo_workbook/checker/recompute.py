@@ -149,7 +149,7 @@ def daily_values(table, key: str):
         missing = np.isnan(target) & target_exact  # None (NaN and inexact: a number too big, left to the row)
         if missing.any():  # "100%(目标500单)": the target typed into the achievement cell
             rows = np.flatnonzero(missing).tolist()
-            cells = table.cells_at(rows, "achievement")
+            cells = table.contents_at(rows, "achievement")
             typed, typed_exact, _ = _floats([c.target if c is not None else None for c in cells])
             target[rows], target_exact[rows] = typed, typed_exact
         with np.errstate(divide="ignore", invalid="ignore"):

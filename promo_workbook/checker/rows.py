@@ -116,7 +116,7 @@ class LazyRows:
     hold hundreds of thousands of rows that the rules mostly look at column by column.
     """
 
-    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain")
+    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain", "_contents")
 
     def __init__(self, data):
         self.numbers = data.row_numbers
@@ -125,6 +125,7 @@ class LazyRows:
         self._data = data
         self._rows: list = [None] * len(self.numbers)
         self._columns: dict[str, list] = {}   # key -> row i's Cell (None: the row has none), or _UNBUILT
+        self._contents: dict[str, list] = {}  # the same, or a Cell shared by the rows typed alike (contents)
 
     def cell(self, i: int, key: str) -> Cell | None:
         """Row i's cell of column ``key`` (0 <= i < len), built once."""
@@ -165,6 +166,35 @@ class LazyRows:
             for i, c in zip(todo, self._data.split_cells_at(todo, key, built)):
                 column[i] = c
         return [column[i] if column[i] is not _UNBUILT else self.cell(i, key) for i in indices]
+
+    def contents(self, indices: list[int], key: str) -> list:
+        """What row i's cell of column ``key`` holds, for each i in ``indices``: the cell itself
+        where it is built, else one Cell for all the rows typed alike, made for another of them
+        (reader TableData.cells_at(shared=True)). For a column's values: read what a cell
+        holds (value, status, raw), never where it is. An exhaustive view's are its cells."""
+        if self.view is not None and self.view.exhaustive:
+            return self.cells(indices, key)
+        if key not in self._data.row_keys:
+            return [None] * len(indices)
+        held = self._contents.get(key)
+        if held is None:
+            held = self._contents[key] = [_UNBUILT] * len(self._rows)
+        column = self._columns.get(key)
+        if column is None:
+            todo = [i for i in indices if held[i] is _UNBUILT]
+        else:  # a cell built already is what it holds
+            todo = [i for i in indices if held[i] is _UNBUILT and column[i] is _UNBUILT]
+        if todo:
+            sources = self._data.split_sources(key)
+            if not sources:
+                found = self._data.cells_at(todo, key, shared=True)
+            else:  # a split's target: from what its sources hold
+                found = self._data.split_cells_at(todo, key, {s: self.contents(todo, s) for s in sources}, shared=True)
+            for i, c in zip(todo, found):
+                held[i] = c
+        if column is None:
+            return [held[i] for i in indices]
+        return [column[i] if column[i] is not _UNBUILT else held[i] for i in indices]
 
     def cells_of(self, i: int) -> dict[str, Cell]:
         """Row i's cells, in the reader's order."""

@@ -151,6 +151,14 @@ class TableView:
             return rows.cells(indices, key)
         return [rows[i].cell(key) for i in indices]
 
+    def contents_at(self, indices: list[int], key: str) -> list:
+        """What column ``key``'s cell of each of the rows at ``indices`` holds (LazyRows.contents:
+        read its value, not its place)."""
+        rows = self.rows
+        if isinstance(rows, LazyRows):
+            return rows.contents(indices, key)
+        return [rows[i].cell(key) for i in indices]
+
     def prefetch(self, mask, keys) -> None:
         """Build the cells of columns ``keys`` of the rows ``mask`` picks (None: every row) in
         one pass per column, before a rule reads them row by row."""
@@ -217,7 +225,7 @@ class TableView:
         todo = _np().flatnonzero(~known).tolist()
         if isinstance(rows, LazyRows):  # the other cells built in one pass over the column
             read = READ_AS[how]
-            for i, cell in zip(todo, rows.cells(todo, key)):
+            for i, cell in zip(todo, rows.contents(todo, key)):
                 out[i] = read(cell)
         else:
             getter = getattr(Row, how)
@@ -239,7 +247,7 @@ class TableView:
             known = rows.plain(key)
             out = list(known[1]) if known is not None else [None] * len(rows)
             todo = [i for i, flag in enumerate(known[0]) if not flag] if known is not None else list(range(len(rows)))
-            for i, cell in zip(todo, rows.cells(todo, key)):
+            for i, cell in zip(todo, rows.contents(todo, key)):
                 out[i] = num_of(cell)
             return out
         return self.memo(("numbers", key), work)

@@ -25,15 +25,15 @@ import datetime as dt
 import re
 from array import array
 from itertools import zip_longest
-from dataclasses import dataclass, field, fields
-import operator
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
-from ..values import DateRange, Value, parse
+from ..values import Value, parse
 from .fold import fold
 from .identify import Location, parse_ref
-from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, error_value
+from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, cell_tail, error_value
+from .splits import Splitter, apply_split
 from .region import find_totals, title_rows
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
@@ -41,6 +41,7 @@ __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
 _NONE = object()  # "not given": None is a value here
 NOT_CALCULATED = "formula-not-calculated"
+_HASHED = (str, int, float, bool, type(None), dt.datetime, dt.date, dt.time, dt.timedelta)
 
 _REF = r"(?:(?:'(?:[^']|'')+'|[^'!(),=\s]+)!)?\$?[A-Z]{1,3}\$?[0-9]+"
 _LINK = re.compile(rf'^=\s*(?:IF\(\s*({_REF})\s*=\s*""\s*,\s*""\s*,\s*({_REF})\s*\)|({_REF}))\s*$', re.I)
@@ -128,6 +129,7 @@ class _Col:
     has_formulas: bool = False
     cache: dict | None = None
     tails: dict = field(default_factory=dict)  # (type, raw, number format) -> a typed cell's fields after its place
+    shared: dict = field(default_factory=dict)  # the same key -> one Cell for all the rows typed so (cells(shared=True))
 
 
 class _Builder:
@@ -153,7 +155,7 @@ class _Builder:
         for split in self.splits:
             self.into.setdefault(split[1], []).append(split)
         self.chained = any(s[0] in self.into for s in self.splits)  # none in the spec: then row() decides
-        self._splits_done: dict = {}  # (split, target's label, source's fields) -> the target's, or None
+        self.splitter = Splitter(ctx, self.percent)  # a split target's cells, one at a time
         self.keys = dict.fromkeys([c.key for c in self.cols] + [k for k in self.into if k not in self.by_key])
         self.keys_by_letter: dict[str, list[str]] = {}
         for key in self.keys:
@@ -196,7 +198,7 @@ class _Builder:
         width = len(raw_row)
         cells = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.cols}
         for split in self.splits:
-            _apply_split(self.ctx, split, cells, split[1] in self.percent)
+            apply_split(self.ctx, split, cells, split[1] in self.percent)
         extra = {c.key: self._cell(c, n, raw_row[c.index] if c.index < width else "") for c in self.extra}
         return Row(n, self.sheet, cells, extra)
 
@@ -213,54 +215,41 @@ class _Builder:
         for split in self.into.get(key, ()):
             src = source(split[0]) if source is not None else self.cell(n, split[0])
             if src is None or not src.ok or (cell is not None and (cell.status != "empty" or cell.formula)):
-                continue  # what _apply_split leaves alone
-            cell = self._split_cell(split, src, cell)
+                continue  # what apply_split leaves alone
+            cell = self.splitter.cell(split, src, cell)
         return cell
 
-    def split_cells(self, numbers, key: str, sources: dict) -> list:
+    def split_cells(self, numbers, key: str, sources: dict, shared: bool = False) -> list:
         """``[cell(n, key) for n in numbers]`` for a split's target, given its sources' cells
-        (``sources``: source key -> the cell of each of ``numbers``), in one pass."""
+        (``sources``: source key -> the cell of each of ``numbers``), in one pass; ``shared``
+        as for ``cells`` (the sources given the same way)."""
         if self.chained:
             return [self.cell(n, key) for n in numbers]
-        base = self.cells(numbers, key) if key in self.by_key else [None] * len(numbers)
+        base = self.cells(numbers, key, shared) if key in self.by_key else [None] * len(numbers)
         splits = self.into.get(key, ())
+        split_cell = self.splitter.shared_cell if shared else self.splitter.cell
         out = []
         for j, cell in enumerate(base):
             for split in splits:
                 src = sources[split[0]][j]
                 if src is None or src.status != "ok" or (cell is not None and (cell.status != "empty" or cell.formula)):
-                    continue  # what _apply_split leaves alone
-                cell = self._split_cell(split, src, cell)
+                    continue  # what apply_split leaves alone
+                cell = split_cell(split, src, cell)
             out.append(cell)
         return out
 
-    def _split_cell(self, split: tuple, src: Cell, dst: Cell | None) -> Cell | None:
-        """_apply_split's result for one cell: what it takes from ``src`` is decided once per
-        distinct source cell content (a log repeats "100%(目标500单)" down a column)."""
-        label = dst.label if dst is not None else None
-        try:  # what _apply_split reads of the source
-            memo_key = (split, label, src.status, type(src.raw), src.raw, type(src.value), src.value, src.warnings,
-                        src.target, src.unit, src.direction)
-            tail = self._splits_done.get(memo_key, _NONE)
-        except TypeError:  # an unhashable value: decide this one alone
-            memo_key, tail = None, _NONE
-        if tail is _NONE:
-            cells = {split[0]: src} if dst is None else {split[0]: src, split[1]: dst}
-            _apply_split(self.ctx, split, cells, split[1] in self.percent)
-            made = cells.get(split[1])
-            tail = None if made is None or made is dst else (made.label, _tail(made))
-            if memo_key is not None and len(self._splits_done) < CACHE_LIMIT:
-                self._splits_done[memo_key] = tail
-        if tail is None:
-            return dst
-        return Cell(split[1], tail[0], src.sheet, src.column, src.row, *tail[1])
-
-    def cells(self, numbers, key: str) -> list:
+    def cells(self, numbers, key: str, shared: bool = False) -> list:
         """``[cell(n, key) for n in numbers]``, built in one pass over the column: what every
-        cell shares (the column, its number formats, the cells typed alike) is looked up once."""
+        cell shares (the column, its number formats, the cells typed alike) is looked up once.
+
+        ``shared``: the cells typed alike (no formula, no merged range) are one Cell, made for
+        the first of their rows: what each row's cell holds, not where it is (a rule reading
+        a column's values builds no cell per row for them). Never for placing a finding."""
         col = self.by_key.get(key)
         if col is None or self.chained or key in self.into:
             return [self.cell(n, key) for n in numbers]
+        if shared:
+            return self._shared_cells(col, numbers)
         values, i, sheet, kind = self.values, col.index, self.sheet, col.kind
         width = len(values)
         formula_at = self.formulas.formula if col.has_formulas else None
@@ -287,6 +276,50 @@ class _Builder:
             add(Cell(col.key, col.label, sheet, col.letter, n, *tail) if tail is not None
                 else self._typed_cell(col, n, raw))
         return out
+
+    def _shared_cells(self, col: _Col, numbers) -> list:
+        keys = self._typed_keys(col, numbers)  # (type, raw, number format), or None: not typed alike
+        shared = col.shared
+        out = [shared.get(key) if key is not None else None for key in keys]
+        # The first row of each typed value not seen yet, and the cells not typed alike: built in
+        # one pass; the other rows typed alike then share the first's. Values past the cache's
+        # limit are not shared: their rows are built in a second pass.
+        first: dict = {}
+        for last in (False, True):
+            todo = [j for j, cell in enumerate(out) if cell is None
+                    and (last or keys[j] is None or first.setdefault(keys[j], j) == j)]
+            for j, cell in zip(todo, self.cells([numbers[j] for j in todo], col.key) if todo else ()):
+                out[j] = cell
+                if keys[j] is not None and len(shared) < CACHE_LIMIT:
+                    shared.setdefault(keys[j], cell)
+            if not last:
+                out = [cell if cell is not None or key is None else shared.get(key) for cell, key in zip(out, keys)]
+        return out
+
+    def _typed_keys(self, col: _Col, numbers) -> list:
+        """Each row's (type, raw, number format) where its cell is typed (no formula, no merged
+        range over it) and hashable; None elsewhere."""
+        values, i, kind = self.values, col.index, col.kind
+        width = len(values)
+        raws = [(values[n - 1][i] if i < len(values[n - 1]) else "") if n <= width else "" for n in numbers]
+        keys = [(type(raw), raw, None) for raw in raws]
+        needs = [j for j, raw in enumerate(raws) if _needs_format(kind, raw)]
+        if needs:
+            format_at = self.ctx.book.format_lookup(self.sheet, i)
+            for j in needs:
+                keys[j] = (keys[j][0], raws[j], format_at(numbers[j]))
+        if col.has_formulas:
+            formula_at = self.formulas.formula
+            keys = [None if formula_at(i, n) is not None else key for n, key in zip(numbers, keys)]
+        if self.merged:
+            keys = [None if (n, i) in self.merged else key for n, key in zip(numbers, keys)]
+        for j, key in enumerate(keys):
+            if key is not None and type(key[1]) not in _HASHED:
+                try:
+                    hash(key)
+                except TypeError:  # an unhashable raw value: never from calamine, but be safe
+                    keys[j] = None
+        return keys
 
     def totals(self) -> dict[str, Cell]:
         n = self.totals_row
@@ -386,7 +419,7 @@ class _Builder:
             cell = Cell.of(col.key, col.label, self.sheet, col.letter, n, value, None, None, item, None,
                            percent=col.percent)
             if key is not None and len(col.tails) < CACHE_LIMIT:
-                col.tails[key] = _tail(cell)
+                col.tails[key] = cell_tail(cell)
             return cell
         return Cell(col.key, col.label, self.sheet, col.letter, n, *tail)
 
@@ -435,11 +468,6 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     return first, end, totals
 
 
-_PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
-_TAIL = tuple(f.name for f in fields(Cell))[_PLACE:]
-
-
-_tail = operator.attrgetter(*_TAIL)  # a cell's fields after its place, in order: what cells typed alike share
 
 
 def _needs_format(kind: str, raw) -> bool:
@@ -460,36 +488,3 @@ def _link(formula: str, here: str) -> tuple[str, int, int] | None:
         return None
     ref = m.group(2) or m.group(3)
     return parse_ref(ref if "!" in ref else f"'{here}'!{ref}")
-
-
-def _apply_split(ctx: Context, split: tuple, cells: dict, percent: bool = False) -> None:
-    src_key, dst_key, what = split
-    src = cells.get(src_key)
-    dst = cells.get(dst_key)
-    if src is None or not src.ok or (dst is not None and (dst.status != "empty" or dst.formula)):
-        return
-    item = None
-    if what in ("range_start", "range_end"):
-        if not isinstance(src.value, DateRange):
-            return
-        day = src.value.start if what == "range_start" else src.value.end
-        status, reason = ("ok", None) if day else ("placeholder", "relative-day")
-        new = Value(src.raw, day, "date", status, reason, from_text=True, warnings=src.warnings)
-    elif what == "target":
-        if src.target is None:
-            return
-        new = Value(src.raw, src.target, "number", "ok", unit=src.unit, from_text=True)
-    elif what == "direction":
-        if src.direction is None:
-            return
-        label = ctx.spec.list_label("direction", src.direction, ctx.lang or "zh-CN")
-        new, item = Value(src.raw, label, "text", "ok", from_text=True), src.direction
-    elif what == "unit":
-        if not src.unit:
-            return
-        new = Value(src.raw, src.unit, "text", "ok", from_text=True)
-    else:  # pragma: no cover - spec.SPLIT_TAKES lists only the cases above
-        return
-    label = dst.label if dst is not None else dst_key
-    cells[dst_key] = Cell.of(dst_key, label, src.sheet, src.column, src.row, new, item=item, source=f"split:{src_key}",
-                             percent=percent)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..formulas import quote_sheet
@@ -109,6 +110,12 @@ class Cell:
         if self.source is not None:
             out["source"] = self.source
         return out
+
+
+_PLACE = 5  # Cell's fields before the value: key, label, sheet, column, row
+# A cell's fields after its place, in order: what cells typed alike share (build.py keeps them
+# per distinct typed value and makes each cell from its place and them).
+cell_tail = operator.attrgetter(*tuple(f.name for f in fields(Cell))[_PLACE:])
 
 
 def error_value(raw, cached) -> str | None:
@@ -228,15 +235,16 @@ class TableData:
         ``source(key)``: a split's source cell of that row, when the caller has it built."""
         return self._builder.cell(self.row_numbers[i], key, source)
 
-    def cells_at(self, indices: list[int], key: str) -> list:
-        """``[cell_at(i, key) for i in indices]``, built in one pass over the column."""
+    def cells_at(self, indices: list[int], key: str, shared: bool = False) -> list:
+        """``[cell_at(i, key) for i in indices]``, built in one pass over the column; ``shared``:
+        one Cell for the rows typed alike, what they hold and not where (build.py: cells)."""
         numbers = self.row_numbers
-        return self._builder.cells([numbers[i] for i in indices], key)
+        return self._builder.cells([numbers[i] for i in indices], key, shared)
 
-    def split_cells_at(self, indices: list[int], key: str, sources: dict) -> list:
+    def split_cells_at(self, indices: list[int], key: str, sources: dict, shared: bool = False) -> list:
         """``cells_at`` for a split's target, given its sources' cells at ``indices``."""
         numbers = self.row_numbers
-        return self._builder.split_cells([numbers[i] for i in indices], key, sources)
+        return self._builder.split_cells([numbers[i] for i in indices], key, sources, shared)
 
     def split_sources(self, key: str) -> list[str]:
         """The columns whose combined cell may fill column ``key`` (a column's `splits` in the spec)."""

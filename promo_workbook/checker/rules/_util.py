@@ -226,7 +226,7 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     if known is not None:
         typed &= ~np.array(known[0], dtype=bool)
     todo = np.flatnonzero(typed).tolist()
-    for i, cell in zip(todo, rows.cells(todo, key)):
+    for i, cell in zip(todo, rows.contents(todo, key)):
         if cell is None:
             out[i] = (None, None)
         elif cell.formula is None:
@@ -364,12 +364,12 @@ class RowRule(TableRule):
 
     def check(self, plan, table, config):
         mask = self.candidates(plan, table)
-        table.prefetch(mask, self.prefetch)
         if type(self).check_rows is not RowRule.check_rows and not table.exhaustive:
             indices = range(len(table.rows)) if mask is None else _np_flat(mask)
             if table.most(len(indices)):
                 yield from self.check_rows(plan, table, indices, config)
                 return
+        table.prefetch(mask, self.prefetch)
         for row in table.rows if mask is None else table.rows_where(mask):
             yield from self.check_row(plan, table, row, config)
 

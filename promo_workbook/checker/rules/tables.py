@@ -39,14 +39,19 @@ class RateRule(RowRule):
     def check_rows(self, plan, table, indices, config):
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
         shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
-        found, values, expectations = [], [], []
+        compared = []  # (row index, the value shown, how, its definition)
         for i in indices:
             value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
             if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
                 continue
             expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
-            if expected is not None and _differs(value, how, expected, rows.cell(i, key).raw if how == TYPED else None,
-                                                 tol):
+            if expected is not None:
+                compared.append((i, value, how, expected))
+        typed = [i for i, _, how, _ in compared if how == TYPED]  # compared as typed: what was typed, read at once
+        raw = {i: c.raw if c is not None else None for i, c in zip(typed, table.contents_at(typed, key))}
+        found, values, expectations = [], [], []
+        for i, value, how, expected in compared:
+            if _differs(value, how, expected, raw[i] if how == TYPED else None, tol):
                 found.append(i)
                 values.append(value)
                 expectations.append(expected)
@@ -312,13 +317,21 @@ def neighbour_rows(table):
     def find():
         np = _np()
         days, channels, named = _day_channel(table)
-        index = {(int(d), int(c)): j for j, (d, c, n) in enumerate(zip(days.tolist(), channels.tolist(),
-                                                                        named.tolist())) if n}
-        before = np.array([index.get((d - 1, c), -1) if n else -1 for d, c, n in
-                           zip(days.tolist(), channels.tolist(), named.tolist())], dtype=np.int64)
-        after = np.array([index.get((d + 1, c), -1) if n else -1 for d, c, n in
-                          zip(days.tolist(), channels.tolist(), named.tolist())], dtype=np.int64)
-        return before, after
+        # Each (day, channel) as one number; a day and channel held by several rows is the last's.
+        width = int(channels.max(initial=0)) + 1
+        keys = days * width + channels
+        rows = np.flatnonzero(named)
+        order = rows[np.lexsort((rows, keys[rows]))]
+        ordered = keys[order]
+        last = np.append(ordered[1:] != ordered[:-1], True)[:len(ordered)]
+        known, at = ordered[last], order[last]
+
+        def row_of(wanted):  # the row holding each of ``wanted`` (-1: none)
+            if not len(known):
+                return np.full(len(keys), -1, dtype=np.int64)
+            pos = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+            return np.where(named & (known[pos] == wanted), at[pos], -1).astype(np.int64)
+        return row_of(keys - width), row_of(keys + width)
     return table.memo("neighbour_rows", find)
 
 
@@ -337,15 +350,13 @@ def _day_channel(table):
 
 def _find_day_channel(table):
     np = _np()
+    dates, names = table.values_of("date", "date"), table.values_of("channel", "text")
+    named = [bool(date and name) for date, name in zip(dates, names)]
     codes, folded = {}, {}
-    days, channels, named = [], [], []
-    for date, name in zip(table.values_of("date", "date"), table.values_of("channel", "text")):
-        ok = bool(date and name)
-        named.append(ok)
-        days.append(date.toordinal() if ok else 0)
-        if ok and name not in folded:
-            folded[name] = codes.setdefault(fold(name), len(codes) + 1) if fold(name) else 0
-        channels.append(folded[name] if ok else 0)
+    for name in dict.fromkeys(name for name, ok in zip(names, named) if ok):  # numbered as they first come
+        folded[name] = codes.setdefault(fold(name), len(codes) + 1) if fold(name) else 0
+    days = [date.toordinal() if ok else 0 for date, ok in zip(dates, named)]
+    channels = [folded[name] if ok else 0 for name, ok in zip(names, named)]
     return np.array(days, dtype=np.int64), np.array(channels, dtype=np.int64), np.array(named, dtype=bool)
 
 

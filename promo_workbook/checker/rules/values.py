@@ -1,8 +1,6 @@
 """Family V, cell values (docs/checks.md B 6-12): what was typed into each input cell."""
 from __future__ import annotations
 
-from itertools import groupby
-
 from ...spec import CHANNELS_LIST
 from ...values import ERROR_VALUES
 from .. import runs
@@ -19,21 +17,35 @@ def _percent_slip(cell) -> bool:
     return cell.slip
 
 
-def _input_cells(plan: PlanView, kinds, also=None):
+def _input_cells(plan: PlanView, kinds, also=None, holds=None):
     """(table, column, cell) for every filled input cell of the given kinds that may hold a
     finding: those the view's columns do not describe as plain, and the plain ones that
-    ``also(table, spec column, view column)`` (a boolean array) picks."""
+    ``also(table, spec column, view column)`` (a boolean array) picks. ``holds(cell)``: the
+    rule's test of what a cell holds (never of where it is), when it has one: a cell failing it
+    is not built, what it holds read from a cell shared by the rows typed alike."""
+    for table, col, indices in _input_rows(plan, kinds, also):
+        if holds is not None:
+            indices = [i for i, c in zip(indices, table.contents_at(indices, col.key)) if _filled(c) and holds(c)]
+        for cell in table.cells_at(indices, col.key):
+            if _filled(cell):
+                yield table, col, cell
+
+
+def _input_rows(plan: PlanView, kinds, also=None):
+    """(table, column, row indices) behind _input_cells: every row when the view is exhaustive."""
     for table in plan.tables.values():
-        columns = [c for c in table.spec.columns if c.kind in kinds and c.key not in table.missing]
-        if not columns:
-            continue
-        for col in columns:
+        for col in table.spec.columns:
+            if col.kind not in kinds or col.key in table.missing:
+                continue
             # Column by column: a row's other cells are not built for this one's sake.
             mask = table.any_column([col.key], lambda c, table=table, col=col:
                                     ~c.plain if also is None else ~c.plain | also(table, col, c))
-            for cell in table.cells_where(mask, col.key):
-                if cell.formula is None and cell.status != "empty":
-                    yield table, col, cell
+            yield table, col, list(range(len(table.rows))) if table.exhaustive else _np().flatnonzero(mask).tolist()
+
+
+def _filled(cell) -> bool:
+    """An input cell typed into: no formula, not empty."""
+    return cell is not None and cell.formula is None and cell.status != "empty"
 
 
 @register
@@ -41,8 +53,8 @@ class NotANumber(Rule):
     code = "V061"
 
     def run(self, plan, config):
-        for table, _col, cell in _input_cells(plan, NUMERIC):
-            if cell.status == "unreadable" and cell.error is None:
+        for table, _col, cell in _input_cells(plan, NUMERIC, holds=_unreadable):
+            if _unreadable(cell):
                 yield self.at(table, cell, actual=str(cell.raw))
 
 
@@ -88,7 +100,7 @@ def explained_rows(plan: PlanView, table) -> set[int]:
     (V121 leaves those rows' formulas alone, F141 those rows)."""
     def find():
         used = computed_with(table)
-        return {cell.row for t, col, cell in _input_cells(plan, NUMERIC)
+        return {cell.row for t, col, cell in _input_cells(plan, NUMERIC, holds=_read_from_text_or_unreadable)
                 if t is table and col.key in used
                 and (approximate(col, cell) or (cell.status == "unreadable" and cell.error is None))}
     return table.memo("explained_rows", find)
@@ -104,8 +116,8 @@ class _NumberFromText(Rule):
         return str(cell.raw)
 
     def run(self, plan, config):
-        for table, col, cell in _input_cells(plan, NUMERIC):
-            if cell.ok and cell.from_text and _approximate_input(table, col, cell) == self.approximate:
+        for table, col, cell in _input_cells(plan, NUMERIC, holds=_read_from_text):
+            if _read_from_text(cell) and _approximate_input(table, col, cell) == self.approximate:
                 yield self.at(table, cell, actual=self.shown_raw(cell), value=_as_number(col, cell))
 
 
@@ -128,8 +140,8 @@ class RateOutOfRange(Rule):
     code = "V081"
 
     def run(self, plan, config):
-        for table, _col, cell in _input_cells(plan, ("percent",)):
-            if cell.ok and not _percent_slip(cell) and not 0 <= cell.value <= 1:
+        for table, _col, cell in _input_cells(plan, ("percent",), holds=_out_of_range):
+            if _out_of_range(cell):
                 yield self.at(table, cell, actual=f"{cell.value * 100:g}%", expected="0%–100%")
 
 
@@ -148,29 +160,35 @@ class PercentScale(Rule):
                 found = worded[key] = (shown, f"{shown}%", f"{cell.value * 10000:g}%")
             return found
 
-        for (table, col), cells in groupby(_input_cells(plan, ("percent",)), key=lambda found: found[:2]):
-            slips = [cell for _, _, cell in cells if cell.ok and _percent_slip(cell)]
-            run = _run_of(self, table, col.key, slips, list(map(texts, slips)), ("actual", "expected", "literal"))
-            if run is not None:
-                yield run
+        for table, col, indices in _input_rows(plan, ("percent",)):
+            held = table.contents_at(indices, col.key)
+            slips = [(i, c) for i, c in zip(indices, held) if _filled(c) and c.ok and _percent_slip(c)]
+            letter = runs.run_letter(table, col.key, len(slips))
+            if letter is not None:  # each at its row of the column: what it holds is all the finding needs
+                words = [texts(c) for _, c in slips]
+                yield runs.FindingRun(self, table, letter, table.labels.get(col.key),
+                                      [table.rows.numbers[i] for i, _ in slips],
+                                      **dict(zip(("actual", "expected", "literal"), map(runs.Each, zip(*words)))))
                 continue
-            for cell in slips:
+            for cell in table.cells_at([i for i, _ in slips], col.key):
                 actual, expected, literal = texts(cell)
                 yield self.at(table, cell, actual=actual, expected=expected, literal=literal)
 
 
-def _run_of(rule, table, key: str, cells: list, values: list[tuple], names: tuple):
-    """The findings at ``cells`` (of column ``key``) as one run, ``values`` a tuple of the
-    fields ``names`` per cell; None when they are made one by one (runs.run_letter), or when
-    a cell does not stand at its row of the column's own letters as the run would put it."""
-    letter = runs.run_letter(table, key, len(cells))
-    if letter is None:
-        return None
-    label = table.labels.get(key)
-    if any(cell.label != label or cell.ref != f"{letter}{cell.row}" for cell in cells):
-        return None
-    fields = dict(zip(names, map(runs.Each, zip(*values))))
-    return runs.FindingRun(rule, table, letter, label, [cell.row for cell in cells], **fields)
+def _unreadable(cell) -> bool:
+    return cell.status == "unreadable" and cell.error is None
+
+
+def _read_from_text(cell) -> bool:
+    return cell.ok and cell.from_text
+
+
+def _read_from_text_or_unreadable(cell) -> bool:
+    return _read_from_text(cell) or _unreadable(cell)
+
+
+def _out_of_range(cell) -> bool:
+    return cell.ok and not _percent_slip(cell) and not 0 <= cell.value <= 1
 
 
 @register
