@@ -143,9 +143,9 @@ def daily_values(table, key: str):
 
     if key not in ("clicks", "cvr", "achievement"):
         return None
-    conv, conv_exact, conv_int = _column_floats(table, "conversions")
+    conv, conv_exact, conv_int = column_floats(table, "conversions")
     if key == "achievement":
-        target, target_exact, _ = (a.copy() for a in _column_floats(table, "daily_target"))
+        target, target_exact, _ = (a.copy() for a in column_floats(table, "daily_target"))
         missing = np.isnan(target) & target_exact  # None (NaN and inexact: a number too big, left to the row)
         if missing.any():  # "100%(目标500单)": the target typed into the achievement cell
             rows = np.flatnonzero(missing).tolist()
@@ -155,8 +155,8 @@ def daily_values(table, key: str):
         with np.errstate(divide="ignore", invalid="ignore"):
             values = np.where(~np.isnan(conv) & ~np.isnan(target) & (target != 0), conv / target, np.nan)
         return values, conv_exact & target_exact
-    imp, imp_exact, imp_int = _column_floats(table, "impressions")
-    ctr, ctr_exact, ctr_int = _column_floats(table, "ctr")
+    imp, imp_exact, imp_int = column_floats(table, "impressions")
+    ctr, ctr_exact, ctr_int = column_floats(table, "ctr")
     with np.errstate(invalid="ignore", over="ignore"):
         product = imp * ctr
         both = ~np.isnan(imp) & ~np.isnan(ctr)
@@ -175,9 +175,10 @@ def daily_values(table, key: str):
 _EXACT = 2 ** 53
 
 
-def _column_floats(table, key: str):
-    """_floats of a column's numbers, worked out once per table (daily_values reads a column
-    for each of the values it works out)."""
+def column_floats(table, key: str):
+    """(floats, exact, ints) of a column's numbers (``row.num`` of each row), numpy arrays:
+    NaN for None, whether the float is the number itself, whether it is an int. Worked out
+    once per table (daily_values reads a column for each of the values it works out)."""
     return table.memo(("floats", key), lambda: _floats(table.numbers(key)))
 
 
@@ -199,7 +200,7 @@ def _typed_clicks(table):
     import numpy as np
 
     col = table.column("clicks")
-    typed, exact, _ = _column_floats(table, "clicks")
+    typed, exact, _ = column_floats(table, "clicks")
     if col is None:
         return np.full(len(typed), np.nan), np.ones(len(typed), dtype=bool)
     return (np.where(col.tid < 0, typed, np.nan), exact) if col.tid is not None else (typed, exact)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 
 from ..lookup import fold, list_key
-from ..recompute import daily_expected, expected_at, expected_column, expected_value
+from ..recompute import column_floats, daily_expected, daily_values, expected_at, expected_column
+from ..recompute import expected_value
 from .. import runs
 from ..registry import Rule, register
 from ..view import _np
@@ -84,22 +85,35 @@ class RateRule(RowRule):
         return self.at(table, **table.place(key, row), actual=pct(value), expected=pct(expected), **params)
 
 
-def _unplain(table, *keys):
-    """Rows where any of ``keys`` holds a cell the view's columns do not describe."""
-    return table.any_column(keys, lambda c: ~c.plain)
-
-
 def _clicks_near(table, key: str, above: bool):
-    """Rows where the recomputed clicks (round(impressions × CTR)) come within one of ``key``'s
-    number: above it (clicks over impressions) or below it (conversions over clicks).
+    """Rows where the recomputed clicks (round(impressions × CTR), or the clicks typed without
+    them) come within one of ``key``'s number: above it (clicks over impressions) or below it
+    (conversions over clicks); and the rows where either is not known at once.
 
-    Only plain number cells are compared here (NaN compares false); _unplain picks the others.
-    """
-    expected, other = daily_expected(table, "clicks"), table.column(key)
-    if expected is None or other is None:
-        return _np().ones(len(table.rows), dtype=bool)
-    clicks = expected[0]
-    return clicks > other.num - 1 if above else clicks < other.num + 1
+    Known from the plain number cells of the columns (recompute.daily_expected), or, for a log
+    without a clicks column, from the numbers worked out at once (recompute.daily_values)."""
+    np = _np()
+    plain = daily_expected(table, "clicks")
+    if plain is not None:
+        (clicks, _), other = plain, table.column(key).num
+        known = ~table.any_column([key, "impressions", "ctr", "clicks"], lambda c: ~c.plain)
+    else:
+        found = daily_values(table, "clicks")
+        if found is None:
+            return np.ones(len(table.rows), dtype=bool)
+        (clicks, exact), (other, other_exact, _) = found, column_floats(table, key)
+        known = exact & other_exact
+    with np.errstate(invalid="ignore"):
+        near = clicks > other - 1 if above else clicks < other + 1  # NaN (no number) compares false
+    return near | ~known
+
+
+def _shows_own(plan, table, key: str):
+    """Rows whose ``key`` cell may show a value of its own (not the template's formula, which
+    shows the recomputed one); none when no row has the cell."""
+    if table.absent(key):
+        return _np().zeros(len(table.rows), dtype=bool)
+    return ~template_cells(plan, table, key)
 
 
 def _differs(value, how: str, expected: float, raw, tol: float) -> bool:
@@ -127,8 +141,7 @@ class ClicksOverImpressions(RowRule):
     def candidates(self, plan, table):
         # Rows whose clicks are the template's round(impressions × CTR) hold no finding unless
         # that product comes near the impressions.
-        return _unplain(table, "impressions", "ctr", "clicks") | ~template_cells(plan, table, "clicks") \
-            | _clicks_near(table, "impressions", above=True)
+        return _shows_own(plan, table, "clicks") | _clicks_near(table, "impressions", above=True)
 
     def check_rows(self, plan, table, indices, config):
         rows = table.rows
@@ -165,8 +178,7 @@ class ConversionsOverClicks(RowRule):
     code, table_key = "T192", "daily"
 
     def candidates(self, plan, table):
-        return _unplain(table, "conversions", "impressions", "ctr", "clicks") \
-            | ~template_cells(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
+        return _shows_own(plan, table, "clicks") | _clicks_near(table, "conversions", above=False)
 
     def check_rows(self, plan, table, indices, config):
         rows, conversions = table.rows, table.numbers("conversions")
