@@ -36,7 +36,7 @@ def _run_texts(run: FindingRun, messages: _Messages):
 def _json_field(value, a: int, b: int):
     if type(value) is Each:
         values = value[a:b]
-        if all(type(v) is str for v in values):  # the usual: text (pct, a date) encoded at C speed
+        if _all_text(values):  # the usual: text (pct, a date) encoded at C speed
             return list(map(_json_str, values))
         return [_json_str(v) if type(v) is str else _json_value(_jsonable(v)) for v in values]
     return repeat(_json_str(value) if type(value) is str else _json_value(_jsonable(value)), b - a)
@@ -90,10 +90,17 @@ def _shown_columns(plan: _Plan, run: FindingRun, a: int, b: int) -> list | None:
             return None
         if type(value) is Each:
             values = value[a:b]
-            if all(type(v) is str for v in values) and max(map(len, values), default=0) <= QUOTE:
+            if _all_text(values) and max(map(len, values), default=0) <= QUOTE:
                 columns.append(values)  # short texts show as they are (quote leaves them)
             else:
                 columns.append([quote(v if type(v) is str else _plain(v)) for v in values])
         else:
             columns.append(repeat(quote(value if type(value) is str else _plain(value)), n))
     return columns
+
+
+def _all_text(values: list) -> bool:
+    return set(map(type, values)) <= _TEXT  # at C speed: no Python frame per value
+
+
+_TEXT = {str}

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..reader.model import Cell
 from ..values import plain_column, plain_number
-from .rows import READ_AS, UNKNOWN, LazyRows, Row, ByRef, num_of
+from .rows import READ_AS, UNKNOWN, LazyRows, Row, ByRef, each_content, num_of
 
 __all__ = ["UNKNOWN", "Column", "LazyRows", "PlanView", "Row", "TableView", "from_plan"]
 
@@ -225,8 +225,8 @@ class TableView:
         todo = _np().flatnonzero(~known).tolist()
         if isinstance(rows, LazyRows):  # the other cells built in one pass over the column
             read = READ_AS[how]
-            for i, cell in zip(todo, rows.contents(todo, key)):
-                out[i] = read(cell)
+            for i, value in zip(todo, each_content(rows.contents(todo, key), read)):
+                out[i] = value
         else:
             getter = getattr(Row, how)
             for i in todo:
@@ -247,8 +247,8 @@ class TableView:
             known = rows.plain(key)
             out = list(known[1]) if known is not None else [None] * len(rows)
             todo = [i for i, flag in enumerate(known[0]) if not flag] if known is not None else list(range(len(rows)))
-            for i, cell in zip(todo, rows.contents(todo, key)):
-                out[i] = num_of(cell)
+            for i, number in zip(todo, each_content(rows.contents(todo, key), num_of)):
+                out[i] = number
             return out
         return self.memo(("numbers", key), work)
 

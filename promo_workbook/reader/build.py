@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from array import array
-from itertools import zip_longest
+from itertools import compress, repeat, zip_longest
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -302,8 +302,15 @@ class _Builder:
         values, i, kind = self.values, col.index, col.kind
         width = len(values)
         raws = [(values[n - 1][i] if i < len(values[n - 1]) else "") if n <= width else "" for n in numbers]
-        keys = [(type(raw), raw, None) for raw in raws]
-        needs = [j for j, raw in enumerate(raws) if _needs_format(kind, raw)]
+        keys = list(zip(map(type, raws), raws, repeat(None)))
+        needs = []
+        if kind in _FORMAT_KINDS:  # decided once per distinct (type, value): a log repeats a few
+            typed = list(zip(map(type, raws), raws))
+            try:
+                verdicts = {key: _needs_format(kind, key[1]) for key in set(typed)}
+                needs = list(compress(range(len(raws)), map(verdicts.__getitem__, typed)))
+            except TypeError:  # an unhashable raw value: never from calamine, but be safe
+                needs = [j for j, raw in enumerate(raws) if _needs_format(kind, raw)]
         if needs:
             format_at = self.ctx.book.format_lookup(self.sheet, i)
             for j in needs:
@@ -468,6 +475,9 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     return first, end, totals
 
 
+
+
+_FORMAT_KINDS = ("percent", "rate_target", "date", "daterange")  # the kinds _needs_format may say yes for
 
 
 def _needs_format(kind: str, raw) -> bool:

@@ -11,6 +11,7 @@ from ..compiled import evaluate_at, evaluate_rows
 from ..evaluate import NotEvaluable, normalise
 from ..recompute import expected_value
 from ..registry import Rule
+from ..rows import each_content
 from ..view import UNKNOWN, PlanView, Row, TableView
 
 TEMPLATE, EVALUATED, CACHED, TYPED = "template", "evaluated", "cached", "typed"
@@ -226,12 +227,9 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
     if known is not None:
         typed &= ~np.array(known[0], dtype=bool)
     todo = np.flatnonzero(typed).tolist()
-    for i, cell in zip(todo, rows.contents(todo, key)):
-        if cell is None:
-            out[i] = (None, None)
-        elif cell.formula is None:
-            value = cell.value if cell.ok else None
-            out[i] = (value, TYPED) if value is not None else (None, None)
+    for i, found in zip(todo, each_content(rows.contents(todo, key), _typed_shows)):
+        if found is not _UNSEEN:
+            out[i] = found
     if col.tid is None:
         return out
 
@@ -264,6 +262,16 @@ def _shown_column(plan: PlanView, table: TableView, key: str) -> list:
             except Exception:  # noqa: BLE001 - not evaluable (or worse): _shown decides, as it always did
                 continue
     return out
+
+
+def _typed_shows(cell):
+    """What a cell holding no formula shows, as _shown says; _UNSEEN for a formula cell."""
+    if cell is None:
+        return None, None
+    if cell.formula is not None:
+        return _UNSEEN
+    value = cell.value if cell.ok else None
+    return (value, TYPED) if value is not None else (None, None)
 
 
 def _shown(plan: PlanView, table: TableView, row: Row, key: str):

@@ -10,6 +10,7 @@ from ..recompute import column_floats, daily_expected, daily_values, expected_at
 from ..recompute import expected_value
 from .. import runs
 from ..registry import Rule, register
+from ..rows import each_content
 from ..view import _np
 from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, day, num, num_many, pct, pct_many, shown, shown_column
 from ._util import template_cells
@@ -49,7 +50,7 @@ class RateRule(RowRule):
             if expected is not None:
                 compared.append((i, value, how, expected))
         typed = [i for i, _, how, _ in compared if how == TYPED]  # compared as typed: what was typed, read at once
-        raw = {i: c.raw if c is not None else None for i, c in zip(typed, table.contents_at(typed, key))}
+        raw = dict(zip(typed, each_content(table.contents_at(typed, key), _raw_of)))
         found, values, expectations = [], [], []
         for i, value, how, expected in compared:
             if _differs(value, how, expected, raw[i] if how == TYPED else None, tol):
@@ -114,6 +115,10 @@ def _shows_own(plan, table, key: str):
     if table.absent(key):
         return _np().zeros(len(table.rows), dtype=bool)
     return ~template_cells(plan, table, key)
+
+
+def _raw_of(cell):
+    return cell.raw if cell is not None else None
 
 
 def _differs(value, how: str, expected: float, raw, tol: float) -> bool:

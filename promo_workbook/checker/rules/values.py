@@ -1,11 +1,14 @@
 """Family V, cell values (docs/checks.md B 6-12): what was typed into each input cell."""
 from __future__ import annotations
 
+from itertools import compress
+
 from ...spec import CHANNELS_LIST
 from ...values import ERROR_VALUES
 from .. import runs
 from ..lookup import fold, list_key
 from ..registry import Rule, register
+from ..rows import each_content
 from ..view import PlanView, _np
 from ._util import day
 
@@ -25,7 +28,8 @@ def _input_cells(plan: PlanView, kinds, also=None, holds=None):
     is not built, what it holds read from a cell shared by the rows typed alike."""
     for table, col, indices in _input_rows(plan, kinds, also):
         if holds is not None:
-            indices = [i for i, c in zip(indices, table.contents_at(indices, col.key)) if _filled(c) and holds(c)]
+            kept = each_content(table.contents_at(indices, col.key), lambda c: _filled(c) and holds(c))
+            indices = list(compress(indices, kept))
         for cell in table.cells_at(indices, col.key):
             if _filled(cell):
                 yield table, col, cell
@@ -162,7 +166,7 @@ class PercentScale(Rule):
 
         for table, col, indices in _input_rows(plan, ("percent",)):
             held = table.contents_at(indices, col.key)
-            slips = [(i, c) for i, c in zip(indices, held) if _filled(c) and c.ok and _percent_slip(c)]
+            slips = list(compress(zip(indices, held), each_content(held, _slip)))
             letter = runs.run_letter(table, col.key, len(slips))
             if letter is not None:  # each at its row of the column: what it holds is all the finding needs
                 words = [texts(c) for _, c in slips]
@@ -173,6 +177,10 @@ class PercentScale(Rule):
             for cell in table.cells_at([i for i, _ in slips], col.key):
                 actual, expected, literal = texts(cell)
                 yield self.at(table, cell, actual=actual, expected=expected, literal=literal)
+
+
+def _slip(cell) -> bool:
+    return _filled(cell) and cell.ok and _percent_slip(cell)
 
 
 def _unreadable(cell) -> bool:
@@ -342,7 +350,12 @@ class ErrorValue(Rule):
 
 def _may_hold_error(col):
     np = _np()
-    hashed = np.fromiter((type(v) is str and "#" in v for v in col.raw), dtype=bool, count=len(col.raw))
+    typed = list(zip(map(type, col.raw), col.raw))
+    try:  # each distinct (type, value) looked at once: a column repeats a few
+        verdicts = {key: key[0] is str and "#" in key[1] for key in set(typed)}
+        hashed = np.fromiter(map(verdicts.__getitem__, typed), dtype=bool, count=len(typed))
+    except TypeError:  # an unhashable raw value: never from calamine, but be safe
+        hashed = np.fromiter((type(v) is str and "#" in v for v in col.raw), dtype=bool, count=len(col.raw))
     return ~col.plain & (hashed if col.tid is None else hashed | (col.tid >= 0))
 
 
