@@ -15,7 +15,7 @@ import datetime as dt
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ..reader.model import Cell
+from ..reader.model import Cell, each_content
 
 if TYPE_CHECKING:
     from .view import TableView
@@ -48,16 +48,6 @@ def text_of(c: Cell | None) -> str | None:
 
 
 READ_AS = {"num": num_of, "date": date_of, "text": text_of}
-
-
-def each_content(cells: list, read) -> list:
-    """``[read(c) for c in cells]`` for what LazyRows.contents gives: ``read`` is called once
-    per distinct cell (the rows typed alike share one), the rest is done at C speed, without
-    a Python call per row. ``read`` must look only at what a cell holds, never at its place."""
-    ids = list(map(id, cells))
-    distinct = dict(zip(ids, cells))
-    found = {key: read(cell) for key, cell in distinct.items()}
-    return list(map(found.__getitem__, ids))
 
 
 class Row:

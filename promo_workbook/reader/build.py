@@ -32,7 +32,7 @@ from ..spec import CHANNELS_LIST, FORMAT_KINDS, Spec, Table
 from ..values import Value, parse
 from .fold import fold
 from .identify import Location, parse_ref
-from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, cell_tail, error_value
+from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, cell_tail, each_content, error_value
 from .splits import Splitter, apply_split
 from .region import find_totals, title_rows
 
@@ -225,8 +225,12 @@ class _Builder:
         as for ``cells`` (the sources given the same way)."""
         if self.chained:
             return [self.cell(n, key) for n in numbers]
-        base = self.cells(numbers, key, shared) if key in self.by_key else [None] * len(numbers)
         splits = self.into.get(key, ())
+        if shared and key not in self.by_key and len(splits) == 1:  # one result per distinct source
+            split = splits[0]
+            return each_content(sources[split[0]], lambda src: None if src is None or src.status != "ok"
+                                else self.splitter.shared_cell(split, src, None))
+        base = self.cells(numbers, key, shared) if key in self.by_key else [None] * len(numbers)
         split_cell = self.splitter.shared_cell if shared else self.splitter.cell
         out = []
         for j, cell in enumerate(base):
