@@ -124,3 +124,22 @@ def test_runs_and_single_findings_merge_in_report_order():
         expected = sorted(flat, key=runs._key_of(order))
         assert [tuple(f) for f in got] == [tuple(f) for f in expected]
         assert [f.params for f in got] == [f.params for f in expected]
+
+
+def test_a_columns_numbers_are_worded_as_one_at_a_time():
+    """pct_many and num_many (a run's values worded at once) give what pct and num give for
+    each value: halves at the first decimal, negatives and -0.0, tiny and huge numbers, ints,
+    bools, None, NaN and infinities; pct no longer fails on the numbers Decimal cannot round."""
+    from promo_workbook.checker.rules._util import num, num_many, pct, pct_many
+
+    rng = random.Random(11)
+    edge = [None, 0, 1, 0.0, -0.0, 1e-9, -1e-7, 1e5, 1e7, 1e30, 1.7e308, float("nan"), float("inf"),
+            -float("inf"), True, False, 5, -3, 2**60, 0.0015, 0.00015, 0.0005, 9999.9995, -0.001, -0.0004, 0.125]
+    values = edge + [rng.choice([rng.random(), round(rng.uniform(-2, 2), 4), rng.randint(0, 2000) / 2000,
+                                 round(rng.uniform(0, 1), 3) + 0.0005, rng.randint(-10**6, 10**6) / 10**rng.randint(0, 8),
+                                 rng.uniform(-1e5, 1e5)]) for _ in range(50_000)]
+    assert pct_many(values) == [pct(v) for v in values]
+    assert num_many(values) == [num(v) for v in values]
+    assert pct_many([]) == num_many([]) == []
+    assert [pct(v) for v in (1e30, float("inf"), -float("inf"))] == ["100000000000000000000000000000000%", "inf%",
+                                                                     "-inf%"]

@@ -64,41 +64,40 @@ def pct_many(values) -> list[str]:
     import numpy as np
 
     n = len(values)
-    x = np.fromiter((v if type(v) is float else _NAN for v in values), dtype=float, count=n) * 100
-    size = np.abs(x)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # 1e307 × 100: inf, worded by pct
+        floats = np.array(values, dtype=float) if set(map(type, values)) == _FLOAT else \
+            np.fromiter((v if type(v) is float else _NAN for v in values), dtype=float, count=n)
+        x = floats * 100
+        size = np.abs(x)
         whole = np.floor(size * 10)
         rest = size * 10 - whole
         fast = (size < 1e6) & ((size >= 1e-4) | (size == 0)) & (np.abs(rest - 0.5) > 1e-6)
     tenths = np.where(fast, whole + (rest > 0.5), 0).astype(np.int64)
-    words: dict = {}
-    out = []
-    for v, ok, negative, t in zip(values, fast.tolist(), np.signbit(x).tolist(), tenths.tolist()):
-        if not ok:
-            out.append(pct(v))
-            continue
-        key = -t - 1 if negative else t
-        text = words.get(key)
-        if text is None:
-            text = words[key] = f"{'-' if negative else ''}{t // 10}{f'.{t % 10}' if t % 10 else ''}%"
-        out.append(text)
+    keys = np.where(np.signbit(x), -tenths - 1, tenths).tolist()  # a negative's tenths kept apart
+    words = {key: _tenths_text(key) for key in set(keys)}
+    out = list(map(words.__getitem__, keys))
+    for i in np.flatnonzero(~fast).tolist():  # the others as pct words them
+        out[i] = pct(values[i])
     return out
+
+
+def _tenths_text(key: int) -> str:
+    negative, t = key < 0, -key - 1 if key < 0 else key
+    return f"{'-' if negative else ''}{t // 10}{f'.{t % 10}' if t % 10 else ''}%"
 
 
 def num_many(values) -> list[str]:
-    """``[num(x) for x in values]``, each distinct value worded once."""
-    words: dict = {}
-    out = []
-    for v in values:
-        key = (type(v), v)
-        text = words.get(key)
-        if text is None:
-            text = words[key] = num(v)
-        out.append(text)
-    return out
+    """``[num(x) for x in values]``, each distinct value worded once (at C speed otherwise)."""
+    typed = list(zip(map(type, values), values))  # 1 and 1.0 and True word alike, but kept apart
+    try:
+        words = {key: num(key[1]) for key in set(typed)}
+    except TypeError:  # an unhashable value
+        return [num(v) for v in values]
+    return list(map(words.__getitem__, typed))
 
 
 _NAN = float("nan")
+_FLOAT = {float}
 
 
 def day(d) -> str:

@@ -106,7 +106,7 @@ def explained_rows(plan: PlanView, table) -> set[int]:
         used = computed_with(table)
         return {cell.row for t, col, cell in _input_cells(plan, NUMERIC, holds=_read_from_text_or_unreadable)
                 if t is table and col.key in used
-                and (approximate(col, cell) or (cell.status == "unreadable" and cell.error is None))}
+                and (approximate(col, cell) or _unreadable(cell))}
     return table.memo("explained_rows", find)
 
 
@@ -166,15 +166,16 @@ class PercentScale(Rule):
 
         for table, col, indices in _input_rows(plan, ("percent",)):
             held = table.contents_at(indices, col.key)
-            slips = list(compress(zip(indices, held), each_content(held, _slip)))
+            kept = each_content(held, _slip)
+            slips, held = list(compress(indices, kept)), list(compress(held, kept))
             letter = runs.run_letter(table, col.key, len(slips))
             if letter is not None:  # each at its row of the column: what it holds is all the finding needs
-                words = [texts(c) for _, c in slips]
+                words = each_content(held, texts)
                 yield runs.FindingRun(self, table, letter, table.labels.get(col.key),
-                                      [table.rows.numbers[i] for i, _ in slips],
+                                      [table.rows.numbers[i] for i in slips],
                                       **dict(zip(("actual", "expected", "literal"), map(runs.Each, zip(*words)))))
                 continue
-            for cell in table.cells_at([i for i, _ in slips], col.key):
+            for cell in table.cells_at(slips, col.key):
                 actual, expected, literal = texts(cell)
                 yield self.at(table, cell, actual=actual, expected=expected, literal=literal)
 
@@ -279,9 +280,11 @@ class DateOutsideWindow(Rule):
                     found = _np().flatnonzero(outside(column) & column.described).tolist()
                     letter = runs.run_letter(table, col.key, len(found))
                     if letter is not None:
+                        dates = list(map(column.date.__getitem__, found))
+                        worded = {d: shown(d) for d in set(dates)}
                         yield runs.FindingRun(self, table, letter, table.labels.get(col.key),
                                               [table.rows.numbers[i] for i in found],
-                                              actual=runs.Each(shown(column.date[i]) for i in found), expected=window)
+                                              actual=runs.Each(map(worded.__getitem__, dates)), expected=window)
                         continue
                     for i in found:
                         yield self.at(table, **where(i), actual=shown(column.date[i]), expected=window)
