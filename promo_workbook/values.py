@@ -32,7 +32,7 @@ from .placeholders import placeholder_reason as _placeholder_reason
 __all__ = [
     "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
     "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number", "percent_slip",
-    "PlainColumn", "plain_column", "plain_number",
+    "PlainColumn", "plain_column", "plain_number", "plain_numbers",
 ]
 
 # Public API.
@@ -185,6 +185,22 @@ def plain_number(raw, kind: str) -> int | float:
     if kind in _FRACTION_KINDS:
         return float(raw) + 0.0
     return _whole_or_float(raw)
+
+
+def plain_numbers(nums, kind: str) -> list:
+    """``plain_number`` of every plain number of a column at once: ``nums`` is PlainColumn.num
+    (NaN where a cell is not a plain number: None there)."""
+    import numpy as np
+
+    known = ~np.isnan(nums)
+    if kind in _FRACTION_KINDS:
+        out = (nums + 0.0).astype(object)  # -0.0 as 0.0
+    else:
+        out = nums.astype(object)
+        whole = known & (nums == np.floor(nums))
+        out[whole] = nums[whole].astype(np.int64).astype(object)  # 20000.0 -> 20000
+    out[~known] = None
+    return out.tolist()
 
 
 # Private API.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..reader.model import Cell
-from ..values import plain_column, plain_number
+from ..values import plain_column, plain_numbers
 from .rows import READ_AS, UNKNOWN, LazyRows, Row, ByRef, each_content, num_of
 
 __all__ = ["UNKNOWN", "Column", "LazyRows", "PlanView", "Row", "TableView", "from_plan"]
@@ -196,11 +196,7 @@ class TableView:
             return None
         np = _np()
         known = col.described & (~np.isnan(col.num) | col.empty)
-        numbers = [None] * len(col.raw)
-        raw, kind = col.raw, col.kind
-        for i in np.flatnonzero(known & ~col.empty).tolist():
-            numbers[i] = plain_number(raw[i], kind)
-        return known.tolist(), numbers
+        return known.tolist(), plain_numbers(np.where(known & ~col.empty, col.num, np.nan), col.kind)
 
     def values_of(self, key: str, how: str = "num") -> list:
         """``row.num(key)`` (or ``date``, ``text``) of every row, in order, building only the rows
