@@ -353,12 +353,11 @@ class ErrorValue(Rule):
 
 def _may_hold_error(col):
     np = _np()
-    typed = list(zip(map(type, col.raw), col.raw))
-    try:  # each distinct (type, value) looked at once: a column repeats a few
-        verdicts = {key: key[0] is str and "#" in key[1] for key in set(typed)}
-        hashed = np.fromiter(map(verdicts.__getitem__, typed), dtype=bool, count=len(typed))
-    except TypeError:  # an unhashable raw value: never from calamine, but be safe
-        hashed = np.fromiter((type(v) is str and "#" in v for v in col.raw), dtype=bool, count=len(col.raw))
+    unplain = np.flatnonzero(~col.plain).tolist()  # a plain cell holds none: only the others are looked at
+    hashed = np.zeros(len(col.raw), dtype=bool)
+    if unplain:
+        raw = col.raw
+        hashed[unplain] = [type(raw[i]) is str and "#" in raw[i] for i in unplain]
     return ~col.plain & (hashed if col.tid is None else hashed | (col.tid >= 0))
 
 
