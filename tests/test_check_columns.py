@@ -164,3 +164,22 @@ def test_each_days_neighbours_are_the_same_channels_day_before_and_after(monkeyp
         before, after = tables.neighbour_rows(Table())
         assert before.tolist() == [last(*found, days[j] - 1, channels[j]) if named[j] else -1 for j in range(n)]
         assert after.tolist() == [last(*found, days[j] + 1, channels[j]) if named[j] else -1 for j in range(n)]
+
+
+def test_a_columns_numbers_become_the_same_floats_at_once():
+    """recompute._floats (a column's numbers as floats, whether each is exact, whether an int)
+    at C speed equals the value-by-value way: gaps, -0.0, ints at and past 2**53 and past the
+    float range, NaN."""
+    import numpy as np
+
+    from promo_workbook.checker.recompute import _floats, _floats_one_by_one
+
+    rng = random.Random(8)
+    edge = [None, 0, 1, -1, 2**53, -2**53, 2**53 + 1, -2**53 - 1, 2**53 - 1, 2**60, 10**400, -10**400, 0.5, -0.0,
+            1e308, float("nan"), float(2**53), 3.25]
+    for _ in range(3000):
+        numbers = [rng.choice(edge) if rng.random() < 0.3 else rng.choice([rng.randint(-10**6, 10**6),
+                                                                            rng.random() * 1e6, None])
+                   for _ in range(rng.randint(0, 30))]
+        for got, want in zip(_floats(numbers), _floats_one_by_one(numbers)):
+            assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), numbers

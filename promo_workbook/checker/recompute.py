@@ -7,6 +7,8 @@ the same thing in the workbook, and the LibreOffice tests hold the two together.
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import is_
 from typing import Callable
 
 from .lookup import direction_of_metric
@@ -183,11 +185,35 @@ def column_floats(table, key: str):
 
 
 def _floats(numbers: list):
-    """(floats with NaN for None, exact: the float is the number itself, is an int) as arrays."""
+    """(floats with NaN for None, exact: the float is the number itself, is an int) as arrays.
+
+    A whole number too big for a float (beyond 2**53) is not exact, its float NaN: it is left
+    to the row (float() of it may even overflow). A column of floats and ints within 2**53,
+    with gaps, is converted at C speed; any other goes value by value."""
+    import numpy as np
+
+    kinds = set(map(type, numbers))
+    if not kinds <= _PLAIN_KINDS:
+        return _floats_one_by_one(numbers)
+    values = [np.nan if v is None else v for v in numbers] if type(None) in kinds else numbers
+    try:
+        floats = np.array(values, dtype=float)
+    except OverflowError:  # an int past the float range
+        return _floats_one_by_one(numbers)
+    ints = np.fromiter(map(is_, map(type, numbers), repeat(int)), dtype=bool, count=len(numbers)) \
+        if int in kinds else np.zeros(len(numbers), dtype=bool)
+    if (ints & (np.abs(floats) >= _EXACT)).any():  # an int a float may not hold: value by value
+        return _floats_one_by_one(numbers)
+    return floats, np.ones(len(numbers), dtype=bool), ints
+
+
+_PLAIN_KINDS = {int, float, type(None)}
+
+
+def _floats_one_by_one(numbers: list):
     import numpy as np
 
     exact = np.array([v is None or type(v) is not int or -_EXACT <= v <= _EXACT for v in numbers], dtype=bool)
-    # A whole number too big for a float is left to the row (float() of it may even overflow).
     floats = np.array([np.nan if v is None or not ok else float(v) for v, ok in zip(numbers, exact.tolist())],
                       dtype=float)
     ints = np.array([type(v) is int for v in numbers], dtype=bool)
