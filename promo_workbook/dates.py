@@ -9,9 +9,20 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from dataclasses import dataclass
 
-__all__ = ["NotOk", "date_from_object", "date_from_text", "excel_serial_to_date", "is_date_format",
+__all__ = ["DateRange", "NotOk", "date_from_object", "date_from_text", "excel_serial_to_date", "is_date_format",
            "make_date", "unreadable"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Two dates, or the seed's relative days ("X.1-X.3") when no campaign start is known."""
+
+    start: _dt.date | None
+    end: _dt.date | None
+    start_day: int | None = None
+    end_day: int | None = None
 
 
 class NotOk(Exception):

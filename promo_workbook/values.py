@@ -16,6 +16,7 @@ from collections import namedtuple
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .dates import DateRange  # noqa: F401 (part of this module's API)
 from .dates import NotOk as _NotOk
 from .dates import date_from_object as _date_from_object
 from .dates import date_from_text as _date_from_text
@@ -32,23 +33,13 @@ from .placeholders import placeholder_reason as _placeholder_reason
 __all__ = [
     "KINDS", "STATUSES", "DateRange", "Value", "excel_serial_to_date", "is_date_format",
     "is_empty_marker", "is_placeholder", "parse", "parse_date", "parse_number", "percent_slip",
-    "PlainColumn", "plain_column", "plain_number", "plain_numbers",
+    "PlainColumn", "plain_column", "plain_numbers",
 ]
 
 # Public API.
 
 KINDS = ("text", "number", "money", "percent", "date", "daterange", "yesno", "rate_target")
 STATUSES = ("ok", "empty", "placeholder", "unreadable")
-
-
-@dataclass(frozen=True, slots=True)
-class DateRange:
-    """Two dates, or the seed's relative days ("X.1-X.3") when no campaign start is known."""
-
-    start: _dt.date | None
-    end: _dt.date | None
-    start_day: int | None = None
-    end_day: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,26 +170,17 @@ def plain_column(raw: list, kind: str) -> PlainColumn:
     return PlainColumn(nums, plain, empty, text, date, may_be_empty | empty, may_be_placeholder)
 
 
-def plain_number(raw, kind: str) -> int | float:
-    """``parse(raw, kind).value`` for a plain number (PlainColumn.num): a fraction in a percent
-    column as a float (0 and -0.0 as 0.0), else a whole number as an int (20000.0 -> 20000)."""
-    if kind in _FRACTION_KINDS:
-        return float(raw) + 0.0
-    return _whole_or_float(raw)
-
-
 def plain_numbers(nums, kind: str) -> list:
-    """``plain_number`` of every plain number of a column at once: ``nums`` is PlainColumn.num
-    (NaN where a cell is not a plain number: None there)."""
+    """``parse(raw, kind).value`` of each plain number of a column (PlainColumn.num; None where
+    it is NaN): a fraction in a percent column as a float (0 and -0.0 as 0.0), else a whole
+    number as an int (20000.0 -> 20000). Worked out for the whole column at once."""
     import numpy as np
 
     known = ~np.isnan(nums)
-    if kind in _FRACTION_KINDS:
-        out = (nums + 0.0).astype(object)  # -0.0 as 0.0
-    else:
-        out = nums.astype(object)
+    out = (nums + 0.0).astype(object)  # -0.0 as 0.0
+    if kind not in _FRACTION_KINDS:
         whole = known & (nums == np.floor(nums))
-        out[whole] = nums[whole].astype(np.int64).astype(object)  # 20000.0 -> 20000
+        out[whole] = nums[whole].astype(np.int64).astype(object)
     out[~known] = None
     return out.tolist()
 

@@ -142,7 +142,7 @@ class LazyRows:
     def plain(self, key: str):
         """(known, numbers) for column ``key``, lists over the rows: where ``known[i]``, row i's
         cell holds no formula and ``num(key)`` is ``numbers[i]`` (None: empty), as parse says
-        (values.plain_number); None when the column cannot tell (absent, or the view checks
+        (values.plain_numbers); None when the column cannot tell (absent, or the view checks
         exhaustively and builds every cell it reads)."""
         found = self._plain.get(key, _UNBUILT)
         if found is _UNBUILT:

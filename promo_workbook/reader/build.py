@@ -41,7 +41,7 @@ __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
 _NONE = object()  # "not given": None is a value here
 NOT_CALCULATED = "formula-not-calculated"
-_HASHED = (str, int, float, bool, type(None), dt.datetime, dt.date, dt.time, dt.timedelta)
+_HASHED = frozenset({str, int, float, bool, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
 
 _REF = r"(?:(?:'(?:[^']|'')+'|[^'!(),=\s]+)!)?\$?[A-Z]{1,3}\$?[0-9]+"
 _LINK = re.compile(rf'^=\s*(?:IF\(\s*({_REF})\s*=\s*""\s*,\s*""\s*,\s*({_REF})\s*\)|({_REF}))\s*$', re.I)
@@ -307,29 +307,18 @@ class _Builder:
         width = len(values)
         raws = [(values[n - 1][i] if i < len(values[n - 1]) else "") if n <= width else "" for n in numbers]
         keys = list(zip(map(type, raws), raws, repeat(None)))
-        needs = []
-        if kind in _FORMAT_KINDS:  # decided once per distinct (type, value): a log repeats a few
-            typed = list(zip(map(type, raws), raws))
-            try:
-                verdicts = {key: _needs_format(kind, key[1]) for key in set(typed)}
-                needs = list(compress(range(len(raws)), map(verdicts.__getitem__, typed)))
-            except TypeError:  # an unhashable raw value: never from calamine, but be safe
-                needs = [j for j, raw in enumerate(raws) if _needs_format(kind, raw)]
-        if needs:
-            format_at = self.ctx.book.format_lookup(self.sheet, i)
-            for j in needs:
+        if not set(map(type, raws)) <= _HASHED:  # never from calamine: such a cell is built alone
+            keys = [key if key[0] in _HASHED else None for key in keys]
+        if kind in _FORMAT_KINDS:  # which need their number format: decided once per distinct value
+            verdicts = {key: _needs_format(kind, key[1]) for key in set(keys) if key is not None}
+            format_at = self.ctx.book.format_lookup(self.sheet, i) if any(verdicts.values()) else None
+            for j in compress(range(len(keys)), map(verdicts.get, keys)):
                 keys[j] = (keys[j][0], raws[j], format_at(numbers[j]))
         if col.has_formulas:
             formula_at = self.formulas.formula
             keys = [None if formula_at(i, n) is not None else key for n, key in zip(numbers, keys)]
         if self.merged:
             keys = [None if (n, i) in self.merged else key for n, key in zip(numbers, keys)]
-        for j, key in enumerate(keys):
-            if key is not None and type(key[1]) not in _HASHED:
-                try:
-                    hash(key)
-                except TypeError:  # an unhashable raw value: never from calamine, but be safe
-                    keys[j] = None
         return keys
 
     def totals(self) -> dict[str, Cell]:
