@@ -143,3 +143,19 @@ def test_a_columns_numbers_are_worded_as_one_at_a_time():
     assert pct_many([]) == num_many([]) == []
     assert [pct(v) for v in (1e30, float("inf"), -float("inf"))] == ["100000000000000000000000000000000%", "inf%",
                                                                      "-inf%"]
+
+
+def test_a_rate_typed_too_large_to_round_is_reported(tmp_path):
+    """A conversion rate typed as 1e30 (past Decimal's 28 digits once a percent) used to stop
+    the check with an internal error while its message was worded."""
+    import openpyxl
+
+    from promo_workbook.checker import check
+
+    wb = openpyxl.load_workbook(ROOT / "samples" / "consistent-en.xlsx")
+    wb["Daily Metrics"]["G5"] = 1e30
+    wb.save(tmp_path / "huge.xlsx")
+    report = check(tmp_path / "huge.xlsx", today=TODAY)
+    found = {(f.code, f.cell) for f in report.findings}
+    assert ("T193", "G5") in found and ("F131", "G5") in found
+    assert "100000000000000000000000000000000%" in to_text(report)
