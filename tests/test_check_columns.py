@@ -183,3 +183,32 @@ def test_a_columns_numbers_become_the_same_floats_at_once():
                    for _ in range(rng.randint(0, 30))]
         for got, want in zip(_floats(numbers), _floats_one_by_one(numbers)):
             assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), numbers
+
+
+def test_rates_compared_at_once_differ_where_one_by_one_they_do():
+    """rates.differ_many (many rows at once, numpy) gives _differs' answer for every row: rates
+    typed with and without decimals, evaluated and cached ones, halves at the typed precision,
+    ints, -0.0, NaN and infinities, tolerances of zero and more."""
+    from promo_workbook.checker.rules._util import CACHED, EVALUATED, TYPED
+    from promo_workbook.checker.rules.rates import _differs, differ_many
+
+    rng = random.Random(12)
+    edge = [0.0, -0.0, 1.0, 0.005, 0.015, 0.125, 1.005, 2.5, 0.0045, 1e-9, 1e300, float("nan"), float("inf"),
+            -float("inf"), 3, 0, 10**20]
+    for tol in (0.0, 1e-6, 0.01, 0.5):
+        # The tolerances' own edges: a difference of exactly 1e-4, and of exactly tol × the value.
+        values, hows, expected, raws = [0.0, 1e-4, 0.5, 2.0], [EVALUATED] * 4, [1e-4, 0.0, 0.5 + 0.5 * tol, 2.0 * (1 - tol)], \
+            [None] * 4
+        for _ in range(4000):
+            v = rng.choice(edge) if rng.random() < 0.2 else rng.choice([rng.random(), rng.randint(0, 2000) / 1000,
+                                                                       round(rng.uniform(0, 2), 3) + 0.00005])
+            e = v if rng.random() < 0.2 else (v * (1 + rng.choice([0, 1e-7, 1e-3, 0.1])) if isinstance(v, float)
+                                              else rng.choice(edge + [rng.random()]))
+            how = rng.choice([TYPED, TYPED, EVALUATED, CACHED])
+            raw = rng.choice(["100%(目标500单)", "3.2%", "3.25%", "12%", 0.5, None, "约5%"]) if how == TYPED else None
+            values.append(v)
+            hows.append(how)
+            expected.append(e)
+            raws.append(raw)
+        assert differ_many(values, hows, expected, raws, tol) == \
+            [_differs(v, h, e, r, tol) for v, h, e, r in zip(values, hows, expected, raws)]

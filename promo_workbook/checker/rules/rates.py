@@ -1,0 +1,163 @@
+"""The daily rates the workbook shows, against their definitions (docs/checks.md D 19): the
+conversion rate (T193) and the day's achievement of its target (T194). A rate typed by hand is
+compared at the precision it was typed with, any other within the tolerance."""
+from __future__ import annotations
+
+import functools
+from itertools import compress
+
+from .. import runs
+from ..recompute import expected_at, expected_column
+from ..registry import register
+from ..rows import each_content
+from ._util import CACHED, EVALUATED, TYPED, UNSEEN, close, num, num_many, pct, pct_many, shown, shown_column
+from ._util import RowRule, template_cells
+
+
+class RateRule(RowRule):
+    """A rate the workbook shows (``column``) that differs from its definition. The template's
+    own formula shows the definition, and an empty typed cell shows nothing: only the other
+    cells are candidates. ``params(plan, row)``: the message's own parameters."""
+
+    column = ""
+
+    def params(self, plan, row) -> dict:
+        return {}
+
+    def params_at(self, plan, table, i: int, row) -> dict:
+        """``params`` for row ``i`` of ``table``, where the columns worked out at once tell."""
+        return self.params(plan, row)
+
+    def candidates(self, plan, table):
+        key = self.column
+        return table.any_column([key], lambda c: ~c.empty) & ~template_cells(plan, table, key)
+
+    def check_rows(self, plan, table, indices, config):
+        rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
+        shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
+        at, values, hows, definitions = [], [], [], []  # the rows compared: value shown, how, its definition
+        for i in indices:
+            value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
+            if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
+                continue
+            expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
+            if expected is not None:
+                at.append(i)
+                values.append(value)
+                hows.append(how)
+                definitions.append(expected)
+        typed = [i for i, how in zip(at, hows) if how == TYPED]  # compared as typed: what was typed, read at once
+        raw = dict(zip(typed, each_content(table.contents_at(typed, key), _raw_of)))
+        differ = differ_many(values, hows, definitions, [raw.get(i) if how == TYPED else None
+                                                         for i, how in zip(at, hows)], tol)
+        found = list(compress(at, differ))
+        values, expectations = list(compress(values, differ)), list(compress(definitions, differ))
+        letter = runs.run_letter(table, key, len(found))
+        if letter is not None:
+            yield runs.FindingRun(self, table, letter, table.labels.get(key), [rows.numbers[i] for i in found],
+                                  actual=runs.Each(pct_many(values)), expected=runs.Each(pct_many(expectations)),
+                                  **self.params_each(plan, table, found))
+            return
+        for i, value, expected in zip(found, values, expectations):
+            row = rows[i]
+            yield self._finding(table, row, key, value, expected, self.params_at(plan, table, i, row))
+
+    def params_each(self, plan, table, indices: list[int]) -> dict:
+        """``params_at`` of the rows at ``indices``, each parameter as a list (runs.Each)."""
+        each = [self.params_at(plan, table, i, table.rows[i]) for i in indices]
+        return {name: runs.Each(p[name] for p in each) for name in (each[0] if each else ())}
+
+    def check_row(self, plan, table, row, config):
+        key = self.column
+        value, how = shown(plan, table, row, key)
+        if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
+            return
+        expected = expected_at(plan, table, key, row)
+        if expected is not None and _differs(value, how, expected, row.cell(key).raw if how == TYPED else None,
+                                             config["check"]["sum_tolerance"]):
+            yield self._finding(table, row, key, value, expected, self.params(plan, row))
+
+    def _finding(self, table, row, key: str, value, expected, params: dict):
+        return self.at(table, **table.place(key, row), actual=pct(value), expected=pct(expected), **params)
+
+
+@register
+class ConversionRate(RateRule):
+    code, table_key, column = "T193", "daily", "cvr"
+    owns_value = "daily.cvr"  # F133 leaves this derived value to this rule
+
+    def params(self, plan, row):
+        return _conversion_words(row.num("conversions"), expected_at(plan, plan.table("daily"), "clicks", row))
+
+    def params_at(self, plan, table, i, row):
+        clicks, exact = expected_column(table, "clicks")
+        return _conversion_words(table.numbers("conversions")[i],
+                                 clicks[i] if exact[i] else expected_at(plan, table, "clicks", row))
+
+    def params_each(self, plan, table, indices):
+        (clicks, exact), conversions = expected_column(table, "clicks"), table.numbers("conversions")
+        rows = table.rows
+        return {"conv": runs.Each(num_many([conversions[i] for i in indices])),
+                "clicks": runs.Each(num_many([clicks[i] if exact[i] else expected_at(plan, table, "clicks", rows[i])
+                                              for i in indices]))}
+
+
+def _conversion_words(conversions, clicks) -> dict:
+    return {"conv": num(conversions), "clicks": num(clicks)}
+
+
+@register
+class DailyAchievement(RateRule):
+    code, table_key, column = "T194", "daily", "achievement"
+    # Typed by hand, compared at their typed precision; a target typed into the cell is split off.
+    prefetch = ("achievement", "daily_target")
+    owns_value = "daily.achievement"  # F133 leaves this derived value to this rule
+
+
+def _raw_of(cell):
+    return cell.raw if cell is not None else None
+
+
+def _differs(value, how: str, expected: float, raw, tol: float) -> bool:
+    """Whether a rate shown (``value``, ``how`` it is shown, ``raw`` as typed) differs from its
+    definition. A rate typed by hand is rounded to what it shows (3.1%, 104%): compared at
+    that precision; any other within the tolerance."""
+    places = _decimals(raw) if how == TYPED else None
+    if places is not None:
+        return round(expected * 100, places) != round(value * 100, places)
+    return not close(value, expected, tol, 1e-4)
+
+
+@functools.lru_cache(maxsize=4096)  # a log's typed rates repeat: "100%(目标500单)"
+def _decimals(raw) -> int | None:
+    if not isinstance(raw, str) or "%" not in raw:
+        return None
+    number = raw.split("%")[0]
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def differ_many(values: list, hows: list, expected: list, raws: list, tol: float) -> list[bool]:
+    """``[_differs(v, h, e, r, tol) for ...]`` over many rows: rows whose value and definition are
+    floats decided at once with numpy — math.isclose's test, and round(x, 0) as numpy's rint (both
+    round the float itself half to even) for a rate typed without decimals — by the same IEEE
+    operations; the others (a rate typed with decimals, an int, a negative tolerance) one by one."""
+    import numpy as np
+
+    places_of = {raw: _decimals(raw) for raw in set(raws)}
+    places = list(map(places_of.__getitem__, raws))
+    at_once = [type(v) is float and type(e) is float and p in (None, 0) and tol >= 0
+               for v, e, p in zip(values, expected, places)]
+    out = [None if ok else _differs(v, h, e, r, tol) for ok, v, h, e, r in zip(at_once, values, hows, expected, raws)]
+    picked = np.flatnonzero(at_once).tolist()
+    if picked:
+        a = np.array([values[i] for i in picked], dtype=float)
+        b = np.array([expected[i] for i in picked], dtype=float)
+        typed = np.array([places[i] == 0 for i in picked], dtype=bool)
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(b - a)
+            near = (a == b) | (~(np.isinf(a) | np.isinf(b))
+                               & ((diff <= np.abs(tol * b)) | (diff <= np.abs(tol * a)) | (diff <= 1e-4)))
+            differs = np.where(typed, np.rint(b * 100) != np.rint(a * 100), ~near)
+        for i, d in zip(picked, differs.tolist()):
+            out[i] = d
+    return out
