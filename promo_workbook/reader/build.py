@@ -311,9 +311,10 @@ class _Builder:
             keys = [key if key[0] in _HASHED else None for key in keys]
         if kind in _FORMAT_KINDS:  # which need their number format: decided once per distinct value
             verdicts = {key: _needs_format(kind, key[1]) for key in set(keys) if key is not None}
-            format_at = self.ctx.book.format_lookup(self.sheet, i) if any(verdicts.values()) else None
-            for j in compress(range(len(keys)), map(verdicts.get, keys)):
-                keys[j] = (keys[j][0], raws[j], format_at(numbers[j]))
+            needs = list(compress(range(len(keys)), map(verdicts.get, keys)))
+            formats = self.ctx.book.number_formats(self.sheet, i, [numbers[j] for j in needs]) if needs else ()
+            for j, number_format in zip(needs, formats):
+                keys[j] = (keys[j][0], raws[j], number_format)
         if col.has_formulas:
             formula_at = self.formulas.formula
             keys = [None if formula_at(i, n) is not None else key for n, key in zip(numbers, keys)]

@@ -35,17 +35,17 @@ class RateRule(RowRule):
     def check_rows(self, plan, table, indices, config):
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
         shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
-        at, values, hows, definitions = [], [], [], []  # the rows compared: value shown, how, its definition
-        for i in indices:
-            value, how = shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key)
-            if how not in (TYPED, EVALUATED, CACHED) or not isinstance(value, (int, float)):
-                continue
-            expected = expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i])
-            if expected is not None:
-                at.append(i)
-                values.append(value)
-                hows.append(how)
-                definitions.append(expected)
+        # What each row shows (worked out for the row where the column does not tell), then
+        # the rows showing a number by a way compared, and their definitions: in comprehensions.
+        at = list(indices)
+        seen = [shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key) for i in at]
+        keep = [how in _COMPARED and isinstance(value, (int, float)) for value, how in seen]
+        at, seen = list(compress(at, keep)), list(compress(seen, keep))
+        definitions = [expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i]) for i in at]
+        if None in definitions:
+            keep = [d is not None for d in definitions]
+            at, seen, definitions = list(compress(at, keep)), list(compress(seen, keep)), list(compress(definitions, keep))
+        values, hows = [value for value, _ in seen], [how for _, how in seen]
         typed = [i for i, how in zip(at, hows) if how == TYPED]  # compared as typed: what was typed, read at once
         raw = dict(zip(typed, each_content(table.contents_at(typed, key), _raw_of)))
         differ = differ_many(values, hows, definitions, [raw.get(i) if how == TYPED else None
@@ -134,6 +134,9 @@ def _decimals(raw) -> int | None:
         return None
     number = raw.split("%")[0]
     return len(number.split(".")[1]) if "." in number else 0
+
+
+_COMPARED = frozenset({TYPED, EVALUATED, CACHED})  # how a rate is shown when it is compared
 
 
 def differ_many(values: list, hows: list, expected: list, raws: list, tol: float) -> list[bool]:

@@ -144,9 +144,8 @@ class DailySpike(TableRule):
         pairs = (channels[prev] == channels[cur]) & (days[cur] - days[prev] == 1)
         prev, cur = prev[pairs], cur[pairs]
         # A day T197 calls an anomaly, and the day after it (the return), are said there.
-        anomalous = {i for i, _ in _anomalies(table, config)}
-        flagged = np.fromiter((int(c) in anomalous or int(p) in anomalous for p, c in zip(prev, cur)),
-                              dtype=bool, count=len(cur))
+        anomalous = np.array(sorted({i for i, _ in _anomalies(table, config)}), dtype=np.int64)
+        flagged = np.isin(cur, anomalous) | np.isin(prev, anomalous)
         rows = table.rows
         for key in ("conversions", "impressions"):  # conversions first: one finding per row
             values = table.values_of(key)
