@@ -169,6 +169,16 @@ def test_style_before_address_still_finds_the_number_format(tmp_path):
     for book in (path, swapped):
         cell = read(book).table("channels").rows[0]["expected_cvr"]
         assert cell.value == pytest.approx(1.1) and "percent-scale" not in cell.warnings, book.name
+    # The fast formula scan vouches for the address-first layout, which lets the style scan skip
+    # its own check; the swapped part is read by the slow scan, and the style scan checks.
+    from promo_workbook.reader.scan import scan_formulas
+    from promo_workbook.reader.xmlchunks import scan_styles
+
+    part = "xl/worksheets/sheet9.xml"
+    with zipfile.ZipFile(path) as plain, zipfile.ZipFile(swapped) as odd:
+        assert scan_formulas(plain, part).addressed and not scan_formulas(odd, part).addressed
+        assert scan_styles(plain, part, {4}, addressed=True) == scan_styles(plain, part, {4}) \
+            == scan_styles(odd, part, {4}) != {}
 
 
 def test_cells_an_array_formula_fills_are_no_constants(tmp_path):

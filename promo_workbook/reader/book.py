@@ -106,10 +106,7 @@ class Book:
         part = self.parts.get(sheet)
         if not self.formulas_available or not part:
             return None
-        if (sheet, col) not in self._styles:
-            with self._zip() as zf:
-                self._styles[(sheet, col)] = scan_styles(zf, part, {col})
-        style = self._styles[(sheet, col)].get((col, row))
+        style = self._column_styles(sheet, col, part).get((col, row))
         return self._pkg.number_format(style) if style is not None else None
 
     def format_lookup(self, sheet: str, col: int):
@@ -119,10 +116,7 @@ class Book:
         part = self.parts.get(sheet)
         if self.format in ("ods", "xls") or self._xlsb_formats is not None or not self.formulas_available or not part:
             return lambda row: self.number_format(sheet, col, row)
-        if (sheet, col) not in self._styles:
-            with self._zip() as zf:
-                self._styles[(sheet, col)] = scan_styles(zf, part, {col})
-        styles, formats, code = self._styles[(sheet, col)], {}, self._pkg.number_format
+        styles, formats, code = self._column_styles(sheet, col, part), {}, self._pkg.number_format
 
         def lookup(row: int) -> str | None:
             style = styles.get((col, row))
@@ -144,6 +138,14 @@ class Book:
         found = list(map(styles.get, zip(repeat(col), rows)))
         formats = {style: None if style is None else self._pkg.number_format(style) for style in set(found)}
         return list(map(formats.__getitem__, found))
+
+    def _column_styles(self, sheet: str, col: int, part: str) -> dict[tuple[int, int], int]:
+        """The style index of each cell of one column of an .xlsx sheet, scanned once."""
+        if (sheet, col) not in self._styles:
+            scanned = self._formulas.get(sheet)
+            with self._zip() as zf:
+                self._styles[(sheet, col)] = scan_styles(zf, part, {col}, scanned is not None and scanned.addressed)
+        return self._styles[(sheet, col)]
 
     def _ods(self) -> OdsPercents:
         if self._ods_percents is None:

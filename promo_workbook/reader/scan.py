@@ -65,6 +65,9 @@ class SheetFormulas:
         self.bound = (0, 0)  # the bound the scan started from: every cell not in `outside` is within it
         self.outside: list[tuple[int, int]] = []  # (row, col) of cells beyond the bound, up to MAX_OUTSIDE + 1
         self.far: list[tuple[int, int]] = []  # cells left to be read apart (sparse.py)
+        # True when the fast scan read the part: every cell element is <c r="…" (address first,
+        # no other attribute or white space before it), which lets scan_styles skip its own check.
+        self.addressed = False
 
     @property
     def cells(self) -> int:
@@ -270,6 +273,7 @@ def _scan_fast(zf: zipfile.ZipFile, part: str, found: SheetFormulas, budget: Bud
         found.extent = (0, 0)
     found.sort()
     spill(found, arrays)
+    found.addressed = True
     return True
 
 

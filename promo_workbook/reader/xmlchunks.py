@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from operator import itemgetter
 
 from ..a1 import col_index, col_letter
 from ..limits import Budget
@@ -78,8 +79,10 @@ def tag_chunks(fh, budget: Budget | None, doing: str):
         carry = data[cut:] if cut >= 0 else data
 
 
-def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple[int, int], int]:
-    """Style index (s="…") of every cell in the given 0-based columns: (column, row) -> style."""
+def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int], addressed: bool = False) -> dict[tuple[int, int], int]:
+    """Style index (s="…") of every cell in the given 0-based columns: (column, row) -> style.
+    ``addressed``: the part is known to write every cell <c r="…" (scan_formulas' fast scan
+    read it), so the chunks need not be checked for cells that do not."""
     if not columns:
         return {}
     styles = {}
@@ -92,17 +95,18 @@ def scan_styles(zf: zipfile.ZipFile, part: str, columns: set[int]) -> dict[tuple
         # Where every cell carries its address first (as Excel, WPS, LibreOffice, xlsxwriter and
         # openpyxl write), the search starts at the address itself: several times faster.
         first = re.compile(tag + rb' r="(' + letters + rb')([0-9]+)"([^>]*)>')
-        opening, addressed = b"<" + prefix + b"c ", b"<" + prefix + b'c r="'
+        opening, address_first = b"<" + prefix + b"c ", b"<" + prefix + b'c r="'
         other_space = re.compile(tag + rb"[\t\n\r\f\v]")  # what else \s matches after "<c"
         for data, cut in chunks(fh, head, prefix):
-            if data.count(opening, 0, cut) == data.count(addressed, 0, cut) \
-                    and other_space.search(data, 0, cut) is None:
-                found = ((attrs, col, row) for col, row, attrs in first.findall(data, 0, cut))
+            if addressed or (data.count(opening, 0, cut) == data.count(address_first, 0, cut)
+                             and other_space.search(data, 0, cut) is None):
+                found = first.findall(data, 0, cut)
+                cols, rows, attrs = (map(itemgetter(k), found) for k in (0, 1, 2))
             else:
                 found = anywhere.findall(data, 0, cut)
-            for attrs, col, row in found:
-                m = _STYLE.search(attrs)
-                styles[(COLUMNS[col], int(row))] = int(m.group(1)) if m else 0
+                attrs, cols, rows = (map(itemgetter(k), found) for k in (0, 1, 2))
+            # At C speed: a column has a few distinct attribute texts, each one's style found once.
+            styles.update(zip(zip(map(COLUMNS.__getitem__, cols), map(int, rows)), map(_STYLE_OF.__getitem__, attrs)))
     return styles
 
 
@@ -117,6 +121,20 @@ def unescape(text: bytes) -> str:
 # Private API.
 
 _STYLE = re.compile(rb'(?<![\w:-])s="([0-9]+)"')
+
+
+class _StyleOf(dict):
+    """A cell's attribute text -> its style index (0 without s=), found on first use."""
+
+    def __missing__(self, attrs: bytes) -> int:
+        m = _STYLE.search(attrs)
+        value = int(m.group(1)) if m else 0
+        if len(self) < 4096:  # attribute texts are few; a hostile part must not grow this
+            self[attrs] = value
+        return value
+
+
+_STYLE_OF = _StyleOf()
 
 
 class _ColumnIndex(dict):
