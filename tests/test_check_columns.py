@@ -212,3 +212,26 @@ def test_rates_compared_at_once_differ_where_one_by_one_they_do():
             raws.append(raw)
         assert differ_many(values, hows, expected, raws, tol) == \
             [_differs(v, h, e, r, tol) for v, h, e, r in zip(values, hows, expected, raws)]
+
+
+def test_gc_paused_restores_the_collector_and_its_cycles_are_still_collected():
+    """The objects a paused block keeps join the oldest generation (checker.gc_paused): the
+    collector is on again afterwards, and a garbage cycle made in the block is still freed."""
+    import gc
+    import weakref
+
+    from promo_workbook.checker import gc_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        node = Node()
+        node.me = node
+        ref = weakref.ref(node)
+        del node
+    assert gc.isenabled() and ref() is not None
+    gc.collect()
+    assert ref() is None

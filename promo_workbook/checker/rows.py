@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from itertools import compress, repeat
+from operator import is_
 from typing import TYPE_CHECKING
 
 from ..reader.model import Cell, each_content
@@ -180,8 +182,9 @@ class LazyRows:
         if held is None:
             held = self._contents[key] = [_UNBUILT] * len(self._rows)
         column = self._columns.get(key)
+        held_at = held.__getitem__  # the rows' lookups below at C speed: a log's column is long
         if column is None:
-            todo = [i for i in indices if held[i] is _UNBUILT]
+            todo = list(compress(indices, map(is_, map(held_at, indices), repeat(_UNBUILT))))
         else:  # a cell built already is what it holds
             todo = [i for i in indices if held[i] is _UNBUILT and column[i] is _UNBUILT]
         if todo:
@@ -193,7 +196,7 @@ class LazyRows:
             for i, c in zip(todo, found):
                 held[i] = c
         if column is None:
-            return [held[i] for i in indices]
+            return list(map(held_at, indices))
         return [column[i] if column[i] is not _UNBUILT else held[i] for i in indices]
 
     def cells_of(self, i: int) -> dict[str, Cell]:
