@@ -6,16 +6,16 @@ from __future__ import annotations
 from itertools import chain, repeat
 
 from .render import _CHUNK, _FIELD, _PLACE, _json_head, _json_items, _json_str, _json_value, _jsonable, _Messages
-from .render import QUOTE, _Plan, _plain, message, quote
+from .render import _CLOSE, QUOTE, _Plan, _plain, message, quote
 from .runs import Each, Findings, FindingRun
 
 
 def json_items(findings: Findings, lang: str):
     """The findings as render._json_items lays them out, in lists of _CHUNK."""
     messages = _Messages(lang, _json_str)
-    texts = [chain.from_iterable(_json_items(findings.singles, lang))]
-    texts += [_run_texts(run, messages) for run in findings.runs]
-    nexts = [iter(t).__next__ for t in texts]
+    # Each source's texts come a block (a list) at a time; chain walks a block at C speed.
+    texts = [_json_items(findings.singles, lang)] + [_run_texts(run, messages) for run in findings.runs]
+    nexts = [chain.from_iterable(t).__next__ for t in texts]
     sources = findings.sources
     for start in range(0, len(sources), _CHUNK):
         yield [nexts[s]() for s in sources[start:start + _CHUNK].tolist()]
@@ -23,14 +23,18 @@ def json_items(findings: Findings, lang: str):
 
 def _run_texts(run: FindingRun, messages: _Messages):
     head = _json_head(run.code, run.name, run.severity, run.template, run.sheet)
-    tail = f',{_FIELD}"column": {_json_value(run.column)},{_FIELD}"message": '
-    cell = f'{head}"{run.letter}'
+    # A finding's text, as _json_items writes it: these pieces between its row (twice), message,
+    # expected and actual values, joined at C speed.
+    cell, row_field = repeat(f'{head}"{run.letter}'), repeat(f'",{_FIELD}"row": ')
+    message_field = repeat(f',{_FIELD}"column": {_json_value(run.column)},{_FIELD}"message": ')
+    expected_field, actual_field, close = repeat(f',{_FIELD}"expected": '), repeat(f',{_FIELD}"actual": '), repeat(_CLOSE)
     for a in range(0, len(run.rows), _CHUNK):
         b = min(a + _CHUNK, len(run.rows))
+        rows = list(map(str, run.rows[a:b]))
         words = run_messages(messages, run, a, b)
         expected, actual = _json_field(run.expected, a, b), _json_field(run.actual, a, b)
-        yield from [f'{cell}{row}",{_FIELD}"row": {row}{tail}{text},{_FIELD}"expected": {e},{_FIELD}"actual": {x}'
-                    f'\n    }}' for row, text, e, x in zip(map(str, run.rows[a:b]), words, expected, actual)]
+        yield list(map("".join, zip(cell, rows, row_field, rows, message_field, words, expected_field, expected,
+                                    actual_field, actual, close)))
 
 
 def _json_field(value, a: int, b: int):
@@ -52,13 +56,18 @@ def run_messages(messages: _Messages, run: FindingRun, a: int, b: int) -> list[s
     finish = messages.finish
     if columns is None:  # worded by message() itself, a finding at a time
         return [finish(message(run.finding(i), messages.lang)) for i in range(a, b)]
-    template, done, out = plan.template, {}, []
+    template = plan.template
+    if plan.done is None:  # the rule's messages were mostly different so far: each worded at C speed
+        return list(map(finish, map(template.format, *columns)))
+    done, out = {}, []
     add = out.append
     for values in zip(*columns):
         text = done.get(values)
         if text is None:
             text = done[values] = finish(template.format(*values))
         add(text)
+    if len(done) > (b - a) // 2:  # mostly different: the next rows are worded without looking back
+        plan.done = None
     return out
 
 
