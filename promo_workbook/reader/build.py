@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from array import array
-from itertools import compress, repeat, zip_longest
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -33,15 +33,14 @@ from ..values import Value, parse
 from .fold import fold
 from .identify import Location, parse_ref
 from .model import Cell, ColumnInfo, MissingColumn, Row, TableData, cell_tail, each_content, error_value
+from .shared_cells import CACHE_LIMIT, needs_format as _needs_format, shared_cells
 from .splits import Splitter, apply_split
 from .region import find_totals, title_rows
 
 __all__ = ["ColumnArrays", "Context", "build_table", "cell_value", "list_items"]
 
-CACHE_LIMIT = 4096  # parsed Values kept per column, keyed by raw value
 _NONE = object()  # "not given": None is a value here
 NOT_CALCULATED = "formula-not-calculated"
-_HASHED = frozenset({str, int, float, bool, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
 
 _REF = r"(?:(?:'(?:[^']|'')+'|[^'!(),=\s]+)!)?\$?[A-Z]{1,3}\$?[0-9]+"
 _LINK = re.compile(rf'^=\s*(?:IF\(\s*({_REF})\s*=\s*""\s*,\s*""\s*,\s*({_REF})\s*\)|({_REF}))\s*$', re.I)
@@ -141,6 +140,7 @@ class _Builder:
         self.values = ctx.book.values(sheet) or []
         self.formulas = ctx.book.formulas(sheet)
         self.merged = ctx.book.merged_fills(sheet)
+        self.width: int | None = None  # the shortest row's length (shared_cells.py), found when first asked
         formula_cols = set(self.formulas.cols) if self.formulas.available else set()
         self.cols = [self._col(info, formula_cols) for info in columns.values()]
         self.extra = [_Col(key, info.index, info.letter, "text", info.header, has_formulas=info.index in formula_cols,
@@ -253,7 +253,7 @@ class _Builder:
         if col is None or self.chained or key in self.into:
             return [self.cell(n, key) for n in numbers]
         if shared:
-            return self._shared_cells(col, numbers)
+            return shared_cells(self, col, numbers)
         values, i, sheet, kind = self.values, col.index, self.sheet, col.kind
         width = len(values)
         formula_at = self.formulas.formula if col.has_formulas else None
@@ -280,47 +280,6 @@ class _Builder:
             add(Cell(col.key, col.label, sheet, col.letter, n, *tail) if tail is not None
                 else self._typed_cell(col, n, raw))
         return out
-
-    def _shared_cells(self, col: _Col, numbers) -> list:
-        keys = self._typed_keys(col, numbers)  # (type, raw, number format), or None: not typed alike
-        shared = col.shared
-        out = [shared.get(key) if key is not None else None for key in keys]
-        # The first row of each typed value not seen yet, and the cells not typed alike: built in
-        # one pass; the other rows typed alike then share the first's. Values past the cache's
-        # limit are not shared: their rows are built in a second pass.
-        first: dict = {}
-        for last in (False, True):
-            todo = [j for j, cell in enumerate(out) if cell is None
-                    and (last or keys[j] is None or first.setdefault(keys[j], j) == j)]
-            for j, cell in zip(todo, self.cells([numbers[j] for j in todo], col.key) if todo else ()):
-                out[j] = cell
-                if keys[j] is not None and len(shared) < CACHE_LIMIT:
-                    shared.setdefault(keys[j], cell)
-            if not last:
-                out = [cell if cell is not None or key is None else shared.get(key) for cell, key in zip(out, keys)]
-        return out
-
-    def _typed_keys(self, col: _Col, numbers) -> list:
-        """Each row's (type, raw, number format) where its cell is typed (no formula, no merged
-        range over it) and hashable; None elsewhere."""
-        values, i, kind = self.values, col.index, col.kind
-        width = len(values)
-        raws = [(values[n - 1][i] if i < len(values[n - 1]) else "") if n <= width else "" for n in numbers]
-        keys = list(zip(map(type, raws), raws, repeat(None)))
-        if not set(map(type, raws)) <= _HASHED:  # never from calamine: such a cell is built alone
-            keys = [key if key[0] in _HASHED else None for key in keys]
-        if kind in _FORMAT_KINDS:  # which need their number format: decided once per distinct value
-            verdicts = {key: _needs_format(kind, key[1]) for key in set(keys) if key is not None}
-            needs = list(compress(range(len(keys)), map(verdicts.get, keys)))
-            formats = self.ctx.book.number_formats(self.sheet, i, [numbers[j] for j in needs]) if needs else ()
-            for j, number_format in zip(needs, formats):
-                keys[j] = (keys[j][0], raws[j], number_format)
-        if col.has_formulas:
-            formula_at = self.formulas.formula
-            keys = [None if formula_at(i, n) is not None else key for n, key in zip(numbers, keys)]
-        if self.merged:
-            keys = [None if (n, i) in self.merged else key for n, key in zip(numbers, keys)]
-        return keys
 
     def totals(self) -> dict[str, Cell]:
         n = self.totals_row
@@ -469,18 +428,6 @@ def _row_span(ctx: Context, loc: Location, columns: dict, values: list) -> tuple
     return first, end, totals
 
 
-
-
-_FORMAT_KINDS = ("percent", "rate_target", "date", "daterange")  # the kinds _needs_format may say yes for
-
-
-def _needs_format(kind: str, raw) -> bool:
-    """Whether a cell's number format changes what its number means."""
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return False
-    if kind in ("percent", "rate_target"):
-        return 1 <= raw <= 100
-    return kind in ("date", "daterange")
 
 
 def _link(formula: str, here: str) -> tuple[str, int, int] | None:
