@@ -3,7 +3,7 @@ block at a time from its lists, and merged with the single findings in report or
 text is the one render._json_items writes for the same findings one by one."""
 from __future__ import annotations
 
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 
 from .render import _CHUNK, _FIELD, _PLACE, _json_head, _json_items, _json_str, _json_value, _jsonable, _Messages
 from .render import _CLOSE, QUOTE, _Plan, _plain, message, quote
@@ -15,10 +15,22 @@ def json_items(findings: Findings, lang: str):
     messages = _Messages(lang, _json_str)
     # Each source's texts come a block (a list) at a time; chain walks a block at C speed.
     texts = [_json_items(findings.singles, lang)] + [_run_texts(run, messages) for run in findings.runs]
-    nexts = [chain.from_iterable(t).__next__ for t in texts]
+    import numpy as np
+
+    taken = [chain.from_iterable(t) for t in texts]
     sources = findings.sources
     for start in range(0, len(sources), _CHUNK):
-        yield [nexts[s]() for s in sources[start:start + _CHUNK].tolist()]
+        here = sources[start:start + _CHUNK]
+        if here.min() == here.max():  # one source's stretch: its texts as they come
+            yield list(islice(taken[int(here[0])], len(here)))
+            continue
+        # Each source's next texts put in their places at once (a chunk of a log's runs interleaves
+        # a few sources row by row).
+        chunk = np.empty(len(here), dtype=object)
+        for s, count in enumerate(np.bincount(here).tolist()):
+            if count:
+                chunk[here == s] = list(islice(taken[s], count))
+        yield chunk.tolist()
 
 
 def _run_texts(run: FindingRun, messages: _Messages):
@@ -59,16 +71,25 @@ def run_messages(messages: _Messages, run: FindingRun, a: int, b: int) -> list[s
     template = plan.template
     if plan.done is None:  # the rule's messages were mostly different so far: each worded at C speed
         return list(map(finish, map(template.format, *columns)))
-    done, out = {}, []
-    add = out.append
-    for values in zip(*columns):
-        text = done.get(values)
-        if text is None:
-            text = done[values] = finish(template.format(*values))
-        add(text)
+    done = _Worded(template, finish)
+    out = list(map(done.__getitem__, zip(*columns)))  # each distinct set of values worded once
     if len(done) > (b - a) // 2:  # mostly different: the next rows are worded without looking back
         plan.done = None
     return out
+
+
+class _Worded(dict):
+    """The values a template shows -> the finished message, worded on first use."""
+
+    __slots__ = ("template", "finish")
+
+    def __init__(self, template: str, finish):
+        super().__init__()
+        self.template, self.finish = template, finish
+
+    def __missing__(self, values: tuple) -> str:
+        text = self[values] = self.finish(self.template.format(*values))
+        return text
 
 
 _UNSET = object()
