@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from itertools import compress, repeat
-from operator import is_
+from operator import is_, is_not
 from typing import TYPE_CHECKING
 
 from ..reader.model import Cell, each_content
@@ -158,7 +158,7 @@ class LazyRows:
         column = self._columns.get(key)
         if column is None:
             column = self._columns[key] = [_UNBUILT] * len(self._rows)
-        todo = [i for i in indices if column[i] is _UNBUILT]
+        todo = _unbuilt(indices, column)
         sources = self._data.split_sources(key)
         if len(todo) > 1 and key in self._data.row_keys and not sources:
             for i, c in zip(todo, self._data.cells_at(todo, key)):
@@ -167,7 +167,10 @@ class LazyRows:
             built = {source: self.cells(todo, source) for source in sources}
             for i, c in zip(todo, self._data.split_cells_at(todo, key, built)):
                 column[i] = c
-        return [column[i] if column[i] is not _UNBUILT else self.cell(i, key) for i in indices]
+        out = list(map(column.__getitem__, indices))
+        for p in _unbuilt(range(len(out)), out):  # one cell left: built alone
+            out[p] = self.cell(indices[p], key)
+        return out
 
     def contents(self, indices: list[int], key: str) -> list:
         """What row i's cell of column ``key`` holds, for each i in ``indices``: the cell itself
@@ -182,11 +185,9 @@ class LazyRows:
         if held is None:
             held = self._contents[key] = [_UNBUILT] * len(self._rows)
         column = self._columns.get(key)
-        held_at = held.__getitem__  # the rows' lookups below at C speed: a log's column is long
-        if column is None:
-            todo = list(compress(indices, map(is_, map(held_at, indices), repeat(_UNBUILT))))
-        else:  # a cell built already is what it holds
-            todo = [i for i in indices if held[i] is _UNBUILT and column[i] is _UNBUILT]
+        todo = _unbuilt(indices, held)
+        if column is not None:  # a cell built already is what it holds
+            todo = _unbuilt(todo, column)
         if todo:
             sources = self._data.split_sources(key)
             if not sources:
@@ -195,9 +196,12 @@ class LazyRows:
                 found = self._data.split_cells_at(todo, key, {s: self.contents(todo, s) for s in sources}, shared=True)
             for i, c in zip(todo, found):
                 held[i] = c
-        if column is None:
-            return list(map(held_at, indices))
-        return [column[i] if column[i] is not _UNBUILT else held[i] for i in indices]
+        out = list(map(held.__getitem__, indices))
+        if column is not None:  # where a row's own cell is built, it is what is read
+            own = map(is_not, map(column.__getitem__, indices), repeat(_UNBUILT))
+            for p in compress(range(len(indices)), own):
+                out[p] = column[indices[p]]
+        return out
 
     def cells_of(self, i: int) -> dict[str, Cell]:
         """Row i's cells, in the reader's order."""
@@ -245,6 +249,11 @@ class LazyRows:
 
 
 _UNBUILT = object()
+
+
+def _unbuilt(indices, column: list) -> list:
+    """The indices whose entry in ``column`` is _UNBUILT, found at C speed (a log's column is long)."""
+    return list(compress(indices, map(is_, map(column.__getitem__, indices), repeat(_UNBUILT))))
 UNKNOWN = object()  # ByRef.number: the column does not tell
 
 
