@@ -4,7 +4,8 @@ compared at the precision it was typed with, any other within the tolerance."""
 from __future__ import annotations
 
 import functools
-from itertools import compress
+from itertools import compress, repeat
+from operator import and_, eq, is_, is_not, itemgetter, not_
 
 from .. import runs
 from ..recompute import expected_at, expected_column
@@ -36,20 +37,25 @@ class RateRule(RowRule):
         rows, key, tol = table.rows, self.column, config["check"]["sum_tolerance"]
         shown_at, (expected_at_row, exact) = shown_column(plan, table, key), expected_column(table, key)
         # What each row shows (worked out for the row where the column does not tell), then
-        # the rows showing a number by a way compared, and their definitions: in comprehensions.
+        # the rows showing a number by a way compared, and their definitions: at C speed, but
+        # for the rows the columns do not tell.
         at = list(indices)
-        seen = [shown_at[i] if shown_at[i] is not UNSEEN else shown(plan, table, rows[i], key) for i in at]
-        keep = [how in _COMPARED and isinstance(value, (int, float)) for value, how in seen]
-        at, seen = list(compress(at, keep)), list(compress(seen, keep))
-        definitions = [expected_at_row[i] if exact[i] else expected_at(plan, table, key, rows[i]) for i in at]
+        seen = list(map(shown_at.__getitem__, at))
+        for p in compress(range(len(at)), map(is_, seen, repeat(UNSEEN))):
+            seen[p] = shown(plan, table, rows[at[p]], key)
+        values, hows = list(map(itemgetter(0), seen)), list(map(itemgetter(1), seen))
+        number = {t: issubclass(t, (int, float)) for t in set(map(type, values))}
+        keep = list(map(and_, map(_COMPARED.__contains__, hows), map(number.__getitem__, map(type, values))))
+        at, values, hows = list(compress(at, keep)), list(compress(values, keep)), list(compress(hows, keep))
+        definitions = list(map(expected_at_row.__getitem__, at))
+        for p in compress(range(len(at)), map(not_, map(exact.__getitem__, at))):
+            definitions[p] = expected_at(plan, table, key, rows[at[p]])
         if None in definitions:
-            keep = [d is not None for d in definitions]
-            at, seen, definitions = list(compress(at, keep)), list(compress(seen, keep)), list(compress(definitions, keep))
-        values, hows = [value for value, _ in seen], [how for _, how in seen]
-        typed = [i for i, how in zip(at, hows) if how == TYPED]  # compared as typed: what was typed, read at once
+            keep = list(map(is_not, definitions, repeat(None)))
+            at, values, hows, definitions = (list(compress(x, keep)) for x in (at, values, hows, definitions))
+        typed = list(compress(at, map(eq, hows, repeat(TYPED))))  # compared as typed: what was typed, read at once
         raw = dict(zip(typed, each_content(table.contents_at(typed, key), _raw_of)))
-        differ = differ_many(values, hows, definitions, [raw.get(i) if how == TYPED else None
-                                                         for i, how in zip(at, hows)], tol)
+        differ = differ_many(values, hows, definitions, list(map(raw.get, at)), tol)
         found = list(compress(at, differ))
         values, expectations = list(compress(values, differ)), list(compress(definitions, differ))
         letter = runs.run_letter(table, key, len(found))
@@ -148,19 +154,26 @@ def differ_many(values: list, hows: list, expected: list, raws: list, tol: float
 
     places_of = {raw: _decimals(raw) for raw in set(raws)}
     places = list(map(places_of.__getitem__, raws))
-    at_once = [type(v) is float and type(e) is float and p in (None, 0) and tol >= 0
-               for v, e, p in zip(values, expected, places)]
-    out = [None if ok else _differs(v, h, e, r, tol) for ok, v, h, e, r in zip(at_once, values, hows, expected, raws)]
-    picked = np.flatnonzero(at_once).tolist()
-    if picked:
-        a = np.array([values[i] for i in picked], dtype=float)
-        b = np.array([expected[i] for i in picked], dtype=float)
-        typed = np.array([places[i] == 0 for i in picked], dtype=bool)
+    # Floats both, typed without decimals or not typed (and a tolerance that is no nonsense): at once.
+    floats = map(and_, map(is_, map(type, values), repeat(float)), map(is_, map(type, expected), repeat(float)))
+    at_once = list(map(and_, floats, map(_WHOLE_OR_UNTYPED.__contains__, places))) if tol >= 0 else [False] * len(values)
+    out = [None] * len(values)
+    for i in compress(range(len(values)), map(not_, at_once)):
+        out[i] = _differs(values[i], hows[i], expected[i], raws[i], tol)
+    if any(at_once):
+        a = np.array(list(compress(values, at_once)), dtype=float)
+        b = np.array(list(compress(expected, at_once)), dtype=float)
+        typed = np.fromiter(map(eq, compress(places, at_once), repeat(0)), dtype=bool)
         with np.errstate(invalid="ignore", over="ignore"):
             diff = np.abs(b - a)
             near = (a == b) | (~(np.isinf(a) | np.isinf(b))
                                & ((diff <= np.abs(tol * b)) | (diff <= np.abs(tol * a)) | (diff <= 1e-4)))
-            differs = np.where(typed, np.rint(b * 100) != np.rint(a * 100), ~near)
-        for i, d in zip(picked, differs.tolist()):
+            differs = np.where(typed, np.rint(b * 100) != np.rint(a * 100), ~near).tolist()
+        if len(differs) == len(out):
+            return differs
+        for i, d in zip(compress(range(len(values)), at_once), differs):
             out[i] = d
     return out
+
+
+_WHOLE_OR_UNTYPED = frozenset({None, 0})  # the places a rate compared at once was typed with
