@@ -140,6 +140,8 @@ def test_a_columns_numbers_are_worded_as_one_at_a_time():
                                  rng.uniform(-1e5, 1e5)]) for _ in range(50_000)]
     assert pct_many(values) == [pct(v) for v in values]
     assert num_many(values) == [num(v) for v in values]
+    floats = [v for v in values if type(v) is float]  # one type: keyed by value
+    assert num_many(floats) == [num(v) for v in floats]
     assert pct_many([]) == num_many([]) == []
     assert [pct(v) for v in (1e30, float("inf"), -float("inf"))] == ["100000000000000000000000000000000%", "inf%",
                                                                      "-inf%"]

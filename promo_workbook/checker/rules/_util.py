@@ -88,8 +88,11 @@ def _tenths_text(key: int) -> str:
 
 def num_many(values) -> list[str]:
     """``[num(x) for x in values]``, each distinct value worded once (at C speed otherwise)."""
-    typed = list(zip(map(type, values), values))  # 1 and 1.0 and True word alike, but kept apart
     try:
+        if len(set(map(type, values))) == 1:  # one type: keyed by the value itself
+            words = {v: num(v) for v in set(values)}
+            return list(map(words.__getitem__, values))
+        typed = list(zip(map(type, values), values))  # 1 and 1.0 and True word alike, but kept apart
         words = {key: num(key[1]) for key in set(typed)}
     except TypeError:  # an unhashable value
         return [num(v) for v in values]
