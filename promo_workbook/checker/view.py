@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from ..reader.model import Cell
@@ -210,8 +212,11 @@ class TableView:
             return [getter(row, key) for row in rows]
         known = col.described
         if how == "num":
-            known = known & (~_np().isnan(col.num) | col.empty)
-            values = [None if v != v else v for v in col.num.tolist()]
+            blank = _np().isnan(col.num)
+            known = known & (~blank | col.empty)
+            values = col.num.astype(object)  # floats, NaN as None: at C speed
+            values[blank] = None
+            values = values.tolist()
         else:
             values = col.date if how == "date" else col.text
             if values is None:
@@ -242,7 +247,7 @@ class TableView:
                 return [row.num(key) for row in rows]
             known = rows.plain(key)
             out = list(known[1]) if known is not None else [None] * len(rows)
-            todo = [i for i, flag in enumerate(known[0]) if not flag] if known is not None else list(range(len(rows)))
+            todo = list(compress(range(len(rows)), map(not_, known[0]))) if known is not None else list(range(len(rows)))
             for i, number in zip(todo, each_content(rows.contents(todo, key), num_of)):
                 out[i] = number
             return out
