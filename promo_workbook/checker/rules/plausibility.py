@@ -179,16 +179,26 @@ def daily_gaps(plan: PlanView) -> list[tuple[str, list[int]]]:
     return plan.memo("daily_gaps", find)
 
 
+def _first_rows(table) -> dict:
+    """(day's ordinal, folded channel) -> the first row holding them."""
+    where: dict = {}
+    names = table.values_of("channel", "text")
+    folded = {name: fold(name) for name in set(names) if name}
+    for i, (date, name) in enumerate(zip(table.values_of("date", "date"), names)):
+        if date and name:
+            where.setdefault((date.toordinal(), folded[name]), i)
+    return where
+
+
 @register
 class DailyGaps(TableRule):
     code, table_key = "X282", "daily"
 
     def check(self, plan: PlanView, table, config):
-        where = {}
-        for i, (date, name) in enumerate(zip(table.values_of("date", "date"), table.values_of("channel", "text"))):
-            if date and name:
-                where.setdefault((date.toordinal(), fold(name)), i)
+        where = None
         for name, missing in daily_gaps(plan):
+            if where is None:  # each day and channel's first row: looked up only for a gap
+                where = _first_rows(table)
             # At the channel's row of the day before the first gap, where the missing row goes.
             i = where.get((missing[0] - 1, fold(name)), where.get((missing[-1] + 1, fold(name))))
             row = table.rows[i] if i is not None else table.rows[0]

@@ -254,9 +254,9 @@ class DateOutsideWindow(Rule):
                 text = days[d] = day(d)
             return text
 
-        def outside(column):
-            return _np().fromiter((d is not None and not start <= d <= end for d in column.date), dtype=bool,
-                                  count=len(column.date))
+        def outside(column):  # decided once per distinct date: a log's repeat down the column
+            verdicts = {d: d is not None and not start <= d <= end for d in set(column.date)}
+            return _np().fromiter(map(verdicts.__getitem__, column.date), dtype=bool, count=len(column.date))
 
         def placed(table, col):
             """How a plain date's finding is placed by its column and row (no cell built), or None."""
@@ -356,8 +356,12 @@ def _may_hold_error(col):
     unplain = np.flatnonzero(~col.plain).tolist()  # a plain cell holds none: only the others are looked at
     hashed = np.zeros(len(col.raw), dtype=bool)
     if unplain:
-        raw = col.raw
-        hashed[unplain] = [type(raw[i]) is str and "#" in raw[i] for i in unplain]
+        values = list(map(col.raw.__getitem__, unplain))
+        try:  # decided once per distinct value (no text equals a number)
+            verdicts = {v: type(v) is str and "#" in v for v in set(values)}
+            hashed[unplain] = list(map(verdicts.__getitem__, values))
+        except TypeError:  # an unhashable value: never from a reader
+            hashed[unplain] = [type(v) is str and "#" in v for v in values]
     return ~col.plain & (hashed if col.tid is None else hashed | (col.tid >= 0))
 
 
