@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import operator
 import re
 from collections import namedtuple
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any
 
 from .dates import DateRange  # noqa: F401 (part of this module's API)
@@ -111,19 +113,14 @@ def percent_slip(value: Value, has_formula: bool) -> tuple[Any, bool]:
 
 @dataclass
 class PlainColumn:
-    """A column of raw cell values classified at once, for rules that test every row.
-
-    ``plain[i]``: the cell's meaning is certain from its raw value alone, without ``parse``:
-    a finite number (a 0-1 fraction in a percent column; below 2**53, where a float holds the
-    number exactly), a date object in a date column, text starting with an ordinary Chinese
-    character in a text column, or empty. ``num`` holds a plain number (NaN otherwise), ``empty``
-    the empty cells, ``text``/``date`` the plain texts/dates (None otherwise; the lists
-    themselves None for other kinds). numpy arrays; numpy is imported when this is called.
-
-    Of the cells that are not plain, ``may_be_empty`` and ``may_be_placeholder`` say which
-    ``parse`` may read as "empty" (a typed "-", "无") or "placeholder" (X月X日, *经理); a cell
-    false in both is filled, whatever its value: rules about unfilled cells skip it unbuilt.
-    """
+    """A column's raw values classified at once (numpy arrays), for rules that test every row.
+    ``plain[i]``: the cell's meaning is certain from its raw value alone, without ``parse``: a
+    finite number (a 0-1 fraction in a percent column; below 2**53, where a float holds it
+    exactly), a date object in a date column, text starting with an ordinary Chinese character
+    in a text column, or empty. ``num``: a plain number (NaN otherwise); ``empty``; ``text``/
+    ``date``: the plain texts/dates (None otherwise; the lists None for other kinds). Of the
+    other cells, ``may_be_empty`` and ``may_be_placeholder`` say which ``parse`` may read as
+    "empty" ("-", "无") or "placeholder" (X月X日, *经理): false in both is filled, whatever it is."""
 
     num: Any
     plain: Any
@@ -135,39 +132,42 @@ class PlainColumn:
 
 
 def plain_column(raw: list, kind: str) -> PlainColumn:
-    """Classify a column's raw values (see PlainColumn); the rest need ``parse``."""
-    import itertools
-    import operator
-
+    """Classify a column's raw values (see PlainColumn) by type and once per distinct value."""
     import numpy as np
 
     n = len(raw)
-    empty = np.fromiter(map(operator.eq, raw, itertools.repeat("")), dtype=bool, count=n)  # no Python frame per cell
+    empty = np.fromiter(map(operator.eq, raw, repeat("")), dtype=bool, count=n)
     lo, hi = (0.0, 1.0) if kind in _FRACTION_KINDS else (-_EXACT_FLOATS, _EXACT_FLOATS)
     text = date = None
-    if kind in _NUMBER_KINDS:
-        if kind in _FRACTION_KINDS:  # a bare 1 is no plain fraction: 1 % or 100 %, by its number format
-            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v < hi else _NAN for v in raw),
-                               dtype=float, count=n)
-        else:
-            nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= hi else _NAN for v in raw),
-                               dtype=float, count=n)
-        plain = ~np.isnan(nums) | empty
+    nums = np.full(n, _NAN)
+    types = set(map(type, raw))
+    if kind in _NUMBER_KINDS and types == _FLOATS:  # as calamine reads numbers: at C speed
+        floats = np.array(raw, dtype=float)
+        with np.errstate(invalid="ignore"):
+            nums = np.where((lo <= floats) & ((floats < hi) if kind in _FRACTION_KINDS else (floats <= hi)), floats, _NAN)
+    elif kind in _NUMBER_KINDS and not types.isdisjoint(_NUMBERS):  # a bare 1 is no plain fraction: 1 % or 100 %
+        top = hi if kind not in _FRACTION_KINDS else math.nextafter(hi, 0.0)
+        nums = np.fromiter((v if (type(v) is float or type(v) is int) and lo <= v <= top else _NAN for v in raw),
+                           dtype=float, count=n)
     elif kind == "date":
-        date = [v.date() if type(v) is _dt.datetime else v if type(v) is _dt.date else None for v in raw]
-        nums = np.full(n, _NAN)
-        plain = np.fromiter((d is not None for d in date), dtype=bool, count=n) | empty
+        date = _each_value(raw, lambda v: v.date() if type(v) is _dt.datetime else v if type(v) is _dt.date else None)
     elif kind == "text":
-        odd = _NOT_ORDINARY  # a local name: this runs for every text cell
-        text = [v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff" and v[0] not in odd else None
-                for v in raw]
-        nums = np.full(n, _NAN)
-        plain = np.fromiter((t is not None for t in text), dtype=bool, count=n) | empty
-    else:
-        nums = np.full(n, _NAN)
-        plain = empty.copy()
+        text = _each_value(raw, lambda v: v.strip() if type(v) is str and v and "\u4e00" <= v[0] <= "\u9fff"
+                           and v[0] not in _NOT_ORDINARY else None)
+    found = date if date is not None else text
+    plain = empty | (np.fromiter(map(operator.is_not, found, repeat(None)), dtype=bool, count=n)
+                     if found is not None else ~np.isnan(nums))
     may_be_empty, may_be_placeholder = _unfilled(raw, kind, ~plain, np)
     return PlainColumn(nums, plain, empty, text, date, may_be_empty | empty, may_be_placeholder)
+
+
+def _each_value(raw: list, meaning) -> list:
+    """``[meaning(v) for v in raw]``, once per distinct value: ``meaning`` words 1, 1.0 and True alike."""
+    try:
+        found = {v: meaning(v) for v in set(raw)}
+    except TypeError:  # an unhashable value: never from a reader
+        return list(map(meaning, raw))
+    return list(map(found.__getitem__, raw))
 
 
 def plain_numbers(nums, kind: str) -> list:
@@ -189,22 +189,23 @@ def plain_numbers(nums, kind: str) -> list:
 
 def _unfilled(raw: list, kind: str, unplain, np) -> tuple:
     """(may be empty, may be placeholder) over a column's cells that are not plain: only text
-    can be either, decided once per distinct text. A date may be relative (X.3, resolved
-    against the campaign's start) or a range with placeholder ends: any date text may be."""
-    seen: dict = {}
-    maybe_empty = np.zeros(len(raw), dtype=bool)
-    maybe_placeholder = np.zeros(len(raw), dtype=bool)
-    for i in np.flatnonzero(unplain).tolist():
-        v = raw[i]
+    can be either, decided once per distinct value (no text equals a number; 1, 1.0 and True
+    decide alike). A date may be relative (X.3, resolved against the campaign's start) or a
+    range with placeholder ends: any date text may be."""
+    def verdict(v):
         if type(v) is not str:
-            maybe_empty[i] = v is None
-            continue
-        verdict = seen.get(v)
-        if verdict is None:
-            text = _clean(v)
-            verdict = seen[v] = (is_empty_marker(v), kind in _DATE_KINDS or _placeholder_reason(text) is not None
-                                 or _placeholder_reason(_SPACES.sub(" ", text)) is not None)
-        maybe_empty[i], maybe_placeholder[i] = verdict
+            return v is None, False
+        text = _clean(v)
+        return is_empty_marker(v), (kind in _DATE_KINDS or _placeholder_reason(text) is not None
+                                    or _placeholder_reason(_SPACES.sub(" ", text)) is not None)
+    maybe_empty, maybe_placeholder = np.zeros(len(raw), dtype=bool), np.zeros(len(raw), dtype=bool)
+    at = np.flatnonzero(unplain).tolist()
+    values = raw if len(at) == len(raw) else list(map(raw.__getitem__, at))
+    found = _each_value(values, verdict) if str in set(map(type, values)) else None  # no text: only None is empty
+    maybe_empty[at] = np.fromiter(map(operator.is_, values, repeat(None)) if found is None else map(_FIRST, found),
+                                  dtype=bool, count=len(at))
+    if found is not None:
+        maybe_placeholder[at] = np.fromiter(map(_SECOND, found), dtype=bool, count=len(at))
     return maybe_empty, maybe_placeholder
 
 
@@ -217,6 +218,8 @@ _NUMBER_KINDS = ("number", "money", "percent", "rate_target")
 # A 0-1 number in a percent or rate-with-target column is read as that fraction, with no warning.
 _FRACTION_KINDS = ("percent", "rate_target")
 _NAN = float("nan")
+_FLOATS, _NUMBERS = {float}, frozenset({float, int})
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 # Text whose first character is a CJK ideograph (which NFKC leaves alone) other than these is
 # read as itself: they start the placeholders (例如…, 如:, 待定) and empty marks (无, 空).
 _NOT_ORDINARY = frozenset("例比如待无無空")

@@ -579,6 +579,31 @@ def test_a_plain_cell_means_what_parse_says(raw, kind):
             (raw, kind, exact, parsed.value)
 
 
+@settings(max_examples=300, deadline=None)
+@given(raws=st.lists(st.one_of(_RAW, st.sampled_from([1, 1.0, True, 0.5, -0.0, float("nan"), "-", "无", "抖音"])),
+                     max_size=40),
+       kind=st.sampled_from(["number", "money", "percent", "rate_target", "date", "daterange", "text", "yesno"]),
+       floats_only=st.booleans())
+def test_a_column_classified_at_once_is_its_cells_classified_one_by_one(raws, kind, floats_only):
+    """plain_column works a column out by type and once per distinct value (1, 1.0 and True,
+    NaNs, a date and a datetime side by side): cell by cell, it says what each cell alone gives."""
+    import numpy as np
+
+    from promo_workbook.values import plain_column
+
+    if floats_only:  # the path a column of floats (as calamine reads numbers) takes
+        raws = [float(v) for v in raws if type(v) in (int, float) and abs(v) < 1e300]
+    column = plain_column(raws, kind)
+    for i, raw in enumerate(raws):
+        alone = plain_column([raw], kind)
+        for field in ("num", "plain", "empty", "may_be_empty", "may_be_placeholder"):
+            assert np.array_equal(getattr(column, field)[i:i + 1], getattr(alone, field), equal_nan=True), \
+                (field, raw, kind)
+        for field in ("text", "date"):
+            mine, own = getattr(column, field), getattr(alone, field)
+            assert (mine is None) == (own is None) and (mine is None or mine[i] == own[0]), (field, raw, kind)
+
+
 _UNFILLED_TEXT = st.one_of(
     st.sampled_from(["-", " / ", "无", "N/A", "待定", "TBD", "X月X日", "x月3日 - X月5日", "X.3", "X.1-X.4", "*经理",
                      "*Customer service", "XXX", "(如:抖音)", "e.g. 5%", "  待补充 ", "X  月  X  日"]),
