@@ -356,12 +356,8 @@ def _may_hold_error(col):
     unplain = np.flatnonzero(~col.plain).tolist()  # a plain cell holds none: only the others are looked at
     hashed = np.zeros(len(col.raw), dtype=bool)
     if unplain:
-        values = list(map(col.raw.__getitem__, unplain))
-        try:  # decided once per distinct value (no text equals a number)
-            verdicts = {v: type(v) is str and "#" in v for v in set(values)}
-            hashed[unplain] = list(map(verdicts.__getitem__, values))
-        except TypeError:  # an unhashable value: never from a reader
-            hashed[unplain] = [type(v) is str and "#" in v for v in values]
+        raw = col.raw
+        hashed[unplain] = [type(raw[i]) is str and "#" in raw[i] for i in unplain]
     return ~col.plain & (hashed if col.tid is None else hashed | (col.tid >= 0))
 
 
