@@ -136,6 +136,20 @@ def test_what_a_cell_holds_is_read_the_same_from_a_shared_cell(seed, tmp_path):
                 assert cell_tail(got) == cell_tail(cell) and got.key == cell.key, (key, cell.ref)
                 shared += got.row != cell.row
     assert shared > n  # most of them were shared cells
+    # A column's contents also say which distinct cell each row holds: each_content reads
+    # through that (once per distinct cell) what reading each row's own cell gives.
+    from promo_workbook.reader.model import each_content
+
+    coded = 0
+    for key in table.source.row_keys:
+        order = list(range(n))
+        rng.shuffle(order)
+        some = order[: n // 2] + order[:5]  # unsorted, with repeats
+        held = table.rows.contents(some, key)
+        coded += getattr(held, "coded", lambda: None)() is not None
+        tail = lambda c: None if c is None else cell_tail(c)  # noqa: E731
+        assert each_content(held, tail) == list(map(tail, own.rows.cells(some, key))), key
+    assert coded >= 3
 
 
 def test_each_days_neighbours_are_the_same_channels_day_before_and_after(monkeypatch):

@@ -12,11 +12,11 @@ from .runs import Each, Findings, FindingRun
 
 def json_items(findings: Findings, lang: str):
     """The findings as render._json_items lays them out, in lists of _CHUNK."""
+    import numpy as np
+
     messages = _Messages(lang, _json_str)
     # Each source's texts come a block (a list) at a time; chain walks a block at C speed.
     texts = [_json_items(findings.singles, lang)] + [_run_texts(run, messages) for run in findings.runs]
-    import numpy as np
-
     taken = [chain.from_iterable(t) for t in texts]
     sources = findings.sources
     for start in range(0, len(sources), _CHUNK):

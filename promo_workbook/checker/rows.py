@@ -118,7 +118,7 @@ class LazyRows:
     hold hundreds of thousands of rows that the rules mostly look at column by column.
     """
 
-    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain", "_contents")
+    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain", "_contents", "_codes")
 
     def __init__(self, data):
         self.numbers = data.row_numbers
@@ -128,6 +128,7 @@ class LazyRows:
         self._rows: list = [None] * len(self.numbers)
         self._columns: dict[str, list] = {}   # key -> row i's Cell (None: the row has none), or _UNBUILT
         self._contents: dict[str, list] = {}  # the same, or a Cell shared by the rows typed alike (contents)
+        self._codes: dict[str, _Codes] = {}  # key -> which of its distinct held cells each row holds
 
     def cell(self, i: int, key: str) -> Cell | None:
         """Row i's cell of column ``key`` (0 <= i < len), built once."""
@@ -179,8 +180,8 @@ class LazyRows:
         holds (value, status, raw), never where it is. An exhaustive view's are its cells."""
         if self.view is not None and self.view.exhaustive:
             return self.cells(indices, key)
-        if key not in self._data.row_keys:
-            return [None] * len(indices)
+        if key not in self._data.row_keys:  # no row has the cell: each_content reads None once
+            return _Held([None] * len(indices), _Codes.none(len(indices)), range(len(indices)))
         held = self._contents.get(key)
         if held is None:
             held = self._contents[key] = [_UNBUILT] * len(self._rows)
@@ -196,10 +197,13 @@ class LazyRows:
                 found = self._data.split_cells_at(todo, key, {s: self.contents(todo, s) for s in sources}, shared=True)
             for i, c in zip(todo, found):
                 held[i] = c
-        out = list(map(held.__getitem__, indices))
-        if column is not None:  # where a row's own cell is built, it is what is read
-            own = map(is_not, map(column.__getitem__, indices), repeat(_UNBUILT))
-            for p in compress(range(len(indices)), own):
+            self._codes.setdefault(key, _Codes(len(held))).add(todo, found)
+        out = _Held(map(held.__getitem__, indices), self._codes.get(key), indices)
+        own = [] if column is None else \
+            list(compress(range(len(indices)), map(is_not, map(column.__getitem__, indices), repeat(_UNBUILT))))
+        if own:  # where a row's own cell is built, it is what is read
+            out = list(out)
+            for p in own:
                 out[p] = column[indices[p]]
         return out
 
@@ -249,6 +253,58 @@ class LazyRows:
 
 
 _UNBUILT = object()
+
+
+class _Codes:
+    """The distinct cells a column's rows hold (LazyRows.contents) and, for each row, which:
+    what lets each_content read a column once per distinct cell without hashing every row again."""
+
+    __slots__ = ("codes", "distinct", "_index")
+
+    def __init__(self, rows: int):
+        import numpy as np
+
+        self.codes = np.full(rows, -1, dtype=np.int32)
+        self.distinct: list = []
+        self._index: dict = {}  # id(cell) -> its place in distinct (the cells are kept alive there)
+
+    @classmethod
+    def none(cls, rows: int) -> "_Codes":
+        """Every row holding no cell."""
+        codes = cls(rows)
+        codes.codes[:] = 0
+        codes.distinct.append(None)
+        codes._index[id(None)] = 0
+        return codes
+
+    def add(self, rows, cells: list) -> None:
+        import numpy as np
+
+        ids = list(map(id, cells))
+        for key, cell in dict(zip(ids, cells)).items():
+            if key not in self._index:
+                self._index[key] = len(self.distinct)
+                self.distinct.append(cell)
+        self.codes[rows] = np.fromiter(map(self._index.__getitem__, ids), dtype=np.int32, count=len(ids))
+
+
+class _Held(list):
+    """LazyRows.contents' list, which also says which distinct cell each entry is (each_content
+    reads it so). Read-only: a change to the list would not change its codes."""
+
+    __slots__ = ("_codes", "_indices")
+
+    def __init__(self, cells, codes: _Codes | None, indices):
+        super().__init__(cells)
+        self._codes, self._indices = codes, indices
+
+    def coded(self):
+        """(the distinct cells, which of them each entry is: a numpy array), or None."""
+        if self._codes is None:
+            return None
+        import numpy as np
+
+        return self._codes.distinct, self._codes.codes[np.asarray(self._indices, dtype=np.intp)]
 
 
 def _unbuilt(indices, column: list) -> list:
