@@ -118,7 +118,7 @@ class LazyRows:
     hold hundreds of thousands of rows that the rules mostly look at column by column.
     """
 
-    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain", "_contents", "_codes")
+    __slots__ = ("numbers", "view", "_data", "_rows", "_columns", "_plain", "_contents", "_codes", "_held_all")
 
     def __init__(self, data):
         self.numbers = data.row_numbers
@@ -129,6 +129,7 @@ class LazyRows:
         self._columns: dict[str, list] = {}   # key -> row i's Cell (None: the row has none), or _UNBUILT
         self._contents: dict[str, list] = {}  # the same, or a Cell shared by the rows typed alike (contents)
         self._codes: dict[str, _Codes] = {}  # key -> which of its distinct held cells each row holds
+        self._held_all: set[str] = set()  # the keys whose every row's content is held
 
     def cell(self, i: int, key: str) -> Cell | None:
         """Row i's cell of column ``key`` (0 <= i < len), built once."""
@@ -156,6 +157,8 @@ class LazyRows:
         """``[cell(i, key) for i in indices]``: the cells not built yet are built in one pass."""
         if key not in self._data.row_keys:
             return [None] * len(indices)  # a column the table does not have, nor a split fills
+        if len(indices) == 0:
+            return []  # no column list made: contents() takes a column without one as having no cell built
         column = self._columns.get(key)
         if column is None:
             column = self._columns[key] = [_UNBUILT] * len(self._rows)
@@ -186,7 +189,7 @@ class LazyRows:
         if held is None:
             held = self._contents[key] = [_UNBUILT] * len(self._rows)
         column = self._columns.get(key)
-        todo = _unbuilt(indices, held)
+        todo = [] if key in self._held_all else _unbuilt(indices, held)
         if column is not None:  # a cell built already is what it holds
             todo = _unbuilt(todo, column)
         if todo:
@@ -198,6 +201,8 @@ class LazyRows:
             for i, c in zip(todo, found):
                 held[i] = c
             self._codes.setdefault(key, _Codes(len(held))).add(todo, found)
+            if not any(map(is_, held, repeat(_UNBUILT))):
+                self._held_all.add(key)
         out = _Held(map(held.__getitem__, indices), self._codes.get(key), indices)
         own = [] if column is None else \
             list(compress(range(len(indices)), map(is_not, map(column.__getitem__, indices), repeat(_UNBUILT))))
