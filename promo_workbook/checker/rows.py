@@ -315,6 +315,8 @@ class _Held(list):
 def _unbuilt(indices, column: list) -> list:
     """The indices whose entry in ``column`` is _UNBUILT, found at C speed (a log's column is long)."""
     return list(compress(indices, map(is_, map(column.__getitem__, indices), repeat(_UNBUILT))))
+
+
 UNKNOWN = object()  # ByRef.number: the column does not tell
 
 
