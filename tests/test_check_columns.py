@@ -249,3 +249,32 @@ def test_gc_paused_restores_the_collector_and_its_cycles_are_still_collected():
     assert gc.isenabled() and ref() is not None
     gc.collect()
     assert ref() is None
+
+
+def test_a_formula_whose_digit_skeleton_differs_is_never_the_templates():
+    """F141 skips, a formula template at a time, the rows whose formula cannot be the template's
+    even loosely (formulas._may_be_template): the text with each run of digits as one mark is
+    the same in every row of a copied-down formula, so where it differs from the template's at
+    one row, normalise() tells them apart at every row; loose copies of the template (spaces,
+    $, case) keep the same skeleton and are looked at row by row."""
+    from promo_workbook.checker.evaluate import normalise
+    from promo_workbook.checker.rules.formulas import _DIGITS
+
+    templates = ['=IFERROR(E{r}/(C{r}*D{r}),"")', "=C{r}*D{r}", '=IF(OR(F{r}="",N(E{r})=0),"",F{r}/E{r})']
+    loose = ['= iferror( E{r} / ( C{r} * D{r} ) ,"")', "=$C{r}*$D{r}", "=c{r}*d{r}",
+             '=if(or(F{r}="",n(E{r})=0),"",F{r}/E{r})']
+    formulas = CVR_FORMULAS + loose + ["=C{r}*D1{r}", "=C1{r}*D{r}", "=C{r}1*D{r}", '=IFERROR(E{r}/(C{r}*D{r}),"1")']
+
+    def skeleton(text):
+        return _DIGITS.sub("#", normalise(text))
+
+    kept = 0
+    for template in templates:
+        for formula in formulas:
+            for first in (4, 9, 10, 99, 1234):
+                if skeleton(formula.format(r=first)) == skeleton(template.format(r=first)):
+                    kept += 1
+                    continue
+                for row in (1, 4, 5, 10, 11, 41, 100, 12345, 1048575):
+                    assert normalise(formula.format(r=row)) != normalise(template.format(r=row)), (formula, template, row)
+    assert kept >= 15  # the loose copies (and the template's own text) are looked at row by row

@@ -116,15 +116,17 @@ class StaleCache(Rule):
             return  # xlsxwriter caches 0 and openpyxl nothing: their caches mean nothing
         tol = config["check"]["sum_tolerance"]
         for table, col in _derived(plan):
-            maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol)
+            maybe = table.any_column([col.key], _has_formula) & ~_cache_agrees(plan, table, col.key, tol) \
+                & _may_be_template(plan, table, col.key)
             for row in table.rows_where(maybe):
                 cell = row.cell(col.key)
-                explained = explained_rows(plan, table)
-                if cell is None or cell.formula is None or _app_reads_differently(table, row) \
-                        or row.row in explained or (explained and not _number(cell.cached)):
+                if cell is None or cell.formula is None:
                     continue
                 expected_text = template_formula(plan, table, col.key, row.row)
                 if expected_text is None or normalise(cell.formula) != normalise(expected_text):
+                    continue  # not the template's formula: F132 and the rate rules judge it
+                explained = explained_rows(plan, table)
+                if _app_reads_differently(table, row) or row.row in explained or (explained and not _number(cell.cached)):
                     continue
                 expected = expected_value(plan, table.key, col.key, row)
                 cached = cell.cached
@@ -172,6 +174,32 @@ def _cache_agrees(plan: PlanView, table: TableView, key: str, tol: float):
         gap = np.abs(cached - values)
         agree = gap <= 0.5 * np.maximum(tol * np.maximum(np.abs(cached), np.abs(values)), 1e-6)
     return template_cells(plan, table, key) & col.plain & valid & (np.isnan(values) | (~np.isnan(cached) & agree))
+
+
+def _may_be_template(plan: PlanView, table: TableView, key: str):
+    """A boolean array over ``table.rows``: false where the cell's formula cannot be the
+    template's, even loosely (normalise). Decided once per formula template of the column: a
+    copied-down formula differs from row to row only in its digits, so its text with every run of
+    digits as one mark is the same in every row; where that differs from the template formula's,
+    no row of it can be the template's. Shared formulas (text from their master) stay true;
+    every row is false where the template has no formula for the table as it is."""
+    col = table.column(key)
+    if template_formula(plan, table, key, 1) is None:  # none where the table lacks a column it needs
+        return np.zeros(len(table.rows), dtype=bool)
+    out = np.ones(len(table.rows), dtype=bool)
+    if col is None or col.tid is None:
+        return out
+    for tid in np.unique(col.tid[col.tid >= 0]).tolist():
+        at = col.tid == tid
+        n = table.rows.numbers[int(np.argmax(at))]
+        text = col.formulas.template_text(tid, n)
+        if text is not None and _DIGITS.sub("#", normalise(text)) != _DIGITS.sub("#", normalise(
+                template_formula(plan, table, key, n))):
+            out &= ~at
+    return out
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _number(value) -> bool:
