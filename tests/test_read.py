@@ -537,3 +537,19 @@ def test_an_uncalculated_formula_cell_is_what_its_value_would_make(raw):
         expected = Cell.of("cvr", "转化率", "日报", "F", 9, Value(raw, None, "percent", "unreadable", NOT_CALCULATED),
                            "=IFERROR(E9/C9,\"\")", raw, None, None, percent=percent)
         assert made == expected
+
+
+def test_shared_strings_are_counted_alike_with_and_without_a_namespace_prefix():
+    """The shared strings counted against the cell limit (package._strings_in): by a pattern the
+    regex engine can skip to where no element carries a prefix, else by the general one; both
+    count what the general pattern finds, split between chunks or not."""
+    import random
+
+    from promo_workbook.reader.package import _STRING, _strings_in
+
+    rng = random.Random(3)
+    pieces = [b"<si>", b"<si ", b"<si/>", b"<si\t", b"<x:si>", b"<si", b"si>", b"<sia>", b"<t>", b"x", b":si",
+              b"<si\x0b", b"<si\x0c", b"<s", b"i>", b"<ns-1.a:si/>"]
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert _strings_in(data) == len(_STRING.findall(data)), data
